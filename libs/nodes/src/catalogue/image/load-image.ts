@@ -1,0 +1,28 @@
+import { decodeRgb, encodePng } from '@lvcd/models';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NodeError, type NodeType } from '../../runtime/node-type.js';
+import { imageLimits } from '../limits.js';
+
+export const loadImage: NodeType = {
+  type: 'image/load',
+  title: 'Load Image',
+  category: 'image',
+  description: 'An uploaded picture (PNG, JPEG, WebP), e.g. the coloured reference frame.',
+  version: 1,
+  inputs: [],
+  outputs: [{ name: 'image', type: 'IMAGE' }],
+  params: [{ name: 'image', label: 'Image', schema: { kind: 'asset', accept: ['image'] } }],
+  async execute(ctx) {
+    const id = ctx.params.image as string;
+    let image;
+    try {
+      image = await decodeRgb(ctx.assets.pathOf(id), imageLimits.maxPixels);
+    } catch (e) {
+      throw new NodeError(`cannot read the image "${ctx.assets.info(id)?.name ?? id}": ${(e as Error).message}; upload a valid PNG, JPEG or WebP of at most ${imageLimits.maxPixels} pixels`, 'image');
+    }
+    const file = join(ctx.outDir, 'image.png');
+    await writeFile(file, await encodePng(image));
+    return { image: { kind: 'image', file, width: image.width, height: image.height } };
+  },
+};

@@ -1,0 +1,26 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NodeType } from '../../runtime/node-type.js';
+import type { ImageValue } from '../../runtime/values.js';
+
+export const saveImage: NodeType = {
+  type: 'image/save',
+  title: 'Save Image',
+  category: 'output',
+  description: 'Keeps an image with the run as a PNG artefact and shows it.',
+  version: 1,
+  isOutput: true,
+  inputs: [{ name: 'image', type: 'IMAGE' }],
+  outputs: [],
+  params: [{ name: 'name', label: 'File name', schema: { kind: 'string', default: 'image', maxLength: 80 } }],
+  async execute(ctx) {
+    const input = ctx.inputs.image as ImageValue;
+    const png = await readFile(input.file);
+    const name = `${String(ctx.params.name).replace(/[^\w.-]+/g, '_') || 'image'}.png`;
+    const file = join(ctx.outDir, name);
+    await writeFile(file, png);
+    ctx.frame({ output: 'image', index: 0, count: 1, width: input.width, height: input.height, mime: 'image/png', data: png });
+    ctx.artifact({ file, name, mime: 'image/png', kind: 'image', meta: { width: input.width, height: input.height } });
+    return {};
+  },
+};

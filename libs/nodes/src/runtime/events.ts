@@ -1,0 +1,25 @@
+import type { Artifact, FramePreview } from './node-type.js';
+
+/** What the executor reports while it runs; the server turns these into Socket.IO messages, the CLI into a progress bar. */
+export type ExecutionEvent =
+  | { type: 'node:started'; node: string; nodeType: string }
+  | { type: 'node:progress'; node: string; value: number; max: number; text?: string }
+  | { type: 'node:cached'; node: string; artifacts: Artifact[] }
+  | { type: 'node:finished'; node: string; ms: number; artifacts: Artifact[] }
+  | { type: 'node:failed'; node: string; message: string }
+  | ({ type: 'frame'; node: string } & FramePreview)
+  | { type: 'artifact'; node: string; artifact: Artifact };
+
+export interface NodeOutcome {
+  status: 'done' | 'cached' | 'failed' | 'cancelled';
+  ms: number;
+}
+
+export interface ExecutionResult {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  error?: { node: string; message: string };
+  nodes: Record<string, NodeOutcome>;
+  artifacts: { node: string; artifact: Artifact }[];
+  /** Cache keys the run used, so a caller can keep them while it copies artefacts. */
+  cacheKeys: string[];
+}

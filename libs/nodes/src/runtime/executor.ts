@@ -1,0 +1,165 @@
+import { nodeCacheKey } from './hash.js';
+import { resolveParams } from '../params.js';
+import { planExecution } from '../graph.js';
+import { WorkflowInvalidError } from '../problems.js';
+import { socketAccepts } from '../types.js';
+import { validateWorkflow } from '../validate.js';
+import type { WorkflowDocument, WorkflowNode } from '../workflow.js';
+import type { ExecutionEvent, ExecutionResult } from './events.js';
+import { CancelledError, type Artifact, type AssetResolver, type NodeType, type Outputs } from './node-type.js';
+import type { OutputCache } from './output-cache.js';
+import type { NodeRegistry } from './registry.js';
+import type { Value } from './values.js';
+
+export interface ExecutorDeps {
+  registry: NodeRegistry;
+  cache: OutputCache;
+  assets: AssetResolver & { exists(id: string): boolean };
+  modelsDir: string;
+}
+
+export interface ExecutionRequest {
+  document: unknown;
+  /** Node ids whose outputs are wanted; by default every output node. */
+  targets?: readonly string[];
+  signal: AbortSignal;
+  onEvent?: (event: ExecutionEvent) => void;
+}
+
+interface Computed {
+  outputs: Outputs;
+  keys: Record<string, string>;
+}
+
+/**
+ * Runs a workflow: validates it, plans what the targets need, and executes node by node in dependency order,
+ * reusing cached outputs by content key. Cancellation is checked between nodes and passed into each node,
+ * which checks it between its own steps. A failing node fails the run with its message; nothing else breaks.
+ */
+export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorDeps): Promise<ExecutionResult> {
+  const { document, problems } = validateWorkflow(request.document, { specs: deps.registry.specs, assetExists: (id) => deps.assets.exists(id) });
+  if (!document || problems.length > 0) throw new WorkflowInvalidError(problems);
+  const targets = request.targets ?? document.nodes.filter((n) => deps.registry.get(n.type)?.isOutput).map((n) => n.id);
+  if (targets.length === 0) {
+    throw new WorkflowInvalidError([{ code: 'nothing-to-run', message: 'the workflow has no output node', fix: 'add a Save or Preview node' }]);
+  }
+  const emit = request.onEvent ?? (() => undefined);
+  const nodesById = new Map(document.nodes.map((n) => [n.id, n]));
+  const computed = new Map<string, Computed>();
+  const result: ExecutionResult = { status: 'succeeded', nodes: {}, artifacts: [], cacheKeys: [] };
+
+  for (const id of planExecution(document, targets)) {
+    const node = nodesById.get(id)!;
+    const type = deps.registry.get(node.type)!;
+    if (request.signal.aborted) {
+      result.status = 'cancelled';
+      break;
+    }
+    const started = performance.now();
+    try {
+      const { inputs, inputKeys } = gatherInputs(document, node, type, computed);
+      if (node.bypass) {
+        computed.set(id, bypass(node, type, inputs, inputKeys));
+        result.nodes[id] = { status: 'done', ms: 0 };
+        continue;
+      }
+      const params = resolveParams(type.params, node.params);
+      const key = nodeCacheKey(type.type, type.version, params, inputKeys);
+      result.cacheKeys.push(key);
+      const hit = await deps.cache.get(key);
+      let outputs: Outputs;
+      let artifacts: Artifact[];
+      if (hit) {
+        ({ outputs, artifacts } = hit);
+        emit({ type: 'node:cached', node: id, artifacts });
+        result.nodes[id] = { status: 'cached', ms: performance.now() - started };
+      } else {
+        emit({ type: 'node:started', node: id, nodeType: type.type });
+        ({ outputs, artifacts } = await deps.cache.produce(key, (outDir) =>
+          runNode(type, { id, params, inputs, outDir, document, request, deps, emit }),
+        ));
+        const ms = performance.now() - started;
+        emit({ type: 'node:finished', node: id, ms, artifacts });
+        result.nodes[id] = { status: 'done', ms };
+      }
+      for (const artifact of artifacts) result.artifacts.push({ node: id, artifact });
+      computed.set(id, { outputs, keys: Object.fromEntries(type.outputs.map((o) => [o.name, `${key}:${o.name}`])) });
+    } catch (e) {
+      const ms = performance.now() - started;
+      if (e instanceof CancelledError || request.signal.aborted) {
+        result.nodes[id] = { status: 'cancelled', ms };
+        result.status = 'cancelled';
+        break;
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      emit({ type: 'node:failed', node: id, message });
+      result.nodes[id] = { status: 'failed', ms };
+      result.status = 'failed';
+      result.error = { node: id, message };
+      break;
+    }
+  }
+  return result;
+}
+
+interface RunNodeArgs {
+  id: string;
+  params: Record<string, import('../types.js').ParamValue>;
+  inputs: Record<string, Value | undefined>;
+  outDir: string;
+  document: WorkflowDocument;
+  request: ExecutionRequest;
+  deps: ExecutorDeps;
+  emit: (event: ExecutionEvent) => void;
+}
+
+async function runNode(type: NodeType, a: RunNodeArgs): Promise<{ outputs: Outputs; artifacts: Artifact[] }> {
+  const artifacts: Artifact[] = [];
+  const outputs = await type.execute({
+    nodeId: a.id,
+    params: a.params,
+    inputs: a.inputs,
+    outDir: a.outDir,
+    signal: a.request.signal,
+    progress: (value, max, text) => a.emit({ type: 'node:progress', node: a.id, value, max, ...(text ? { text } : {}) }),
+    frame: (preview) => a.emit({ type: 'frame', node: a.id, ...preview }),
+    artifact: (artifact) => {
+      artifacts.push(artifact);
+      a.emit({ type: 'artifact', node: a.id, artifact });
+    },
+    assets: a.deps.assets,
+    modelsDir: a.deps.modelsDir,
+    workflow: a.document,
+  });
+  for (const o of type.outputs) {
+    if (!outputs[o.name]) throw new Error(`${type.title} produced no "${o.name}" output (a bug in the node type)`);
+  }
+  return { outputs, artifacts };
+}
+
+function gatherInputs(doc: WorkflowDocument, node: WorkflowNode, type: NodeType, computed: Map<string, Computed>) {
+  const inputs: Record<string, Value | undefined> = {};
+  const inputKeys: Record<string, string> = {};
+  for (const link of doc.links) {
+    if (link.to.node !== node.id) continue;
+    const source = computed.get(link.from.node);
+    if (!source) throw new Error(`input ${link.to.input} was not computed (planner bug)`);
+    inputs[link.to.input] = source.outputs[link.from.output];
+    inputKeys[link.to.input] = source.keys[link.from.output]!;
+  }
+  for (const input of type.inputs) if (!(input.name in inputs)) inputs[input.name] = undefined;
+  return { inputs, inputKeys };
+}
+
+/** A bypassed node hands each output the first input of a type that output can carry. */
+function bypass(node: WorkflowNode, type: NodeType, inputs: Record<string, Value | undefined>, inputKeys: Record<string, string>): Computed {
+  const outputs: Outputs = {};
+  const keys: Record<string, string> = {};
+  for (const output of type.outputs) {
+    const input = type.inputs.find((i) => socketAccepts(output.type, i.type) && inputs[i.name]);
+    if (!input) throw new Error(`${type.title} is bypassed but has no ${output.type} input to pass through as "${output.name}"; un-bypass it`);
+    outputs[output.name] = inputs[input.name]!;
+    keys[output.name] = inputKeys[input.name]!;
+  }
+  return { outputs, keys };
+}

@@ -1,0 +1,9 @@
+// Node-only runtime: execute functions, the executor, the output cache and the asset store.
+export * from './values.js';
+export * from './node-type.js';
+export * from './registry.js';
+export * from './hash.js';
+export * from './output-cache.js';
+export * from './events.js';
+export * from './executor.js';
+export * from './asset-store.js';

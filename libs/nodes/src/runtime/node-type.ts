@@ -1,0 +1,87 @@
+import type { NodeSpec, ParamValue } from '../types.js';
+import type { WorkflowDocument } from '../workflow.js';
+import type { Value } from './values.js';
+
+/** A file a node produced for the user (a video, a PNG, a metrics table), kept with the run. */
+export interface Artifact {
+  /** Absolute path of the file inside the node's output folder. */
+  file: string;
+  name: string;
+  mime: string;
+  kind: 'image' | 'video' | 'frames' | 'json' | 'csv' | 'zip';
+  /** Extra facts for the UI, such as frame count or fps. */
+  meta?: Record<string, unknown>;
+}
+
+/** A frame preview pushed to watchers as soon as it exists. */
+export interface FramePreview {
+  output: string;
+  index: number;
+  count?: number;
+  width: number;
+  height: number;
+  mime: 'image/png' | 'image/jpeg';
+  data: Uint8Array;
+}
+
+/** Resolves content-addressed asset ids to files; ids come from validated params only. */
+export interface AssetResolver {
+  pathOf(id: string): string;
+  info(id: string): { name: string; mime: string; size: number } | undefined;
+}
+
+export interface ExecuteContext {
+  nodeId: string;
+  params: Record<string, ParamValue>;
+  inputs: Record<string, Value | undefined>;
+  /** An empty folder owned by this node's execution; every output file goes here. */
+  outDir: string;
+  signal: AbortSignal;
+  progress(value: number, max: number, text?: string): void;
+  frame(preview: FramePreview): void;
+  artifact(artifact: Artifact): void;
+  assets: AssetResolver;
+  /** Folder of converted model bundles. */
+  modelsDir: string;
+  /** The workflow being run, to embed in outputs so they can be dragged back into the editor. */
+  workflow: WorkflowDocument;
+}
+
+export type Outputs = Record<string, Value>;
+
+/** A node type: its catalogue entry plus the one function that runs it. */
+export interface NodeType extends NodeSpec {
+  execute(ctx: ExecuteContext): Promise<Outputs>;
+}
+
+/**
+ * An error a node reports about its own input or params: the executor shows it on the node as is,
+ * so the message must say what is wrong and how to fix it.
+ */
+export class NodeError extends Error {
+  override name = 'NodeError';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown by execute functions when the run was cancelled between steps. */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError();
+}
+
+/** The catalogue entry of a node type without its execute function (what the editor receives). */
+export function specOf(type: NodeType): NodeSpec {
+  const { execute: _execute, ...spec } = type;
+  return spec;
+}

@@ -1,0 +1,110 @@
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Artifact, Outputs } from './node-type.js';
+
+export interface CachedResult {
+  outputs: Outputs;
+  artifacts: Artifact[];
+  /** Bytes the entry takes on disk, for the size limit. */
+  bytes: number;
+}
+
+const RESULT = 'result.json';
+
+/**
+ * Node outputs on disk, one folder per cache key. An entry counts only once its result.json exists
+ * (written last), so a crash mid-node leaves no half entry that looks complete. Least recently used
+ * entries go first when the total passes the limit.
+ */
+export class OutputCache {
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(
+    readonly dir: string,
+    readonly limitBytes: number,
+  ) {}
+
+  entryDir(key: string): string {
+    return join(this.dir, key);
+  }
+
+  async get(key: string): Promise<CachedResult | undefined> {
+    const file = join(this.entryDir(key), RESULT);
+    try {
+      const result = JSON.parse(await readFile(file, 'utf8')) as CachedResult;
+      const now = new Date();
+      await utimes(file, now, now);
+      return result;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Runs `produce` for a key once at a time: a second caller of the same key waits for the first and
+   * then finds its entry. `produce` gets an empty folder and returns the result to store.
+   */
+  async produce(key: string, produce: (dir: string) => Promise<Omit<CachedResult, 'bytes'>>): Promise<CachedResult> {
+    while (this.inFlight.has(key)) await this.inFlight.get(key)!.catch(() => undefined);
+    const existing = await this.get(key);
+    if (existing) return existing;
+    let done!: () => void;
+    this.inFlight.set(key, new Promise<void>((resolve) => (done = resolve)));
+    const dir = this.entryDir(key);
+    try {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      const partial = await produce(dir);
+      const result: CachedResult = { ...partial, bytes: await folderBytes(dir) };
+      await writeFile(join(dir, RESULT), JSON.stringify(result));
+      return result;
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    } finally {
+      this.inFlight.delete(key);
+      done();
+    }
+  }
+
+  /** Evicts least recently used entries until the cache fits its limit; `keep` entries stay. */
+  async prune(keep: ReadonlySet<string> = new Set()): Promise<{ evicted: number; bytes: number }> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return { evicted: 0, bytes: 0 };
+    }
+    const entries: { key: string; bytes: number; used: number }[] = [];
+    for (const key of names) {
+      if (this.inFlight.has(key)) continue;
+      try {
+        const file = join(this.entryDir(key), RESULT);
+        const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
+        entries.push({ key, bytes: (JSON.parse(text) as CachedResult).bytes, used: info.mtimeMs });
+      } catch {
+        // An entry without a result is what a crash left behind: it never counts, so remove it.
+        await rm(this.entryDir(key), { recursive: true, force: true });
+      }
+    }
+    let total = entries.reduce((s, e) => s + e.bytes, 0);
+    let evicted = 0;
+    for (const e of entries.sort((a, b) => a.used - b.used)) {
+      if (total <= this.limitBytes) break;
+      if (keep.has(e.key)) continue;
+      await rm(this.entryDir(e.key), { recursive: true, force: true });
+      total -= e.bytes;
+      evicted++;
+    }
+    return { evicted, bytes: total };
+  }
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? await folderBytes(path) : (await stat(path)).size;
+  }
+  return total;
+}

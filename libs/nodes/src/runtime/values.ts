@@ -1,0 +1,54 @@
+import type { FrameStoreInfo } from '@lvcd/models';
+import type { SocketType } from '../types.js';
+
+/**
+ * What flows along a link at run time. Every value is a small JSON handle to files on disk, so node outputs
+ * can be cached as JSON and a long clip never sits in memory.
+ */
+export interface ImageValue {
+  kind: 'image';
+  file: string;
+  width: number;
+  height: number;
+}
+
+export interface FramesValue extends FrameStoreInfo {
+  kind: 'frames';
+}
+
+export interface LatentsValue {
+  kind: 'latents';
+  /** A safetensors file holding `latents` (N, 4, h, w), scaled (x 0.18215). */
+  file: string;
+  shape: number[];
+}
+
+export interface MetricsValue {
+  kind: 'metrics';
+  /** JSON file with the per-frame table. */
+  file: string;
+  summary: Record<string, number>;
+}
+
+export interface ModelBundleValue {
+  kind: 'models';
+  dir: string;
+  provider: 'auto' | 'cuda' | 'cpu';
+  precision: 'fp32' | 'fp16';
+}
+
+export type Value = ImageValue | FramesValue | LatentsValue | MetricsValue | ModelBundleValue;
+
+/** The value kind each socket type carries (SKETCHES are frame sequences too). */
+export const VALUE_KIND: Record<SocketType, Value['kind']> = {
+  IMAGE: 'image',
+  FRAMES: 'frames',
+  SKETCHES: 'frames',
+  LATENTS: 'latents',
+  LVCD_MODELS: 'models',
+  METRICS: 'metrics',
+};
+
+export function framesValue(info: FrameStoreInfo): FramesValue {
+  return { kind: 'frames', ...info };
+}

@@ -1,0 +1,73 @@
+/**
+ * The node catalogue as data: what a node type looks like to the editor, the validator and the executor.
+ * Nothing here runs code; execute functions live in `runtime/` and `catalogue/` (Node-only).
+ */
+
+/** The kinds of value that flow along links. */
+export const SOCKET_TYPES = ['IMAGE', 'FRAMES', 'SKETCHES', 'LATENTS', 'LVCD_MODELS', 'METRICS'] as const;
+export type SocketType = (typeof SOCKET_TYPES)[number];
+
+/**
+ * Which output types an input accepts besides its own type.
+ * Sketches are a frame sequence (white paper, dark lines), so anything that takes FRAMES takes SKETCHES too.
+ */
+const WIDENINGS: Partial<Record<SocketType, readonly SocketType[]>> = {
+  FRAMES: ['SKETCHES'],
+};
+
+export function socketAccepts(input: SocketType, output: SocketType): boolean {
+  return input === output || (WIDENINGS[input]?.includes(output) ?? false);
+}
+
+/** What kind of uploaded asset a param may reference. */
+export const ASSET_KINDS = ['image', 'video', 'zip', 'model'] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];
+
+export type ParamSchema =
+  | { kind: 'number'; default: number; min: number; max: number; step?: number }
+  | { kind: 'integer'; default: number; min: number; max: number; step?: number }
+  | { kind: 'seed'; default: number }
+  | { kind: 'enum'; default: string; options: readonly string[] }
+  | { kind: 'boolean'; default: boolean }
+  | { kind: 'string'; default: string; maxLength: number; multiline?: boolean }
+  | { kind: 'asset'; accept: readonly AssetKind[]; optional?: boolean };
+
+/** Largest seed: seeds travel through JSON, so they stay exact integers. */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+export interface ParamSpec {
+  name: string;
+  label?: string;
+  description?: string;
+  schema: ParamSchema;
+}
+
+export interface InputSpec {
+  name: string;
+  type: SocketType;
+  label?: string;
+  optional?: boolean;
+}
+
+export interface OutputSpec {
+  name: string;
+  type: SocketType;
+  label?: string;
+}
+
+export interface NodeSpec {
+  /** Stable id used in workflow documents, e.g. `image/load`. */
+  type: string;
+  title: string;
+  category: string;
+  description: string;
+  /** Bump when the meaning of the outputs changes, so cached outputs of older versions are not reused. */
+  version: number;
+  inputs: readonly InputSpec[];
+  outputs: readonly OutputSpec[];
+  params: readonly ParamSpec[];
+  /** Output nodes are what a run executes by default: they save, preview or measure. */
+  isOutput?: boolean;
+}
+
+export type ParamValue = string | number | boolean | null;
