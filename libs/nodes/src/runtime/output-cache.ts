@@ -45,13 +45,14 @@ export class OutputCache {
    * then finds its entry. `produce` gets an empty folder and returns the result to store.
    */
   async produce(key: string, produce: (dir: string) => Promise<Omit<CachedResult, 'bytes'>>): Promise<CachedResult> {
-    while (this.inFlight.has(key)) await this.inFlight.get(key)!.catch(() => undefined);
-    const existing = await this.get(key);
-    if (existing) return existing;
+    while (this.inFlight.has(key)) await this.inFlight.get(key);
+    // Claim the key before the first await, so a concurrent caller waits instead of producing too.
     let done!: () => void;
     this.inFlight.set(key, new Promise<void>((resolve) => (done = resolve)));
     const dir = this.entryDir(key);
     try {
+      const existing = await this.get(key);
+      if (existing) return existing;
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       const partial = await produce(dir);

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Everything the server and the CLI read from the environment and flags, resolved once at start. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  modelsDir: string;
+  concurrency: number;
+  cacheLimitBytes: number;
+  /** Largest JSON request body, in bytes. */
+  jsonBodyLimitBytes: number;
+  /** Largest uploaded file, in bytes. */
+  uploadLimitBytes: number;
+  /** Built editor to serve at `/`, when it exists. */
+  editorDir: string;
+  /** The inference provider the health check reports; the model runtime picks it up from here. */
+  provider: 'cpu' | 'cuda';
+}
+
+/** Flags that override the environment (from `lvcd serve --host ...` or a test). */
+export type ConfigOverrides = Partial<Pick<ServerConfig, 'host' | 'port' | 'dataDir' | 'modelsDir' | 'concurrency'>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** apps/server/src/config or apps/server/dist/config: the repository root is four levels up either way. */
+export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+
+const MB = 1024 * 1024;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): ServerConfig {
+  const dataDir = resolve(overrides.dataDir ?? env.LVCD_DATA_DIR ?? resolve(REPO_ROOT, '.data'));
+  const provider = env.LVCD_PROVIDER ?? 'cpu';
+  if (provider !== 'cpu' && provider !== 'cuda') throw new ConfigError(`LVCD_PROVIDER must be cpu or cuda, not "${provider}"`);
+  return {
+    host: overrides.host ?? env.LVCD_HOST ?? '127.0.0.1',
+    port: overrides.port ?? integer('LVCD_PORT', env.LVCD_PORT, 5580, 0, 65535),
+    dataDir,
+    modelsDir: resolve(overrides.modelsDir ?? env.LVCD_MODELS_DIR ?? resolve(dataDir, 'models')),
+    concurrency: overrides.concurrency ?? integer('LVCD_CONCURRENCY', env.LVCD_CONCURRENCY, 1, 1, 64),
+    cacheLimitBytes: integer('LVCD_CACHE_LIMIT_MB', env.LVCD_CACHE_LIMIT_MB, 2048, 0, 1024 * 1024) * MB,
+    jsonBodyLimitBytes: 2 * MB,
+    uploadLimitBytes: integer('LVCD_UPLOAD_LIMIT_MB', env.LVCD_UPLOAD_LIMIT_MB, 512, 1, 64 * 1024) * MB,
+    editorDir: resolve(REPO_ROOT, 'apps/editor/dist'),
+    provider,
+  };
+}
+
+export function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return value;
+}

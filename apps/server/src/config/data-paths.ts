@@ -1,0 +1,11 @@
+import { join } from 'node:path';
+
+/** Where each kind of data lives inside the data dir; one place so the server and the CLI agree. */
+export function dataPaths(dataDir: string) {
+  return {
+    database: join(dataDir, 'lvcd.sqlite'),
+    assets: join(dataDir, 'assets'),
+    cache: join(dataDir, 'cache'),
+    runs: join(dataDir, 'runs'),
+  };
+}

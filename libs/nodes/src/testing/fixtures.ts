@@ -1,0 +1,39 @@
+// Test helpers shared by the specs of this library (not exported from the package).
+import { createRgbImage, encodePng } from '@lvcd/models';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Link, type WorkflowDocument, type WorkflowNode } from '../workflow.js';
+
+export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'lvcd-nodes-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A small PNG with a horizontal gradient, so inverting it changes every pixel in a known way. */
+export async function gradientPng(width = 16, height = 8): Promise<Buffer> {
+  const image = createRgbImage(width, height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = Math.round((x / (width - 1)) * 255);
+      image.data.set([v, 255 - v, y * 10], (y * width + x) * 3);
+    }
+  }
+  return encodePng(image);
+}
+
+export function node(id: string, type: string, params: WorkflowNode['params'] = {}): WorkflowNode {
+  return { id, type, params, position: { x: 0, y: 0 } };
+}
+
+export function link(from: string, output: string, to: string, input: string): Link {
+  return { from: { node: from, output }, to: { node: to, input } };
+}
+
+export function workflow(nodes: WorkflowNode[], links: Link[]): WorkflowDocument {
+  return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, nodes, links, meta: {} };
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm test`: installs what is missing, builds, then runs every suite (unit, integration, e2e in Chromium)
+// one after the other and closes with one line that counts them all.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { installEnv, root, setup } from './setup.mjs';
+
+/** In dependency order, e2e last: a broken lib fails fast. */
+const SUITES = ['libs/models', 'libs/nodes', 'apps/server', 'apps/editor', 'e2e'];
+
+try {
+  setup({ browser: true });
+} catch (e) {
+  console.error(`[test] setup failed: ${e.message}`);
+  process.exit(1);
+}
+
+const reports = join(root, '.vitest-reports');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const broken = [];
+for (const suite of SUITES) {
+  if (!existsSync(join(root, suite, 'package.json'))) continue;
+  const report = join(reports, `${suite.replace('/', '-')}.json`);
+  console.log(`\n[test] ${suite}`);
+  const result = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+    cwd: join(root, suite),
+    stdio: 'inherit',
+    env: installEnv,
+  });
+  let counts = { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0 };
+  if (existsSync(report)) counts = JSON.parse(readFileSync(report, 'utf8'));
+  passed += counts.numPassedTests;
+  failed += counts.numFailedTests;
+  if (result.status !== 0 || counts.numFailedTests > 0 || counts.numTotalTests === 0) broken.push(suite);
+}
+
+console.log(`\n[test] suites with failures: ${broken.length ? broken.join(', ') : 'none'}`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(broken.length === 0 ? 0 : 1);
