@@ -1,3 +1,4 @@
 // The models library: tensors and file formats, ONNX graphs and sessions, the LVCD pipeline,
 // media IO and the classical (no-network) image operations. Knows nothing of nodes, HTTP or UI.
 export * from './frames/index.js';
+export * from './lvcd/index.js';

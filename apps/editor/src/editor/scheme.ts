@@ -1,0 +1,54 @@
+// The Rete side of a workflow: node and connection classes. Nothing outside editor/ sees these.
+import type { NodeSpec, ParamValue, SocketType } from '@lvcd/nodes';
+import { ClassicPreset, type GetSchemes } from 'rete';
+import { reactive } from 'vue';
+import { estimateNodeHeight, NODE_WIDTH } from './layout';
+
+const sockets = new Map<SocketType, ClassicPreset.Socket>();
+/** One socket object per type: its name is the type, which the socket view colours by. */
+export function socketFor(type: SocketType): ClassicPreset.Socket {
+  let s = sockets.get(type);
+  if (!s) sockets.set(type, (s = new ClassicPreset.Socket(type)));
+  return s;
+}
+
+/** What a node view edits and shows; reactive so widgets update across the per-node Vue apps Rete creates. */
+export interface NodeEditState {
+  params: Record<string, ParamValue>;
+  bypass: boolean;
+  title?: string;
+}
+
+export class LNode extends ClassicPreset.Node {
+  // Auto-arrange and the minimap need sizes; the view measures itself and corrects the estimate.
+  width = NODE_WIDTH;
+  height: number;
+  readonly state: NodeEditState;
+
+  constructor(
+    id: string,
+    readonly spec: NodeSpec,
+    params: Record<string, ParamValue>,
+    bypass = false,
+    title?: string,
+  ) {
+    super(title ?? spec.title);
+    this.id = id;
+    for (const input of spec.inputs) this.addInput(input.name, new ClassicPreset.Input(socketFor(input.type), input.label ?? input.name));
+    for (const output of spec.outputs) this.addOutput(output.name, new ClassicPreset.Output(socketFor(output.type), output.label ?? output.name));
+    this.state = reactive({ params: { ...params }, bypass, ...(title ? { title } : {}) });
+    this.height = estimateNodeHeight(spec);
+  }
+}
+
+export class LConnection extends ClassicPreset.Connection<LNode, LNode> {
+  /** The type the link carries, for its colour. */
+  readonly type: SocketType | undefined;
+
+  constructor(source: LNode, output: string, target: LNode, input: string) {
+    super(source, output, target, input);
+    this.type = source.spec.outputs.find((o) => o.name === output)?.type;
+  }
+}
+
+export type Schemes = GetSchemes<LNode, LConnection>;

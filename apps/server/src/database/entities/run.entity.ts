@@ -1,0 +1,67 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const NODE_STATUSES = ['queued', 'running', 'cached', 'done', 'failed', 'cancelled'] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+export interface NodeState {
+  status: NodeStatus;
+  ms?: number;
+  value?: number;
+  max?: number;
+  text?: string;
+  message?: string;
+}
+
+/**
+ * A run: an immutable snapshot of the document it executes plus its outcome. `seq` orders runs exactly
+ * (creation times can tie), which keeps the queue FIFO across restarts; `id` is what the API shows.
+ */
+@Entity('runs')
+export class RunEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  seq: number;
+
+  @Column({ type: 'text', unique: true })
+  id: string;
+
+  @Column({ type: 'text', name: 'workflow_id', nullable: true })
+  workflowId: string | null;
+
+  /** The workflow's name when the run was made, kept even if the workflow is renamed or deleted. */
+  @Column({ type: 'text', name: 'workflow_name', nullable: true })
+  workflowName: string | null;
+
+  @Column({ type: 'integer', name: 'workflow_version', nullable: true })
+  workflowVersion: number | null;
+
+  /** The WorkflowDocument as JSON. */
+  @Column({ type: 'text' })
+  document: string;
+
+  /** Target node ids as a JSON list, or null for every output node. */
+  @Column({ type: 'text', nullable: true })
+  targets: string | null;
+
+  @Column({ type: 'text' })
+  status: RunStatus;
+
+  @Column({ type: 'integer', name: 'created_at' })
+  createdAt: number;
+
+  @Column({ type: 'integer', name: 'started_at', nullable: true })
+  startedAt: number | null;
+
+  @Column({ type: 'integer', name: 'finished_at', nullable: true })
+  finishedAt: number | null;
+
+  /** `{ [nodeId]: NodeState }` as JSON. */
+  @Column({ type: 'text' })
+  nodes: string;
+
+  /** `{ node, message }` as JSON when the run failed. */
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+}

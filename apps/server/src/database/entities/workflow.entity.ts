@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A saved workflow: its name and the number of its latest version. The documents live in WorkflowVersionEntity. */
+@Entity('workflows')
+export class WorkflowEntity {
+  @PrimaryColumn({ type: 'text' })
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'integer', name: 'latest_version' })
+  latestVersion: number;
+
+  /** Epoch milliseconds. */
+  @Column({ type: 'integer', name: 'created_at' })
+  createdAt: number;
+
+  @Column({ type: 'integer', name: 'updated_at' })
+  updatedAt: number;
+}

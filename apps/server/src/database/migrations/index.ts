@@ -1,0 +1,4 @@
+import { Initial1730000000000 } from './1730000000000-initial.js';
+
+/** Every migration in order; imported rather than globbed so the bundle and the tests see the same list. */
+export const MIGRATIONS = [Initial1730000000000];

@@ -1,0 +1,66 @@
+import type { WorkflowDocument } from '@lvcd/nodes';
+import type { NodeState, RunArtifactEntity, RunEntity, RunStatus } from '../database/entities/index.js';
+
+/** Artefact as the API shows it: fetch the file from /api/artifacts/:id. */
+export interface ArtifactView {
+  id: string;
+  node: string;
+  name: string;
+  mime: string;
+  kind: string;
+  size: number;
+  meta?: Record<string, unknown>;
+}
+
+export interface RunError {
+  node: string;
+  message: string;
+}
+
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  workflowId?: string;
+  workflowName?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  error?: RunError;
+  thumbnail?: string;
+}
+
+export interface RunDetail extends RunSummary {
+  document: WorkflowDocument;
+  nodes: Record<string, NodeState>;
+  artifacts: ArtifactView[];
+}
+
+export function artifactView(a: RunArtifactEntity): ArtifactView {
+  return {
+    id: a.id,
+    node: a.node,
+    name: a.name,
+    mime: a.mime,
+    kind: a.kind,
+    size: a.size,
+    ...(a.meta ? { meta: JSON.parse(a.meta) as Record<string, unknown> } : {}),
+  };
+}
+
+export function runSummary(run: RunEntity, thumbnail?: string): RunSummary {
+  const summary: RunSummary = { id: run.id, status: run.status, createdAt: new Date(run.createdAt).toISOString() };
+  if (run.workflowId) summary.workflowId = run.workflowId;
+  if (run.workflowName) summary.workflowName = run.workflowName;
+  if (run.startedAt !== null) summary.startedAt = new Date(run.startedAt).toISOString();
+  if (run.finishedAt !== null) summary.finishedAt = new Date(run.finishedAt).toISOString();
+  if (run.startedAt !== null && run.finishedAt !== null) summary.durationMs = run.finishedAt - run.startedAt;
+  if (run.error) summary.error = JSON.parse(run.error) as RunError;
+  if (thumbnail) summary.thumbnail = thumbnail;
+  return summary;
+}
+
+/** The first image a run produced, as its thumbnail in history lists. */
+export function thumbnailOf(artifacts: readonly ArtifactView[]): string | undefined {
+  return artifacts.find((a) => a.kind === 'image')?.id;
+}

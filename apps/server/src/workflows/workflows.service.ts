@@ -1,0 +1,105 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { WorkflowDocument } from '@lvcd/nodes';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { WorkflowEntity, WorkflowVersionEntity } from '../database/entities/index.js';
+import { RUNTIME } from '../runtime/runtime.module.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { draftDocument } from './check-document.js';
+
+export interface WorkflowSummary {
+  id: string;
+  name: string;
+  version: number;
+  updatedAt: string;
+}
+
+export interface SavedWorkflow extends WorkflowSummary {
+  document: WorkflowDocument;
+}
+
+export interface WorkflowVersionView {
+  id: string;
+  name: string;
+  version: number;
+  document: WorkflowDocument;
+  createdAt: string;
+}
+
+/** Saved workflows; every save is a new immutable version, the workflow row points at the latest. */
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  async list(): Promise<WorkflowSummary[]> {
+    const rows = await this.db.getRepository(WorkflowEntity).find({ order: { updatedAt: 'DESC', createdAt: 'DESC' } });
+    return rows.map((w) => ({ id: w.id, name: w.name, version: w.latestVersion, updatedAt: iso(w.updatedAt) }));
+  }
+
+  async create(name: string, rawDocument: unknown): Promise<SavedWorkflow> {
+    const document = draftDocument(this.runtime, rawDocument);
+    const now = Date.now();
+    const workflow: WorkflowEntity = { id: randomUUID(), name, latestVersion: 1, createdAt: now, updatedAt: now };
+    await this.db.transaction(async (tx) => {
+      await tx.insert(WorkflowEntity, workflow);
+      await tx.insert(WorkflowVersionEntity, { workflowId: workflow.id, version: 1, name, document: JSON.stringify(document), createdAt: now });
+    });
+    return { id: workflow.id, name, version: 1, document, updatedAt: iso(now) };
+  }
+
+  async get(id: string): Promise<SavedWorkflow> {
+    const workflow = await this.find(id);
+    const version = await this.version(id, workflow.latestVersion);
+    return { id, name: workflow.name, version: version.version, document: version.document, updatedAt: iso(workflow.updatedAt) };
+  }
+
+  async update(id: string, name: string | undefined, rawDocument: unknown): Promise<SavedWorkflow> {
+    const document = draftDocument(this.runtime, rawDocument);
+    const now = Date.now();
+    const saved = await this.db.transaction(async (tx) => {
+      const workflow = await tx.findOneBy(WorkflowEntity, { id });
+      if (!workflow) throw notFound(id);
+      const version = workflow.latestVersion + 1;
+      const newName = name ?? workflow.name;
+      await tx.insert(WorkflowVersionEntity, { workflowId: id, version, name: newName, document: JSON.stringify(document), createdAt: now });
+      await tx.update(WorkflowEntity, { id }, { name: newName, latestVersion: version, updatedAt: now });
+      return { version, name: newName };
+    });
+    return { id, name: saved.name, version: saved.version, document, updatedAt: iso(now) };
+  }
+
+  async remove(id: string): Promise<void> {
+    const result = await this.db.getRepository(WorkflowEntity).delete({ id });
+    if (!result.affected) throw notFound(id);
+  }
+
+  async versions(id: string): Promise<{ version: number; createdAt: string }[]> {
+    await this.find(id);
+    const rows = await this.db.getRepository(WorkflowVersionEntity).find({ where: { workflowId: id }, order: { version: 'DESC' }, select: ['version', 'createdAt'] });
+    return rows.map((v) => ({ version: v.version, createdAt: iso(v.createdAt) }));
+  }
+
+  async version(id: string, version: number): Promise<WorkflowVersionView> {
+    const row = await this.db.getRepository(WorkflowVersionEntity).findOneBy({ workflowId: id, version });
+    if (!row) throw new NotFoundException(`workflow ${id} has no version ${version}`);
+    return { id, name: row.name, version, document: JSON.parse(row.document) as WorkflowDocument, createdAt: iso(row.createdAt) };
+  }
+
+  private async find(id: string): Promise<WorkflowEntity> {
+    const workflow = await this.db.getRepository(WorkflowEntity).findOneBy({ id });
+    if (!workflow) throw notFound(id);
+    return workflow;
+  }
+}
+
+function notFound(id: string): NotFoundException {
+  return new NotFoundException(`no workflow ${id}`);
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,2 @@
+export * from './rgb-image.js';
+export * from './frame-store.js';

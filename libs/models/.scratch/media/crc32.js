@@ -1,0 +1,17 @@
+const TABLE = (() => {
+    const t = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+        let c = n;
+        for (let k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        t[n] = c >>> 0;
+    }
+    return t;
+})();
+/** CRC-32 (ISO 3309, as PNG chunks use it). */
+export function crc32(bytes, crc = 0) {
+    let c = ~crc >>> 0;
+    for (let i = 0; i < bytes.length; i++)
+        c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+    return ~c >>> 0;
+}

@@ -1,0 +1,55 @@
+import { Zip, ZipPassThrough } from 'fflate';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+/**
+ * Writes a zip to disk one entry at a time, so a long sequence never sits in memory. Entries are stored,
+ * not deflated: PNG and JSON artefacts are small or already compressed, and storing keeps saving fast.
+ */
+export class ZipFileWriter {
+    out;
+    zip;
+    pending = [];
+    failure;
+    constructor(out, zip) {
+        this.out = out;
+        this.zip = zip;
+    }
+    static async create(path) {
+        const out = createWriteStream(path);
+        await once(out, 'open');
+        let writer;
+        const zip = new Zip((err, chunk) => {
+            if (err)
+                writer.failure = err;
+            else
+                writer.pending.push(chunk);
+        });
+        writer = new ZipFileWriter(out, zip);
+        out.on('error', (e) => (writer.failure = e));
+        return writer;
+    }
+    async add(name, data) {
+        const entry = new ZipPassThrough(name);
+        this.zip.add(entry);
+        entry.push(data, true);
+        await this.flush();
+    }
+    async finish() {
+        this.zip.end();
+        await this.flush();
+        this.out.end();
+        await once(this.out, 'close');
+        if (this.failure)
+            throw this.failure;
+    }
+    async flush() {
+        for (const chunk of this.pending.splice(0)) {
+            if (this.failure)
+                throw this.failure;
+            if (!this.out.write(chunk))
+                await once(this.out, 'drain');
+        }
+        if (this.failure)
+            throw this.failure;
+    }
+}

@@ -1,0 +1,3 @@
+// onnxruntime sessions with provider fallback, and tensor helpers.
+export * from './session.js';
+export * from './tensors.js';

@@ -1,0 +1,39 @@
+import * as ort from 'onnxruntime-node';
+
+export type ProviderChoice = 'auto' | 'cuda' | 'cpu';
+
+export interface CreatedSession {
+  readonly session: ort.InferenceSession;
+  /** The execution provider that actually runs the model. */
+  readonly provider: 'cuda' | 'cpu';
+}
+
+export interface CreateSessionOptions {
+  readonly provider?: ProviderChoice;
+  /** Extra ORT session options (execution providers are chosen here, not by the caller). */
+  readonly sessionOptions?: Omit<ort.InferenceSession.SessionOptions, 'executionProviders'>;
+}
+
+/**
+ * Opens an ONNX model on the requested provider. onnxruntime-node throws (instead of falling
+ * back) when the CUDA provider library is missing, so 'auto' tries CUDA alone first, then CPU,
+ * and reports which one runs. ORT's own log is silenced to 'fatal' so that expected CUDA
+ * failure does not print an alarming error line.
+ */
+export async function createSession(modelPath: string, options: CreateSessionOptions = {}): Promise<CreatedSession> {
+  const choice = options.provider ?? 'auto';
+  const base: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4, ...options.sessionOptions };
+  ort.env.logLevel = 'fatal';
+  if (choice === 'cuda' || choice === 'auto') {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cuda'] });
+      return { session, provider: 'cuda' };
+    } catch (error) {
+      if (choice === 'cuda') {
+        throw new Error(`CUDA execution provider unavailable for ${modelPath}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  }
+  const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cpu'] });
+  return { session, provider: 'cpu' };
+}
