@@ -34,7 +34,7 @@ export class RunArtifactStore {
     await mkdir(join(this.dir, runId), { recursive: true });
     const target = join(this.dir, file);
     await link(artifact.file, target).catch(() => copyFile(artifact.file, target));
-    const row: RunArtifactEntity = {
+    const row: Omit<RunArtifactEntity, 'seq'> = {
       id,
       runId,
       node,
@@ -45,7 +45,7 @@ export class RunArtifactStore {
       meta: artifact.meta ? JSON.stringify(artifact.meta) : null,
       file,
       createdAt: Date.now(),
-    } as RunArtifactEntity;
+    };
     await this.db.getRepository(RunArtifactEntity).insert(row);
     return artifactView(row);
   }

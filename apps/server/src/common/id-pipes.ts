@@ -11,7 +11,7 @@ export function isUuid(value: unknown): value is string {
 @Injectable()
 export class UuidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!isUuid(value)) throw new BadRequestException(`"${value.slice(0, 60)}" is not a valid id`);
+    if (!UUID.test(value)) throw new BadRequestException(`"${value.slice(0, 60)}" is not a valid id`);
     return value;
   }
 }

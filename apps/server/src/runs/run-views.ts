@@ -36,7 +36,7 @@ export interface RunDetail extends RunSummary {
   artifacts: ArtifactView[];
 }
 
-export function artifactView(a: RunArtifactEntity): ArtifactView {
+export function artifactView(a: Omit<RunArtifactEntity, 'seq'>): ArtifactView {
   return {
     id: a.id,
     node: a.node,

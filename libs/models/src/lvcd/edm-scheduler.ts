@@ -12,6 +12,19 @@ export interface EdmSchedulerConfig {
 /** SVD's values, with sigma_max raised to 700 as LVCD configures it. */
 export const LVCD_SCHEDULE: Omit<EdmSchedulerConfig, 'numSteps'> = { sigmaMin: 0.002, sigmaMax: 700, rho: 7 };
 
+/** The EDM preconditioning of SVD's v-prediction network: D(x) = c_skip x + c_out F(c_in x, c_noise). */
+export interface EdmPreconditioning {
+  cSkip: number;
+  cOut: number;
+  cIn: number;
+  cNoise: number;
+}
+
+export function edmPreconditioning(sigma: number): EdmPreconditioning {
+  const s2 = sigma * sigma + 1;
+  return { cSkip: 1 / s2, cOut: -sigma / Math.sqrt(s2), cIn: 1 / Math.sqrt(s2), cNoise: 0.25 * Math.log(sigma) };
+}
+
 export class EdmEulerScheduler {
   /** numSteps noise levels from sigma_max down to sigma_min, then a final 0. */
   readonly sigmas: Float64Array;

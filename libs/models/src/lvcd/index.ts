@@ -2,3 +2,8 @@ export * from './rng.js';
 export * from './edm-scheduler.js';
 export * from './window-plan.js';
 export * from './decode-plan.js';
+export * from './sampler.js';
+export * from './decode-stream.js';
+export * from './conditioning.js';
+export * from './latent-preview.js';
+export * from './pipeline.js';

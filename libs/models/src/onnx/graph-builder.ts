@@ -17,14 +17,17 @@ export interface ModuleOptions {
  *     h = b.scope('mid.block_1', () => resnetBlock(b, h));
  *   });
  */
+/** `<module>.<name>`; an empty module means the current scope itself is the module. */
+const paramKey = (module: string, name: string) => (module ? `${module}.${name}` : name);
+
 export class GraphBuilder extends OpBuilder {
   private moduleBias(module: string, channels: number, options: ModuleOptions): Tensor | undefined {
-    return options.bias === false ? undefined : this.weight(`${module}.bias`, [channels]);
+    return options.bias === false ? undefined : this.weight(paramKey(module, 'bias'), [channels]);
   }
 
   /** PyTorch Conv2d/Conv3d/Conv1d: the kernel rank comes from the checkpoint weight. */
   convModule(x: Tensor, module: string, options: ConvOptions & ModuleOptions = {}): Tensor {
-    const w = this.weight(`${module}.weight`);
+    const w = this.weight(paramKey(module, 'weight'));
     if (w.shape.length !== x.shape.length) {
       throw new GraphShapeError(`${this.keyOf(module)}: a ${w.shape.length - 2}-d conv weight ${formatShape(w.shape)} cannot take input ${formatShape(x.shape)}`);
     }
@@ -39,13 +42,13 @@ export class GraphBuilder extends OpBuilder {
     return this.convModule(x, module, options);
   }
   convTranspose2d(x: Tensor, module: string, options: ConvTransposeOptions & ModuleOptions = {}): Tensor {
-    const w = this.weight(`${module}.weight`);
+    const w = this.weight(paramKey(module, 'weight'));
     return this.convTranspose(x, w, this.moduleBias(module, w.shape[1] as number, options), options);
   }
 
   /** PyTorch Linear on the last axis: x @ W^T + b (W stored transposed for MatMul). */
   linear(x: Tensor, module: string, options: ModuleOptions = {}): Tensor {
-    const w = this.weight(`${module}.weight`, [undefined, x.shape[x.shape.length - 1] as number | undefined], { transpose: true });
+    const w = this.weight(paramKey(module, 'weight'), [undefined, x.shape[x.shape.length - 1] as number | undefined], { transpose: true });
     const y = this.matmul(x, w);
     const b = this.moduleBias(module, w.shape[1] as number, options);
     return b ? this.add(y, b) : y;
@@ -56,8 +59,8 @@ export class GraphBuilder extends OpBuilder {
     const c = x.shape[1];
     if (typeof c !== 'number') throw new GraphShapeError(`${this.keyOf(module)}: channel dim must be static, got ${formatShape(x.shape)}`);
     const view = [c, ...new Array<number>(x.shape.length - 2).fill(1)];
-    const gamma = this.weight(`${module}.weight`, [c], { reshape: view });
-    const beta = this.weight(`${module}.bias`, [c], { reshape: view });
+    const gamma = this.weight(paramKey(module, 'weight'), [c], { reshape: view });
+    const beta = this.weight(paramKey(module, 'bias'), [c], { reshape: view });
     return this.add(this.mul(x, gamma), beta);
   }
 
@@ -90,7 +93,7 @@ export class GraphBuilder extends OpBuilder {
   /** torch.nn.LayerNorm over the last axis. */
   layerNorm(x: Tensor, module: string, options: { eps: number }): Tensor {
     const c = x.shape[x.shape.length - 1] as number;
-    return this.layerNormalization(x, this.weight(`${module}.weight`, [c]), this.weight(`${module}.bias`, [c]), options.eps);
+    return this.layerNormalization(x, this.weight(paramKey(module, 'weight'), [c]), this.weight(paramKey(module, 'bias'), [c]), options.eps);
   }
 
   /** F.interpolate(scale_factor=f, mode='nearest') on the spatial axes of NCHW/NCTHW input. */

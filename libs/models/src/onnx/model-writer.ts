@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { WeightSource } from '../formats/weight-source.js';
@@ -31,6 +32,9 @@ export interface WrittenModel {
   readonly dataBytes: number;
   readonly largestTensorBytes: number;
   readonly weightCount: number;
+  /** sha256 (hex) of the .onnx file and of its .data file, computed while writing. */
+  readonly modelSha256: string;
+  readonly dataSha256: string;
 }
 
 function transposeMatrix(values: Float32Array, rows: number, cols: number): Float32Array {
@@ -61,6 +65,7 @@ export async function writeOnnxModel(graph: BuiltGraph, options: WriteModelOptio
   const handle = await open(dataPath, 'w');
   let offset = 0;
   let largest = 0;
+  const dataHash = createHash('sha256');
   try {
     let done = 0;
     for (const init of graph.initializers) {
@@ -70,7 +75,10 @@ export async function writeOnnxModel(graph: BuiltGraph, options: WriteModelOptio
       }
       options.signal?.throwIfAborted();
       const bytes = await encodeWeight(init, options.weights, fp16);
-      offset = Math.ceil(offset / DATA_ALIGNMENT) * DATA_ALIGNMENT;
+      const aligned = Math.ceil(offset / DATA_ALIGNMENT) * DATA_ALIGNMENT;
+      dataHash.update(new Uint8Array(aligned - offset)); // the gap reads back as zeros
+      dataHash.update(bytes);
+      offset = aligned;
       await handle.write(bytes, 0, bytes.byteLength, offset);
       tensors.push({
         name: init.name,
@@ -95,5 +103,8 @@ export async function writeOnnxModel(graph: BuiltGraph, options: WriteModelOptio
     ...(options.metadata ? { metadata: options.metadata } : {}),
   });
   await writeFile(modelPath, model);
-  return { modelPath, dataPath, modelBytes: model.byteLength, dataBytes: offset, largestTensorBytes: largest, weightCount: weightInits.length };
+  return {
+    modelPath, dataPath, modelBytes: model.byteLength, dataBytes: offset, largestTensorBytes: largest,
+    weightCount: weightInits.length, modelSha256: createHash('sha256').update(model).digest('hex'), dataSha256: dataHash.digest('hex'),
+  };
 }

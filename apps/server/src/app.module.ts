@@ -1,0 +1,33 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ArtifactsModule } from './artifacts/artifacts.module.js';
+import { AssetsModule } from './assets/assets.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { ServerConfig } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { NodesModule } from './nodes/nodes.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { RunsModule } from './runs/runs.module.js';
+import { RuntimeModule } from './runtime/runtime.module.js';
+import { WorkflowsModule } from './workflows/workflows.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ServerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RuntimeModule,
+        HealthModule,
+        NodesModule,
+        WorkflowsModule,
+        RunsModule,
+        ArtifactsModule,
+        AssetsModule,
+        RealtimeModule,
+      ],
+    };
+  }
+}

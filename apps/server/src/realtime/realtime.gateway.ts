@@ -1,0 +1,50 @@
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { isUuid } from '../common/id-pipes.js';
+import { RunEventsBus } from '../runs/run-events.js';
+import type { RunDetail } from '../runs/run-views.js';
+import { RunsService } from '../runs/runs.service.js';
+
+const room = (runId: string) => `run:${runId}`;
+
+type SubscribeAck = { ok: true; run: RunDetail } | { ok: false; message: string };
+
+/** Socket.IO on the HTTP server: run-level events to everyone, a run's node, frame and artefact events to its room. */
+@WebSocketGateway({ serveClient: false })
+export class RealtimeGateway implements OnGatewayInit {
+  constructor(
+    private readonly bus: RunEventsBus,
+    private readonly runs: RunsService,
+  ) {}
+
+  afterInit(server: Server): void {
+    this.bus.onBroadcast((event, payload) => server.emit(event, payload));
+    this.bus.onRoom((runId, event, payload) => server.to(room(runId)).emit(event, payload));
+  }
+
+  /** Joins first, then snapshots, so no event falls between the snapshot and the stream. */
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    const runId = runIdOf(body);
+    if (!runId) return { ok: false, message: 'send { runId } with a run id' };
+    await client.join(room(runId));
+    try {
+      return { ok: true, run: await this.runs.detail(runId) };
+    } catch {
+      await client.leave(room(runId));
+      return { ok: false, message: `no run ${runId}` };
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<{ ok: boolean }> {
+    const runId = runIdOf(body);
+    if (runId) await client.leave(room(runId));
+    return { ok: runId !== undefined };
+  }
+}
+
+function runIdOf(body: unknown): string | undefined {
+  const runId = typeof body === 'object' && body !== null ? (body as { runId?: unknown }).runId : undefined;
+  return isUuid(runId) ? runId : undefined;
+}

@@ -1,0 +1,43 @@
+import { Inject, Module, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ArtifactsModule } from '../artifacts/artifacts.module.js';
+import { CONFIG } from '../config/config.module.js';
+import type { ServerConfig } from '../config/config.js';
+import { WorkflowsModule } from '../workflows/workflows.module.js';
+import { FifoRunScheduler } from './fifo-run-scheduler.js';
+import { LiveRuns } from './live-runs.js';
+import { RunEventsBus } from './run-events.js';
+import { RunExecutorService } from './run-executor.service.js';
+import { RunRecoveryService } from './run-recovery.service.js';
+import { RUN_SCHEDULER, type RunScheduler } from './run-scheduler.js';
+import { RunsController } from './runs.controller.js';
+import { RunsService } from './runs.service.js';
+
+@Module({
+  imports: [WorkflowsModule, ArtifactsModule],
+  controllers: [RunsController],
+  providers: [
+    RunsService,
+    RunExecutorService,
+    RunRecoveryService,
+    LiveRuns,
+    RunEventsBus,
+    {
+      provide: RUN_SCHEDULER,
+      inject: [CONFIG, RunExecutorService],
+      useFactory: (config: ServerConfig, executor: RunExecutorService) => new FifoRunScheduler(config.concurrency, (id, signal) => executor.execute(id, signal)),
+    },
+  ],
+  exports: [RunsService, RunEventsBus, RUN_SCHEDULER],
+})
+export class RunsModule implements BeforeApplicationShutdown {
+  constructor(
+    @Inject(RUN_SCHEDULER) private readonly scheduler: RunScheduler,
+    private readonly executor: RunExecutorService,
+  ) {}
+
+  /** Before the database closes: abort what runs and wait, so those runs are recorded as interrupted. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.executor.markStopping();
+    await this.scheduler.shutdown();
+  }
+}

@@ -1,0 +1,152 @@
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { planExecution, type Problem, type WorkflowDocument } from '@lvcd/nodes';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
+import { RunEntity, type NodeState, type RunStatus } from '../database/entities/index.js';
+import { RUNTIME } from '../runtime/runtime.module.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { problemsOf } from '../workflows/check-document.js';
+import { WorkflowsService } from '../workflows/workflows.service.js';
+import { LiveRuns } from './live-runs.js';
+import { RunEventsBus } from './run-events.js';
+import { RUN_SCHEDULER, type RunScheduler } from './run-scheduler.js';
+import { runSummary, thumbnailOf, type RunDetail, type RunSummary } from './run-views.js';
+
+/** Where a new run's document comes from: sent inline, or a saved workflow (latest version by default). */
+export type RunSource = { document: unknown } | { workflowId: string; version?: number };
+
+interface Snapshot {
+  document: WorkflowDocument;
+  targets?: string[];
+  workflowId: string | null;
+  workflowName: string | null;
+  workflowVersion: number | null;
+}
+
+@Injectable()
+export class RunsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(RUN_SCHEDULER) private readonly scheduler: RunScheduler,
+    private readonly workflows: WorkflowsService,
+    private readonly artifacts: RunArtifactStore,
+    private readonly live: LiveRuns,
+    private readonly bus: RunEventsBus,
+  ) {}
+
+  async create(source: RunSource, targets?: string[]): Promise<{ id: string; status: 'queued' }> {
+    if ('document' in source) {
+      return this.queue({ document: this.runnable(source.document, targets), ...(targets ? { targets } : {}), workflowId: null, workflowName: null, workflowVersion: null });
+    }
+    const saved = source.version ? await this.workflows.version(source.workflowId, source.version) : await this.workflows.get(source.workflowId);
+    return this.queue({
+      document: this.runnable(saved.document, targets),
+      ...(targets ? { targets } : {}),
+      workflowId: saved.id,
+      workflowName: saved.name,
+      workflowVersion: saved.version,
+    });
+  }
+
+  /** A new run with the same snapshot; checked again, since an asset it names may have gone since. */
+  async requeue(id: string): Promise<{ id: string; status: 'queued' }> {
+    const run = await this.find(id);
+    if (run.status === 'queued' || run.status === 'running') throw new ConflictException(`run ${id} is still ${run.status}`);
+    const targets = run.targets ? (JSON.parse(run.targets) as string[]) : undefined;
+    return this.queue({
+      document: this.runnable(JSON.parse(run.document), targets),
+      ...(targets ? { targets } : {}),
+      workflowId: run.workflowId,
+      workflowName: run.workflowName,
+      workflowVersion: run.workflowVersion,
+    });
+  }
+
+  async list(limit: number, offset: number): Promise<RunSummary[]> {
+    const rows = await this.db.getRepository(RunEntity).find({ order: { seq: 'DESC' }, take: limit, skip: offset });
+    const artifacts = await this.artifacts.listByRun(rows.map((r) => r.id));
+    return rows.map((r) => runSummary(r, thumbnailOf(artifacts.get(r.id)!)));
+  }
+
+  async detail(id: string): Promise<RunDetail> {
+    const run = await this.find(id);
+    const artifacts = (await this.artifacts.listByRun([id])).get(id)!;
+    const nodes = this.live.nodes(id) ?? (JSON.parse(run.nodes) as Record<string, NodeState>);
+    return { ...runSummary(run, thumbnailOf(artifacts)), document: JSON.parse(run.document) as WorkflowDocument, nodes: structuredClone(nodes), artifacts };
+  }
+
+  /** A queued run is cancelled at once; a running one is aborted and ends cancelled at its next check. */
+  async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
+    const run = await this.find(id);
+    if (run.status !== 'queued' && run.status !== 'running') throw new ConflictException(`run ${id} already ended (${run.status})`);
+    const outcome = this.scheduler.cancel(id);
+    if (outcome === 'aborted') return { id, status: 'running' };
+    // Dequeued, or a queued row the scheduler never had: either way it will not run now.
+    const nodes = JSON.parse(run.nodes) as Record<string, NodeState>;
+    for (const nodeId of Object.keys(nodes)) nodes[nodeId] = { status: 'cancelled' };
+    await this.db.getRepository(RunEntity).update({ id, status: 'queued' }, { status: 'cancelled', finishedAt: Date.now(), nodes: JSON.stringify(nodes) });
+    this.bus.broadcast('run:finished', { runId: id, status: 'cancelled' });
+    return { id, status: 'cancelled' };
+  }
+
+  /** Puts an existing queued run on the scheduler (used on start for runs the last process left queued). */
+  resume(id: string): void {
+    this.bus.broadcast('run:queued', { runId: id, position: this.scheduler.enqueue(id) });
+  }
+
+  private async queue(snapshot: Snapshot): Promise<{ id: string; status: 'queued' }> {
+    const id = randomUUID();
+    const plan = planExecution(snapshot.document, snapshot.targets ?? this.outputNodes(snapshot.document));
+    const nodes: Record<string, NodeState> = Object.fromEntries(plan.map((n) => [n, { status: 'queued' }]));
+    await this.db.getRepository(RunEntity).insert({
+      id,
+      workflowId: snapshot.workflowId,
+      workflowName: snapshot.workflowName,
+      workflowVersion: snapshot.workflowVersion,
+      document: JSON.stringify(snapshot.document),
+      targets: snapshot.targets ? JSON.stringify(snapshot.targets) : null,
+      status: 'queued',
+      createdAt: Date.now(),
+      startedAt: null,
+      finishedAt: null,
+      nodes: JSON.stringify(nodes),
+      error: null,
+    });
+    this.resume(id);
+    return { id, status: 'queued' };
+  }
+
+  /** The clean document when it can run as asked; otherwise a 400 carrying every problem. */
+  private runnable(raw: unknown, targets: readonly string[] | undefined): WorkflowDocument {
+    const { document, problems } = problemsOf(this.runtime, raw);
+    if (document) {
+      const ids = new Set(document.nodes.map((n) => n.id));
+      for (const t of targets ?? []) {
+        if (!ids.has(t)) problems.push({ code: 'unknown-node', node: t, message: `target ${t} is not a node of the workflow`, fix: 'run a node that exists' });
+      }
+      if (!targets && this.outputNodes(document).length === 0) {
+        problems.push({ code: 'nothing-to-run', message: 'the workflow has no output node', fix: 'add a Save or Preview node' });
+      }
+    }
+    if (!document || problems.length > 0) throw invalid(problems);
+    return document;
+  }
+
+  private outputNodes(document: WorkflowDocument): string[] {
+    return document.nodes.filter((n) => this.runtime.registry.get(n.type)?.isOutput).map((n) => n.id);
+  }
+
+  private async find(id: string): Promise<RunEntity> {
+    const run = await this.db.getRepository(RunEntity).findOneBy({ id });
+    if (!run) throw new NotFoundException(`no run ${id}`);
+    return run;
+  }
+}
+
+function invalid(problems: Problem[]): BadRequestException {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return new BadRequestException({ message: `the workflow cannot run: ${count}`, problems });
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import type { ServerConfig } from './config/config.js';
+import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
+import { serveEditor } from './http/editor-static.js';
+
+export interface StartOptions {
+  /** Nest log levels; tests pass ['error']. */
+  logger?: LogLevel[];
+  /** Close cleanly on SIGINT/SIGTERM (the CLI wants this, tests do not). */
+  shutdownHooks?: boolean;
+}
+
+/** Builds the app, binds it and returns it; `app.getUrl()` gives the address (port 0 picks a free one). */
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
+  // Our own JSON parser so the size limit is ours; its errors (malformed, too large) become 4xx in the filter.
+  app.useBodyParser('json', { limit: config.jsonBodyLimitBytes });
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.disable('x-powered-by');
+  const editor = serveEditor(app, config.editorDir);
+  if (options.shutdownHooks) app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  new Logger('LVCD').log(`listening on ${await app.getUrl()}${editor ? '' : ' (API only: the editor is not built)'}`);
+  return app;
+}

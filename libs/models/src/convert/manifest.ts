@@ -1,0 +1,103 @@
+import type { Dim } from '../onnx/proto.js';
+import type { WeightPrecision } from '../onnx/graph-core.js';
+import type { ClipVisionConfig } from './clip-config.js';
+import type { LineartConfig } from './lineart.js';
+import type { VaeDecoderConfig, VaeEncoderConfig } from './vae-config.js';
+
+export const BUNDLE_FORMAT = 'lvcd-model-bundle';
+export const BUNDLE_FORMAT_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface SourceRecord {
+  readonly fileName: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export interface TensorRecord {
+  readonly name: string;
+  readonly dtype: 'float32';
+  readonly shape: readonly Dim[];
+  readonly meaning: string;
+}
+
+export interface ModelRecord {
+  readonly file: string;
+  readonly dataFile: string;
+  readonly bytes: number;
+  readonly dataBytes: number;
+  readonly sha256: string;
+  readonly dataSha256: string;
+  readonly description: string;
+  readonly inputs: readonly TensorRecord[];
+  readonly outputs: readonly TensorRecord[];
+}
+
+export type ModelId = 'lineart' | 'vae_encoder' | 'vae_decoder' | 'cond_encoder' | 'clip_visual';
+
+export interface ArchitectureConfig {
+  readonly vaeEncoder: VaeEncoderConfig;
+  readonly vaeDecoder: VaeDecoderConfig;
+  readonly condEncoder: VaeEncoderConfig;
+  readonly clip: ClipVisionConfig;
+  readonly lineart?: LineartConfig;
+  /** Frame size the CLIP graph's preprocessing was built for (height, width). */
+  readonly frame: { readonly height: number; readonly width: number };
+  /** Latent scale factor of the first-stage autoencoder (diffusion space = latent * this). */
+  readonly scaleFactor: number;
+}
+
+export interface BundleManifest {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly formatVersion: typeof BUNDLE_FORMAT_VERSION;
+  readonly createdAt: string;
+  readonly converter: string;
+  /** Storage precision of the weights; graphs compute in float32 either way. */
+  readonly precision: WeightPrecision;
+  readonly opset: number;
+  readonly sources: { readonly svd: SourceRecord; readonly lvcd: SourceRecord; readonly lineart?: SourceRecord };
+  readonly config: ArchitectureConfig;
+  readonly models: Partial<Record<ModelId, ModelRecord>>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isHash = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+const isSize = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isPlainFile = (v: unknown) => typeof v === 'string' && /^[\w.-]+$/.test(v) && v !== '.' && v !== '..';
+
+/** Checks a parsed manifest.json against the schema; returns a list of problems (empty when valid). */
+export function validateManifest(value: unknown): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string) => ok || problems.push(message);
+  if (!isObject(value)) return ['manifest is not a JSON object'];
+  check(value['format'] === BUNDLE_FORMAT, `format must be "${BUNDLE_FORMAT}"`);
+  check(value['formatVersion'] === BUNDLE_FORMAT_VERSION, `formatVersion must be ${BUNDLE_FORMAT_VERSION} (got ${String(value['formatVersion'])})`);
+  check(value['precision'] === 'fp32' || value['precision'] === 'fp16', 'precision must be fp32 or fp16');
+  check(typeof value['opset'] === 'number', 'opset missing');
+  check(isObject(value['config']), 'config missing');
+  const sources = value['sources'];
+  if (!isObject(sources)) problems.push('sources missing');
+  else {
+    for (const role of ['svd', 'lvcd', 'lineart']) {
+      const s = sources[role];
+      if (s === undefined && role === 'lineart') continue;
+      check(isObject(s) && typeof s['fileName'] === 'string' && isSize(s['bytes']) && isHash(s['sha256']), `sources.${role} must have fileName, bytes and sha256`);
+    }
+  }
+  const models = value['models'];
+  if (!isObject(models) || Object.keys(models).length === 0) problems.push('models missing');
+  else {
+    for (const [id, m] of Object.entries(models)) {
+      if (!isObject(m)) { problems.push(`models.${id} is not an object`); continue; }
+      check(isPlainFile(m['file']) && isPlainFile(m['dataFile']), `models.${id}: file names must be plain names inside the bundle`);
+      check(isSize(m['bytes']) && isSize(m['dataBytes']), `models.${id}: sizes missing`);
+      check(isHash(m['sha256']) && isHash(m['dataSha256']), `models.${id}: hashes missing`);
+      for (const side of ['inputs', 'outputs']) {
+        const list = m[side];
+        check(Array.isArray(list) && list.length > 0 && list.every((t) => isObject(t) && typeof t['name'] === 'string' && Array.isArray(t['shape'])),
+          `models.${id}.${side} must list tensors with name and shape`);
+      }
+    }
+  }
+  return problems;
+}

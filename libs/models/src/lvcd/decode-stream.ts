@@ -1,0 +1,60 @@
+import { planDecodeChunks, type DecodeChunkConfig } from './decode-plan.js';
+import { LATENT_SCALE } from './sampler.js';
+
+/** The temporal VAE decoder: unscaled latents (n, 4, h, w) of one clip in, frames (n, 3, H, W) in [-1, 1] out (unclamped). */
+export interface VideoDecoder {
+  decode(latents: Float32Array, frames: number): Promise<Float32Array>;
+}
+
+/**
+ * Decodes latents as they arrive, chunk by chunk (spec §4.9): each chunk is decoded as soon as its last latent
+ * exists, its frames clamped to [-1, 1] and handed on; latents no later chunk needs are dropped, so memory
+ * holds one chunk whatever the clip length.
+ */
+export class DecodeStream {
+  private readonly chunks;
+  private readonly latents = new Map<number, Float32Array>();
+  private next = 0;
+
+  constructor(
+    private readonly decoder: VideoDecoder,
+    totalLatents: number,
+    config: DecodeChunkConfig | undefined,
+    private readonly onFrame: (index: number, frame: Float32Array) => void | Promise<void>,
+  ) {
+    this.chunks = planDecodeChunks(totalLatents, config);
+  }
+
+  /** Takes the scaled latent of output frame `index`; decodes every chunk that is now complete. */
+  async push(index: number, scaledLatent: Float32Array): Promise<void> {
+    this.latents.set(index, scaledLatent);
+    while (this.next < this.chunks.length) {
+      const chunk = this.chunks[this.next]!;
+      if (!chunk.latents.every((i) => this.latents.has(i))) return;
+      await this.decodeChunk(chunk);
+      this.next++;
+      const stillNeeded = new Set(this.chunks.slice(this.next).flatMap((c) => c.latents));
+      for (const i of this.latents.keys()) if (!stillNeeded.has(i)) this.latents.delete(i);
+    }
+  }
+
+  get done(): boolean {
+    return this.next === this.chunks.length;
+  }
+
+  private async decodeChunk(chunk: (typeof this.chunks)[number]): Promise<void> {
+    const size = this.latents.get(chunk.latents[0]!)!.length;
+    const input = new Float32Array(chunk.latents.length * size);
+    chunk.latents.forEach((latent, j) => {
+      const source = this.latents.get(latent)!;
+      for (let i = 0; i < size; i++) input[j * size + i] = source[i]! / LATENT_SCALE;
+    });
+    const frames = await this.decoder.decode(input, chunk.latents.length);
+    const frameSize = frames.length / chunk.latents.length;
+    for (let j = chunk.drop; j < chunk.latents.length; j++) {
+      const frame = frames.slice(j * frameSize, (j + 1) * frameSize);
+      for (let i = 0; i < frame.length; i++) frame[i] = Math.min(1, Math.max(-1, frame[i]!));
+      await this.onFrame(chunk.firstOutput + j - chunk.drop, frame);
+    }
+  }
+}
