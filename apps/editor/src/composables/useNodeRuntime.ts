@@ -64,3 +64,8 @@ export function putFrame(id: string, frame: FrameRef, count?: number): void {
   }
   if (count !== undefined) r.frameCount = count;
 }
+
+/** When a run ends, nodes still marked queued or running did not run to the end. */
+export function settleUnfinished(): void {
+  for (const r of Object.values(runtime)) if (r.status === 'queued' || r.status === 'running') r.status = 'cancelled';
+}

@@ -167,6 +167,13 @@ function setServerProblems(list: Problem[]): void {
   publishProblems();
 }
 
+function rename(name: string): void {
+  state.name = name;
+  state.dirty = true;
+  doc.value = { ...doc.value, meta: meta() };
+  persistDraft();
+}
+
 function attach(handle: EditorHandle | null): void {
   editor = handle;
 }
@@ -183,6 +190,7 @@ export function useWorkflow() {
     doc,
     problems,
     attach,
+    rename,
     changed,
     current,
     undo,

@@ -3,7 +3,6 @@ import type { Link, NodeSpec, ParamValue, WorkflowDocument, WorkflowNode } from 
 import { defaultValue } from '@lvcd/nodes';
 import { NodeEditor } from 'rete';
 import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
-import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
 import { ClassicFlow, ConnectionPlugin, getSourceTarget, type SocketData } from 'rete-connection-plugin';
 import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
 import { Presets as VuePresets, VuePlugin, type VueArea2D } from 'rete-vue-plugin';
@@ -47,7 +46,6 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
   const connection = new ConnectionPlugin<Schemes, AreaExtra>();
   const render = new VuePlugin<Schemes, AreaExtra>();
   const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
-  const arrange = new AutoArrangePlugin<Schemes>();
 
   const selector = AreaExtensions.selector();
   const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
@@ -63,7 +61,6 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
     }),
   );
   render.addPreset(VuePresets.minimap.setup({ size: 180 }));
-  arrange.addPreset(ArrangePresets.classic.setup());
 
   let applying = false; // true while load() mirrors a document: those edits are not user changes
   let refusedInGesture = false;
@@ -155,7 +152,6 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
   area.use(connection);
   area.use(render);
   area.use(minimap);
-  area.use(arrange);
 
   // --- reading ---------------------------------------------------------------------------------------------
 
@@ -333,8 +329,20 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
     if (nodes.length) await AreaExtensions.zoomAt(area, nodes, { scale: 0.9 });
   }
 
+  // elkjs is most of the bundle's weight: load it on the first arrange, not before the canvas paints.
+  let arrangePlugin: Promise<{ layout(props?: { options?: Record<string, string> }): Promise<unknown> }> | undefined;
+  function arranger() {
+    return (arrangePlugin ??= import('rete-auto-arrange-plugin').then(({ AutoArrangePlugin, Presets }) => {
+      const plugin = new AutoArrangePlugin<Schemes>();
+      plugin.addPreset(Presets.classic.setup());
+      area.use(plugin);
+      return plugin;
+    }));
+  }
+
   async function autoArrange(): Promise<void> {
     if (editor.getNodes().length === 0) return;
+    const arrange = await arranger();
     await arrange.layout({ options: { 'elk.spacing.nodeNode': '50', 'elk.layered.spacing.nodeNodeBetweenLayers': '80' } });
     await zoomToFit();
     notify();

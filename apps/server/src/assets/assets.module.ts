@@ -20,6 +20,8 @@ import { AssetsService } from './assets.service.js';
           filename: (_req, _file, done) => done(null, randomUUID()),
         }),
         limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 10, parts: 12 },
+        // Browsers send UTF-8 file names without saying so; latin1 (multer's default) would garble them.
+        defParamCharset: 'utf8',
       }),
     }),
   ],

@@ -44,7 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     cacheLimitBytes: integer('LVCD_CACHE_LIMIT_MB', env.LVCD_CACHE_LIMIT_MB, 2048, 0, 1024 * 1024) * MB,
     jsonBodyLimitBytes: 2 * MB,
     uploadLimitBytes: integer('LVCD_UPLOAD_LIMIT_MB', env.LVCD_UPLOAD_LIMIT_MB, 512, 1, 64 * 1024) * MB,
-    editorDir: resolve(REPO_ROOT, 'apps/editor/dist'),
+    editorDir: resolve(env.LVCD_EDITOR_DIR ?? resolve(REPO_ROOT, 'apps/editor/dist')),
     provider,
   };
 }

@@ -1,11 +1,10 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 
-/** What express's body parser and multer attach to their errors. */
+/** What express's body parser (a body over the limit) and multer attach to their errors. */
 interface StatusError {
   status?: number;
   statusCode?: number;
-  type?: string;
   message?: string;
 }
 
@@ -40,8 +39,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const e = exception as StatusError | undefined;
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const message = e?.type === 'entity.parse.failed' ? `malformed JSON: ${e.message}` : (e?.message ?? 'bad request');
-      return { status, body: { statusCode: status, message } };
+      return { status, body: { statusCode: status, message: e?.message ?? 'bad request' } };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { statusCode: 500, message: 'internal server error' } };

@@ -20,6 +20,8 @@ export class RealtimeGateway implements OnGatewayInit {
   afterInit(server: Server): void {
     this.bus.onBroadcast((event, payload) => server.emit(event, payload));
     this.bus.onRoom((runId, event, payload) => server.to(room(runId)).emit(event, payload));
+    // An unknown socket id joins nothing: the client gets no events and can still subscribe later.
+    this.bus.onJoin((runId, socketId) => server.in(socketId).socketsJoin(room(runId)));
   }
 
   /** Joins first, then snapshots, so no event falls between the snapshot and the stream. */

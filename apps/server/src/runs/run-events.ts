@@ -19,6 +19,9 @@ export interface RoomEvents {
   artifact: { runId: string; node: string; artifact: ArtifactView };
 }
 
+/** Asks the transport to put a client into a run's room (a Socket.IO socket id). */
+type JoinListener = (runId: string, clientId: string) => void;
+
 type BroadcastListener = <K extends keyof BroadcastEvents>(event: K, payload: BroadcastEvents[K]) => void;
 type RoomListener = <K extends keyof RoomEvents>(runId: string, event: K, payload: RoomEvents[K]) => void;
 
@@ -27,6 +30,7 @@ type RoomListener = <K extends keyof RoomEvents>(runId: string, event: K, payloa
 export class RunEventsBus {
   private readonly broadcastListeners: BroadcastListener[] = [];
   private readonly roomListeners: RoomListener[] = [];
+  private readonly joinListeners: JoinListener[] = [];
 
   onBroadcast(listener: BroadcastListener): void {
     this.broadcastListeners.push(listener);
@@ -34,6 +38,15 @@ export class RunEventsBus {
 
   onRoom(listener: RoomListener): void {
     this.roomListeners.push(listener);
+  }
+
+  onJoin(listener: JoinListener): void {
+    this.joinListeners.push(listener);
+  }
+
+  /** Subscribes a client to a run before it is queued, so even a run that ends at once reaches it whole. */
+  join(runId: string, clientId: string): void {
+    for (const l of this.joinListeners) l(runId, clientId);
   }
 
   broadcast<K extends keyof BroadcastEvents>(event: K, payload: BroadcastEvents[K]): void {

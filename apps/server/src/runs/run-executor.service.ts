@@ -20,6 +20,8 @@ export class RunExecutorService {
   private readonly logger = new Logger('RunExecutor');
   /** Set while the server stops: runs aborted then are interrupted, not cancelled, and can be re-queued. */
   private stopping = false;
+  /** Runs executing now; the cache is pruned only when none is, since a running run reads its inputs from it. */
+  private readonly active = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -38,6 +40,21 @@ export class RunExecutorService {
     const run = await runs.findOneBy({ id: runId });
     if (!run || run.status !== 'queued') return; // cancelled or removed while it waited
     const startedAt = Date.now();
+    this.active.add(runId);
+    try {
+      await this.executeClaimed(run, startedAt);
+    } finally {
+      this.active.delete(runId);
+    }
+    if (this.active.size === 0) {
+      // The run's artefacts are linked out of the cache by now, so any entry may go.
+      await this.runtime.cache.prune().catch((e: unknown) => this.logger.warn(`cache prune failed: ${String(e)}`));
+    }
+  }
+
+  private async executeClaimed(run: RunEntity, startedAt: number): Promise<void> {
+    const runs = this.db.getRepository(RunEntity);
+    const runId = run.id;
     await runs.update({ id: runId }, { status: 'running', startedAt });
     const nodes = this.live.start(runId, JSON.parse(run.nodes) as Record<string, NodeState>);
     this.bus.broadcast('run:started', { runId });
@@ -70,8 +87,6 @@ export class RunExecutorService {
     );
     this.live.end(runId);
     this.bus.broadcast('run:finished', { runId, status, ...(error ? { error } : {}) });
-    // The run's artefacts are linked out of the cache by now, so any entry may go.
-    await this.runtime.cache.prune().catch((e: unknown) => this.logger.warn(`cache prune failed: ${String(e)}`));
   }
 }
 

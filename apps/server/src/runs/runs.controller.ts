@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { optionalPositiveInteger, optionalStringList, queryInteger, requireObject } from '../common/body.js';
+import { optionalPositiveInteger, optionalString, optionalStringList, queryInteger, requireObject } from '../common/body.js';
 import { UuidPipe, isUuid } from '../common/id-pipes.js';
 import { RunsService, type RunSource } from './runs.service.js';
 
@@ -12,7 +12,8 @@ export class RunsController {
   create(@Body() raw: unknown) {
     const body = requireObject(raw);
     const targets = optionalStringList(body, 'targets', 2000, 128);
-    return this.runs.create(sourceOf(body), targets);
+    const socketId = optionalString(body, 'socketId', 64);
+    return this.runs.create(sourceOf(body), { ...(targets ? { targets } : {}), ...(socketId ? { socketId } : {}) });
   }
 
   @Get()

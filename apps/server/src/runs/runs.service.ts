@@ -17,6 +17,12 @@ import { runSummary, thumbnailOf, type RunDetail, type RunSummary } from './run-
 /** Where a new run's document comes from: sent inline, or a saved workflow (latest version by default). */
 export type RunSource = { document: unknown } | { workflowId: string; version?: number };
 
+export interface RunOptions {
+  targets?: string[];
+  /** A Socket.IO client to subscribe to the run before it is queued. */
+  socketId?: string;
+}
+
 interface Snapshot {
   document: WorkflowDocument;
   targets?: string[];
@@ -37,18 +43,15 @@ export class RunsService {
     private readonly bus: RunEventsBus,
   ) {}
 
-  async create(source: RunSource, targets?: string[]): Promise<{ id: string; status: 'queued' }> {
+  async create(source: RunSource, options: RunOptions = {}): Promise<{ id: string; status: 'queued' }> {
+    const { targets, socketId } = options;
     if ('document' in source) {
-      return this.queue({ document: this.runnable(source.document, targets), ...(targets ? { targets } : {}), workflowId: null, workflowName: null, workflowVersion: null });
+      const document = this.runnable(source.document, targets);
+      return this.queue({ document, ...(targets ? { targets } : {}), workflowId: null, workflowName: null, workflowVersion: null }, socketId);
     }
     const saved = source.version ? await this.workflows.version(source.workflowId, source.version) : await this.workflows.get(source.workflowId);
-    return this.queue({
-      document: this.runnable(saved.document, targets),
-      ...(targets ? { targets } : {}),
-      workflowId: saved.id,
-      workflowName: saved.name,
-      workflowVersion: saved.version,
-    });
+    const snapshot = { document: this.runnable(saved.document, targets), workflowId: saved.id, workflowName: saved.name, workflowVersion: saved.version };
+    return this.queue({ ...snapshot, ...(targets ? { targets } : {}) }, socketId);
   }
 
   /** A new run with the same snapshot; checked again, since an asset it names may have gone since. */
@@ -97,7 +100,7 @@ export class RunsService {
     this.bus.broadcast('run:queued', { runId: id, position: this.scheduler.enqueue(id) });
   }
 
-  private async queue(snapshot: Snapshot): Promise<{ id: string; status: 'queued' }> {
+  private async queue(snapshot: Snapshot, socketId?: string): Promise<{ id: string; status: 'queued' }> {
     const id = randomUUID();
     const plan = planExecution(snapshot.document, snapshot.targets ?? this.outputNodes(snapshot.document));
     const nodes: Record<string, NodeState> = Object.fromEntries(plan.map((n) => [n, { status: 'queued' }]));
@@ -115,6 +118,7 @@ export class RunsService {
       nodes: JSON.stringify(nodes),
       error: null,
     });
+    if (socketId) this.bus.join(id, socketId);
     this.resume(id);
     return { id, status: 'queued' };
   }

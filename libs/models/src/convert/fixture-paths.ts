@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (the clone), found from this file's location. */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const studioRepoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /**
  * The shared tiny LVCD fixtures (checkpoints, goldens, key listings). They live beside the
@@ -10,6 +10,6 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * location of `shared/`.
  */
 export function lvcdTinyFixturesDir(): string {
-  const shared = process.env['LVCD_SHARED_DIR'] ?? path.resolve(repoRoot, '../shared');
+  const shared = process.env['LVCD_SHARED_DIR'] ?? path.resolve(studioRepoRoot, '../shared');
   return path.join(shared, 'fixtures/lvcd-tiny');
 }

@@ -56,10 +56,31 @@ export function numberToFloat16Bits(value: number): number {
   return sign | out;
 }
 
-/** Converts raw little-endian tensor bytes of a float dtype to a fresh Float32Array. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+let float16Table: Float32Array | undefined;
+
+/** All 65536 half-precision values, so decoding multi-GB fp16 files is one lookup per element. */
+function float16Lookup(): Float32Array {
+  if (!float16Table) {
+    float16Table = new Float32Array(65536);
+    for (let bits = 0; bits < 65536; bits++) float16Table[bits] = float16BitsToNumber(bits);
+  }
+  return float16Table;
+}
+
+/**
+ * Converts raw little-endian tensor bytes of a float dtype to float32. For aligned F32 input on a
+ * little-endian machine the result is a view sharing `bytes` (no copy): callers pass buffers they own.
+ */
 export function bytesToFloat32(bytes: Uint8Array, dtype: DType): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.byteLength / DTYPE_BYTES[dtype];
+  if (dtype === 'F32' && LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, n);
+  if (dtype === 'F16' && LITTLE_ENDIAN && bytes.byteOffset % 2 === 0) {
+    const table = float16Lookup();
+    const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    return Float32Array.from(halves, (h) => table[h]!);
+  }
   const out = new Float32Array(n);
   switch (dtype) {
     case 'F32':

@@ -101,6 +101,57 @@ describe('safetensors reader', () => {
   });
 });
 
+/**
+ * A STORED zip in ZIP64 form (as torch.save writes past 4 GB): sizes and offsets saturated at
+ * 0xffffffff in the central directory, real values in the 0x0001 extra field, ZIP64 end records.
+ */
+function zip64(files: Record<string, Uint8Array>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, data] of Object.entries(files)) {
+    const nameBytes = new TextEncoder().encode(name);
+    const local = new DataView(new ArrayBuffer(30));
+    local.setUint32(0, 0x04034b50, true);
+    local.setUint16(26, nameBytes.length, true);
+    const header = new Uint8Array(local.buffer);
+    parts.push(header, nameBytes, data);
+    const entry = new DataView(new ArrayBuffer(46 + nameBytes.length + 28));
+    entry.setUint32(0, 0x02014b50, true);
+    entry.setUint32(20, 0xffffffff, true);
+    entry.setUint32(24, 0xffffffff, true);
+    entry.setUint16(28, nameBytes.length, true);
+    entry.setUint16(30, 28, true);
+    entry.setUint32(42, 0xffffffff, true);
+    new Uint8Array(entry.buffer).set(nameBytes, 46);
+    const extra = 46 + nameBytes.length;
+    entry.setUint16(extra, 0x0001, true);
+    entry.setUint16(extra + 2, 24, true);
+    entry.setBigUint64(extra + 4, BigInt(data.length), true); // uncompressed
+    entry.setBigUint64(extra + 12, BigInt(data.length), true); // compressed
+    entry.setBigUint64(extra + 20, BigInt(offset), true); // local header offset
+    central.push(new Uint8Array(entry.buffer));
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const dirSize = central.reduce((n, c) => n + c.length, 0);
+  const end = new DataView(new ArrayBuffer(56 + 20 + 22));
+  end.setUint32(0, 0x06064b50, true);
+  end.setBigUint64(32, BigInt(central.length), true);
+  end.setBigUint64(40, BigInt(dirSize), true);
+  end.setBigUint64(48, BigInt(offset), true);
+  end.setUint32(56, 0x07064b50, true);
+  end.setBigUint64(64, BigInt(offset + dirSize), true);
+  end.setUint32(76, 0x06054b50, true);
+  end.setUint16(86, 0xffff, true);
+  end.setUint32(88, 0xffffffff, true);
+  end.setUint32(92, 0xffffffff, true);
+  const all = [...parts, ...central, new Uint8Array(end.buffer)];
+  const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of all) (out.set(p, at), (at += p.length));
+  return out;
+}
+
 describe('PyTorch zip checkpoint reader', () => {
   it('reads the lineart generator .pth with the shapes of keys-sk.tsv', async () => {
     const source = await openWeightFile(path.join(fixtures, 'sk-tiny.pth'));
@@ -171,6 +222,36 @@ describe('PyTorch zip checkpoint reader', () => {
     const value = unpickle(pickle, { resolveGlobal: () => undefined });
     expect(value).toBeInstanceOf(OpaqueObject);
     expect(String((value as OpaqueObject).callable)).toBe('numpy.core.multiarray.scalar');
+  });
+
+  it('reads a ZIP64 archive (the layout torch.save uses for files over 4 GB)', async () => {
+    const real = await (await import('./zip.js')).ZipArchive.open(path.join(fixtures, 'sk-tiny.pth'));
+    const files: Record<string, Uint8Array> = {};
+    for (const name of real.entries.keys()) files[name] = await real.readEntry(name);
+    await real.close();
+    const file = await writeTemp('zip64.pth', zip64(files));
+    const copy = await openWeightFile(file);
+    const original = await openWeightFile(path.join(fixtures, 'sk-tiny.pth'));
+    expect(copy.keys().sort()).toEqual(original.keys().sort());
+    expect(await copy.readFloat32('model3.3.weight')).toEqual(await original.readFloat32('model3.3.weight'));
+    await Promise.all([copy.close(), original.close()]);
+  });
+
+  it('accepts an fp16 safetensors re-release of lvcd.ckpt (like lvcd-fp16.safetensors)', async () => {
+    const ckpt = await openWeightFile(path.join(fixtures, 'lvcd-tiny.ckpt'));
+    const tensors: Record<string, { dtype: 'F16'; shape: readonly number[]; data: Uint8Array }> = {};
+    for (const key of ckpt.keys()) {
+      const half = float32ToFloat16(await ckpt.readFloat32(key));
+      tensors[key] = { dtype: 'F16', shape: ckpt.info(key)!.shape, data: new Uint8Array(half.buffer) };
+    }
+    const file = await writeTemp('lvcd-fp16.safetensors', encodeSafetensors(tensors));
+    const fp16 = await openWeightFile(file);
+    const key = 'control_model.input_hint_block.0.weight';
+    expect(fp16.info(key)).toEqual({ ...ckpt.info(key), dtype: 'F16', offset: expect.any(Number), byteLength: expect.any(Number) });
+    const exact = await ckpt.readFloat32(key);
+    const rounded = await fp16.readFloat32(key);
+    rounded.forEach((v, i) => expect(Math.abs(v - exact[i]!)).toBeLessThanOrEqual(Math.abs(exact[i]!) * 5e-4 + 1e-7));
+    await Promise.all([ckpt.close(), fp16.close()]);
   });
 
   it('rejects truncated and hostile checkpoints with clear errors', async () => {

@@ -16,3 +16,4 @@ export * from './sketch-convention.js';
 export * from './lineart-classical.js';
 export * from './flat/index.js';
 export * from './metrics.js';
+export * from './demo-clip.js';

@@ -96,7 +96,11 @@ function writeAttribute(w: BinaryWriter, name: string, a: AttributeValue): void 
     case 'float': w.tag(2, WireType.Bit32).float(a.value).tag(20, VARINT).int32(1); break;
     case 'int': w.tag(3, VARINT).int64(a.value).tag(20, VARINT).int32(2); break;
     case 'string': w.tag(4, LEN).bytes(new TextEncoder().encode(a.value)).tag(20, VARINT).int32(3); break;
-    case 'tensor': w.tag(5, LEN).fork(), writeTensor(w, a.value), w.join().tag(20, VARINT).int32(4); break;
+    case 'tensor':
+      w.tag(5, LEN).fork();
+      writeTensor(w, a.value);
+      w.join().tag(20, VARINT).int32(4);
+      break;
     case 'floats': for (const v of a.value) w.tag(7, WireType.Bit32).float(v); w.tag(20, VARINT).int32(6); break;
     case 'ints': for (const v of a.value) w.tag(8, VARINT).int64(v); w.tag(20, VARINT).int32(7); break;
   }
@@ -130,11 +134,16 @@ function writeValueInfo(w: BinaryWriter, v: ValueInfoSpec): void {
 }
 
 function writeGraph(w: BinaryWriter, g: GraphSpec): void {
-  for (const n of g.nodes) (w.tag(1, LEN).fork(), writeNode(w, n), w.join());
+  const message = <T>(field: number, value: T, write: (w: BinaryWriter, value: T) => void) => {
+    w.tag(field, LEN).fork();
+    write(w, value);
+    w.join();
+  };
+  for (const n of g.nodes) message(1, n, writeNode);
   w.tag(2, LEN).string(g.name);
-  for (const t of g.initializers) (w.tag(5, LEN).fork(), writeTensor(w, t), w.join());
-  for (const v of g.inputs) (w.tag(11, LEN).fork(), writeValueInfo(w, v), w.join());
-  for (const v of g.outputs) (w.tag(12, LEN).fork(), writeValueInfo(w, v), w.join());
+  for (const t of g.initializers) message(5, t, writeTensor);
+  for (const v of g.inputs) message(11, v, writeValueInfo);
+  for (const v of g.outputs) message(12, v, writeValueInfo);
 }
 
 /** Serialises a ModelProto. Weights should be external: the result must stay under 2 GB. */

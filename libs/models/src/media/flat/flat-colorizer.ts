@@ -6,7 +6,7 @@ import { segmentSketch, type Segmentation, type SegmentOptions } from './segment
 
 export interface FlatColorizeOptions extends SegmentOptions, MatchOptions {}
 
-export const defaultFlatColorizeOptions: FlatColorizeOptions = { lineThreshold: 180, gapClose: 1, minArea: 12, ...defaultMatchOptions };
+export const defaultFlatColorizeOptions: FlatColorizeOptions = { lineThreshold: 230, gapClose: 3, minArea: 24, ...defaultMatchOptions };
 
 export interface FlatFrameStats {
   regions: number;

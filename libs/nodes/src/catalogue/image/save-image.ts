@@ -1,3 +1,4 @@
+import { embedWorkflowInPng } from '@lvcd/models';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeType } from '../../runtime/node-type.js';
@@ -7,15 +8,15 @@ export const saveImage: NodeType = {
   type: 'image/save',
   title: 'Save Image',
   category: 'output',
-  description: 'Keeps an image with the run as a PNG artefact and shows it.',
-  version: 1,
+  description: 'Keeps an image with the run as a PNG artefact and shows it. The PNG carries the workflow; drop it on the editor to restore it.',
+  version: 2,
   isOutput: true,
   inputs: [{ name: 'image', type: 'IMAGE' }],
   outputs: [],
   params: [{ name: 'name', label: 'File name', schema: { kind: 'string', default: 'image', maxLength: 80 } }],
   async execute(ctx) {
     const input = ctx.inputs.image as ImageValue;
-    const png = await readFile(input.file);
+    const png = embedWorkflowInPng(await readFile(input.file), ctx.workflow);
     const name = `${String(ctx.params.name).replace(/[^\w.-]+/g, '_') || 'image'}.png`;
     const file = join(ctx.outDir, name);
     await writeFile(file, png);

@@ -1,0 +1,15 @@
+/** One `lvcd` subcommand. Returns the process exit code. */
+export interface Command {
+  name: string;
+  /** One line for `lvcd help`. */
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Wrong usage: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

@@ -1,0 +1,87 @@
+import { AssetStore } from '@lvcd/nodes/runtime';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chain, png } from './support/fixtures.js';
+import { removeDir, tempDir } from './support/server.js';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+const BIN = join(REPO, 'bin/lvcd.mjs');
+
+function lvcd(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, LVCD_DATA_DIR: join(dir, 'default-data') } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+let assetId: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO, 'apps/server/dist/cli/main.js'))) throw new Error('build the server first: npx tsc -p apps/server/tsconfig.json');
+  dir = await tempDir('lvcd-cli-');
+  const store = new AssetStore(join(dir, 'data/assets'));
+  await store.init();
+  assetId = (await store.put(await png(3, 2, 40), 'ref.png')).id;
+  await writeFile(join(dir, 'good.json'), JSON.stringify(chain(assetId, 1, 'result')));
+  const broken = chain('e'.repeat(64), 1);
+  broken.links = [];
+  await writeFile(join(dir, 'broken.json'), JSON.stringify(broken));
+  await writeFile(join(dir, 'not-json.json'), '{ nope');
+});
+
+afterAll(async () => {
+  await removeDir(dir);
+});
+
+describe('lvcd CLI', () => {
+  it('validate: exit 0 on a valid file, 1 with every problem printed otherwise', async () => {
+    const ok = await lvcd('validate', 'good.json', '--data-dir', 'data');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('valid');
+
+    const bad = await lvcd('validate', 'broken.json', '--data-dir', 'data');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('3 problems');
+    for (const code of ['unknown-asset', 'missing-input']) expect(bad.stdout).toContain(code);
+
+    const garbage = await lvcd('validate', 'not-json.json');
+    expect(garbage.code).toBe(1);
+    expect(garbage.stderr).toContain('not valid JSON');
+    expect((await lvcd('validate')).code).toBe(2);
+    expect((await lvcd('validate', 'good.json', '--bogus')).code).toBe(2);
+  });
+
+  it('run: executes headless, copies artefacts to --out and fails with problems on an invalid file', async () => {
+    const run = await lvcd('run', 'good.json', '--data-dir', 'data', '--out', 'out');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\[3\/3\] Save Image \(save\) done in/);
+    expect(run.stdout).toContain('succeeded');
+    expect(await readdir(join(dir, 'out'))).toEqual(['result.png']);
+    const bytes = await readFile(join(dir, 'out/result.png'));
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+
+    const bad = await lvcd('run', 'broken.json', '--data-dir', 'data', '--out', 'out2');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('cannot run: 3 problems');
+    expect(existsSync(join(dir, 'out2'))).toBe(false);
+  });
+
+  it('nodes lists the catalogue; an unknown command exits 2', async () => {
+    const nodes = await lvcd('nodes', '--json');
+    expect(nodes.code).toBe(0);
+    expect(JSON.parse(nodes.stdout).map((n: { type: string }) => n.type)).toContain('image/invert');
+    const unknown = await lvcd('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command');
+  });
+});

@@ -1,0 +1,23 @@
+import { createRgbImage, encodePng } from '@lvcd/models';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '@lvcd/nodes';
+
+/** A PNG filled with one grey level; a different `fill` gives different bytes, hence a fresh cache key. */
+export async function png(width = 4, height = 3, fill = 128): Promise<Buffer> {
+  return encodePng(createRgbImage(width, height, fill));
+}
+
+/** Load Image, `inverts` Invert Image nodes in a chain, then Save Image. */
+export function chain(assetId: string, inverts = 0, saveName = 'out'): WorkflowDocument {
+  const nodes: WorkflowDocument['nodes'] = [{ id: 'load', type: 'image/load', params: { image: assetId }, position: { x: 0, y: 0 } }];
+  const links: WorkflowDocument['links'] = [];
+  let previous = 'load';
+  for (let i = 1; i <= inverts; i++) {
+    const id = `inv${i}`;
+    nodes.push({ id, type: 'image/invert', params: {}, position: { x: 200 * i, y: 0 } });
+    links.push({ from: { node: previous, output: 'image' }, to: { node: id, input: 'image' } });
+    previous = id;
+  }
+  nodes.push({ id: 'save', type: 'image/save', params: { name: saveName }, position: { x: 200 * (inverts + 1), y: 0 } });
+  links.push({ from: { node: previous, output: 'image' }, to: { node: 'save', input: 'image' } });
+  return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, nodes, links, meta: { name: 'test' } };
+}

@@ -1,0 +1,11 @@
+import { chromium } from 'playwright-core';
+const ctx = await chromium.launchPersistentContext('/tmp/look-profile-' + Date.now(), { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox','--disable-gpu'], viewport: { width: 1400, height: 900 } });
+const page = ctx.pages()[0];
+page.on('console', m => console.log('console:', m.type(), m.text()));
+page.on('pageerror', e => console.log('pageerror:', e.message));
+await page.goto(process.argv[2] ?? 'http://127.0.0.1:5580/');
+await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 }).catch(e => console.log('not ready', e.message));
+for (const t of ['image/load','image/invert','image/save']) await page.click(`[data-testid=palette-item][data-type="${t}"]`);
+await page.waitForTimeout(500);
+await page.screenshot({ path: '/tmp/look.png' });
+await ctx.close();

@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lvcdTinyFixturesDir } from '../convert/fixture-paths.js';
+import { SafetensorsFile } from '../formats/index.js';
+import { createSession, maxAbsDiff } from '../runtime/index.js';
+import { networkConfigFromJson, WINDOW_FRAMES, type LvcdNetworkConfig } from './config.js';
+import { convertDenoiser, type ConvertedDenoiser } from './convert.js';
+import { DENOISER_IO } from './denoiser-graph.js';
+import { runDenoiserGraph, type DenoiserGraphCall } from './denoiser-session.js';
+import { applyDenoiserScaling, denoiserNetworkInput, denoiserTimesteps } from './denoiser.js';
+import { referenceAttentionInputs, type ReferenceAttentionMode } from './reference-attention-inputs.js';
+
+const TOLERANCE = 1e-4;
+const fixtures = lvcdTinyFixturesDir();
+const H = 8;
+const W = 16;
+
+let dir: string;
+let config: LvcdNetworkConfig;
+let golden: SafetensorsFile;
+let blocks: SafetensorsFile;
+let x: Float32Array;
+let sigma: number;
+let base: Omit<DenoiserGraphCall, 'reference'>;
+let converted: ConvertedDenoiser;
+let session: ort.InferenceSession;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'lvcd-unet-'));
+  config = networkConfigFromJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
+  golden = await SafetensorsFile.open(path.join(fixtures, 'golden-unet.safetensors'));
+  blocks = await SafetensorsFile.open(path.join(fixtures, 'golden-unet-blocks.safetensors'));
+  const cond = await SafetensorsFile.open(path.join(fixtures, 'golden-cond.safetensors'));
+  x = await golden.readFloat32('x');
+  sigma = (await golden.readFloat32('sigma'))[0]!;
+  base = {
+    input: denoiserNetworkInput(x, await cond.readFloat32('c.concat'), sigma, WINDOW_FRAMES),
+    latentHeight: H,
+    latentWidth: W,
+    timesteps: denoiserTimesteps(sigma, WINDOW_FRAMES),
+    context: await cond.readFloat32('c.crossattn'),
+    vector: await cond.readFloat32('c.vector'),
+    hint: await cond.readFloat32('c.control_hint'),
+  };
+  await cond.close();
+  converted = await convertDenoiser({
+    svdPath: path.join(fixtures, 'svd-tiny.safetensors'),
+    lvcdPath: path.join(fixtures, 'lvcd-tiny.ckpt'),
+    outDir: dir, config, debugOutputs: true, fileName: 'denoiser-debug.onnx',
+  });
+  session = (await createSession(converted.written.modelPath, { provider: 'cpu' })).session;
+});
+
+afterAll(async () => {
+  await session?.release();
+  await golden?.close();
+  await blocks?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const call = (mode: ReferenceAttentionMode, step: number, prevAttnSteps: number): DenoiserGraphCall => ({
+  ...base, reference: referenceAttentionInputs(mode, step, prevAttnSteps, converted.graph.referenceLayers),
+});
+
+describe('LVCD denoiser graph on the tiny fixtures', () => {
+  it('feeds the golden block inputs: cat[c_in x, concat] and the sketches', async () => {
+    expect(maxAbsDiff(base.input, await blocks.readFloat32('unet.input_blocks.0.in'))).toBeLessThanOrEqual(TOLERANCE);
+    expect(maxAbsDiff(base.hint!, await blocks.readFloat32('control.input_hint_block.in'))).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('matches golden-unet-blocks block by block (un-hooked form), first divergence named', async () => {
+    const names = converted.graph.debugOutputs.filter((n) => blocks.entries.has(n));
+    expect(names.length).toBeGreaterThan(50);
+    const outs = await runDenoiserGraph(session, call('nohook', 0, 0), names);
+    const errors = await Promise.all(names.map(async (n) => [n, maxAbsDiff(outs[n]!, await blocks.readFloat32(n))] as const));
+    const bad = errors.filter(([, e]) => !(e <= TOLERANCE));
+    console.log(errors.map(([n, e]) => `${n} ${e.toExponential(2)}`).join('\n'));
+    expect(bad.map(([n]) => n)).toEqual([]);
+  });
+
+  it.each([
+    ['nohook', 'apply_model.nohook', 0, 0],
+    ['normal', 'apply_model.normal', 0, 0],
+    ['prevref', 'apply_model.prevref_step1', 1, 3],
+    ['prevref', 'apply_model.prevref_step5', 5, 3],
+  ] as const)('mode %s matches %s within 1e-4', async (mode, key, step, prev) => {
+    const { [DENOISER_IO.output]: out } = await runDenoiserGraph(session, call(mode, step, prev));
+    const err = maxAbsDiff(out!, await golden.readFloat32(key));
+    console.log(`${key}: ${err.toExponential(3)}`);
+    expect(err).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('with the host-side EDM scaling matches denoiser.normal within 1e-4', async () => {
+    const { [DENOISER_IO.output]: out } = await runDenoiserGraph(session, call('normal', 0, 0));
+    const err = maxAbsDiff(applyDenoiserScaling(x, out!, sigma), await golden.readFloat32('denoiser.normal'));
+    console.log(`denoiser.normal: ${err.toExponential(3)}`);
+    expect(err).toBeLessThanOrEqual(TOLERANCE);
+  });
+});

@@ -1,0 +1,39 @@
+import { decodeRgb, defaultFlatColorizeOptions, fitImage, FlatColorizer, type RgbImage } from '@lvcd/models';
+import type { NodeType } from '../../runtime/node-type.js';
+import { framesInput, imageInput, streamFrames, writeFrames } from '../frames/frame-io.js';
+
+export const flatColorize: NodeType = {
+  type: 'colorize/flat',
+  title: 'Flat Colorize',
+  category: 'colorize',
+  description:
+    "Colours every frame with no network: splits each sketch into closed regions, fills frame 0's regions with the reference's median colour, and carries colours to later frames by matching regions (overlap, then position, area and shape). The default colorizer and a baseline.",
+  version: 1,
+  inputs: [
+    { name: 'reference', type: 'IMAGE', label: 'Coloured reference (frame 0)' },
+    { name: 'sketches', type: 'SKETCHES' },
+  ],
+  outputs: [{ name: 'frames', type: 'FRAMES' }],
+  params: [
+    { name: 'lineThreshold', label: 'Line darkness', description: 'Sketch pixels darker than this are walls between regions.', schema: { kind: 'integer', default: defaultFlatColorizeOptions.lineThreshold, min: 1, max: 254 } },
+    { name: 'gapClose', label: 'Close gaps (px)', description: 'Bridges breaks in the lines up to about twice this many pixels.', schema: { kind: 'integer', default: defaultFlatColorizeOptions.gapClose, min: 0, max: 10 } },
+    { name: 'minArea', label: 'Smallest region (px)', schema: { kind: 'integer', default: defaultFlatColorizeOptions.minArea, min: 1, max: 10_000 } },
+  ],
+  async execute(ctx) {
+    const reference = imageInput(ctx, 'reference');
+    const sketches = framesInput(ctx, 'sketches');
+    let refImage: RgbImage = await decodeRgb(reference.file);
+    // A reference of another size is fitted to the sketches (crop keeps its aspect), as LVCD conditions on it.
+    refImage = await fitImage(refImage, sketches.width, sketches.height, 'crop');
+    const colorizer = new FlatColorizer(refImage, {
+      ...defaultFlatColorizeOptions,
+      lineThreshold: ctx.params.lineThreshold as number,
+      gapClose: ctx.params.gapClose as number,
+      minArea: ctx.params.minArea as number,
+    });
+    const frames = async function* (): AsyncGenerator<RgbImage> {
+      for await (const sketch of streamFrames(ctx, sketches)) yield colorizer.colorize(sketch);
+    };
+    return { frames: await writeFrames(ctx, frames(), sketches.fps, { total: sketches.count }) };
+  },
+};

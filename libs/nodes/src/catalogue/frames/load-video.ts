@@ -1,0 +1,32 @@
+import { decodeVideoFrames, defaultVideoReadLimits, hasFfmpeg, probeVideo } from '@lvcd/models';
+import { NodeError, type NodeType } from '../../runtime/node-type.js';
+import { toNodeError, writeFrames } from './frame-io.js';
+
+export const loadVideo: NodeType = {
+  type: 'frames/load-video',
+  title: 'Load Video',
+  category: 'frames',
+  description: 'An uploaded video (mp4, webm, mov) decoded to frames with ffmpeg, streamed one frame at a time.',
+  version: 1,
+  inputs: [],
+  outputs: [{ name: 'frames', type: 'FRAMES' }],
+  params: [
+    { name: 'video', label: 'Video', schema: { kind: 'asset', accept: ['video'] } },
+    { name: 'maxFrames', label: 'Most frames', description: 'Frames after this many are not read.', schema: { kind: 'integer', default: 1000, min: 1, max: defaultVideoReadLimits.maxFrames } },
+  ],
+  async execute(ctx) {
+    const id = ctx.params.video as string;
+    const label = ctx.assets.info(id)?.name ?? 'the video';
+    if (!hasFfmpeg()) throw new NodeError('ffmpeg is not installed on the server; install it (apt-get install -y ffmpeg) or load the frames as a zip', 'video');
+    try {
+      const path = ctx.assets.pathOf(id);
+      const info = await probeVideo(path, label, ctx.signal);
+      const maxFrames = ctx.params.maxFrames as number;
+      const frames = decodeVideoFrames(path, label, info, { ...defaultVideoReadLimits, maxFrames }, ctx.signal);
+      const total = info.frames ? Math.min(info.frames, maxFrames) : undefined;
+      return { frames: await writeFrames(ctx, frames, info.fps, total ? { total } : {}) };
+    } catch (e) {
+      throw toNodeError(e, 'video');
+    }
+  },
+};

@@ -1,0 +1,41 @@
+import { ClassicalLineart, type ClassicalLineartOptions, type RgbImage } from '@lvcd/models';
+import type { NodeType } from '../../runtime/node-type.js';
+import { framesInput, streamFrames, writeFrames } from '../frames/frame-io.js';
+
+/**
+ * Extractors this node runs. The neural one (ONNX informative-drawings) will join this enum and share
+ * `sketchFromPaper`, so every extractor yields LVCD's convention: white paper, dark lines, 3 channels.
+ */
+const EXTRACTORS = ['xdog', 'dog'] as const;
+
+export const classicalLineart: NodeType = {
+  type: 'lineart/extract',
+  title: 'Extract Lineart',
+  category: 'lineart',
+  description: 'Sketches from colour frames with no weights: XDoG (soft, tapered lines) or DoG (hard edges). White paper, dark lines, same size as the frames.',
+  version: 1,
+  inputs: [{ name: 'frames', type: 'FRAMES' }],
+  outputs: [{ name: 'sketches', type: 'SKETCHES' }],
+  params: [
+    { name: 'extractor', label: 'Extractor', schema: { kind: 'enum', default: 'xdog', options: EXTRACTORS } },
+    { name: 'sigma', label: 'Detail scale (px)', schema: { kind: 'number', default: 0.8, min: 0.3, max: 5, step: 0.1 } },
+    { name: 'threshold', label: 'Edge threshold', description: 'Higher draws only strong edges.', schema: { kind: 'number', default: 0.005, min: 0, max: 0.1, step: 0.001 } },
+    { name: 'sharpness', label: 'Sharpness', description: 'XDoG only: how quickly faint edges turn to full ink.', schema: { kind: 'number', default: 100, min: 1, max: 1000, step: 1 } },
+    { name: 'lineWidth', label: 'Line width (px)', schema: { kind: 'integer', default: 1, min: 1, max: 6 } },
+  ],
+  async execute(ctx) {
+    const input = framesInput(ctx, 'frames');
+    const options: ClassicalLineartOptions = {
+      extractor: ctx.params.extractor as ClassicalLineartOptions['extractor'],
+      sigma: ctx.params.sigma as number,
+      threshold: ctx.params.threshold as number,
+      sharpness: ctx.params.sharpness as number,
+      lineWidth: ctx.params.lineWidth as number,
+    };
+    const extractor = new ClassicalLineart(input.width, input.height, options);
+    const sketches = async function* (): AsyncGenerator<RgbImage> {
+      for await (const frame of streamFrames(ctx, input)) yield extractor.extract(frame);
+    };
+    return { sketches: await writeFrames(ctx, sketches(), input.fps, { total: input.count, output: 'sketches' }) };
+  },
+};

@@ -1,0 +1,32 @@
+import { framePath } from '@lvcd/models';
+import { copyFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
+import { framesInput } from '../frames/frame-io.js';
+
+export const previewFrames: NodeType = {
+  type: 'output/preview',
+  title: 'Preview Frames',
+  category: 'output',
+  description: 'Shows frames of a sequence in the editor (evenly spaced, at most the count given) without saving a video.',
+  version: 1,
+  isOutput: true,
+  inputs: [{ name: 'frames', type: 'FRAMES' }],
+  outputs: [],
+  params: [{ name: 'count', label: 'Frames shown', schema: { kind: 'integer', default: 8, min: 1, max: 64 } }],
+  async execute(ctx) {
+    const input = framesInput(ctx, 'frames');
+    const shown = Math.min(input.count, ctx.params.count as number);
+    for (let k = 0; k < shown; k++) {
+      throwIfCancelled(ctx.signal);
+      const index = shown === 1 ? 0 : Math.round((k * (input.count - 1)) / (shown - 1));
+      const name = `preview_${String(index).padStart(6, '0')}.png`;
+      const file = join(ctx.outDir, name);
+      // Kept as artefacts (not only pushed) so a cached run still shows them.
+      await copyFile(framePath(input.dir, index), file);
+      ctx.frame({ output: 'frames', index, count: input.count, width: input.width, height: input.height, mime: 'image/png', data: await readFile(file) });
+      ctx.artifact({ file, name, mime: 'image/png', kind: 'image', meta: { index, width: input.width, height: input.height } });
+    }
+    return {};
+  },
+};

@@ -1,0 +1,38 @@
+import { embedWorkflowInPng, framePath, workflowToAsciiJson, ZipFileWriter } from '@lvcd/models';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
+import { framesInput } from '../frames/frame-io.js';
+import { safeFileBase } from './output-name.js';
+
+export const saveFrames: NodeType = {
+  type: 'output/save-frames',
+  title: 'Save Frames',
+  category: 'output',
+  description: 'Keeps a frame sequence as a zip of PNGs (0001.png, ...). Every PNG carries the workflow, so any frame dropped on the editor restores it.',
+  version: 1,
+  isOutput: true,
+  inputs: [{ name: 'frames', type: 'FRAMES' }],
+  outputs: [],
+  params: [{ name: 'name', label: 'File name', schema: { kind: 'string', default: 'frames', maxLength: 80 } }],
+  async execute(ctx) {
+    const input = framesInput(ctx, 'frames');
+    const name = `${safeFileBase(ctx.params.name, 'frames')}.zip`;
+    const file = join(ctx.outDir, name);
+    const zip = await ZipFileWriter.create(file);
+    const digits = Math.max(4, String(input.count).length);
+    try {
+      for (let i = 0; i < input.count; i++) {
+        throwIfCancelled(ctx.signal);
+        const png = embedWorkflowInPng(await readFile(framePath(input.dir, i)), ctx.workflow);
+        await zip.add(`${String(i + 1).padStart(digits, '0')}.png`, png);
+        ctx.progress(i + 1, input.count);
+      }
+      await zip.add('workflow.json', Buffer.from(workflowToAsciiJson(ctx.workflow)));
+    } finally {
+      await zip.finish();
+    }
+    ctx.artifact({ file, name, mime: 'application/zip', kind: 'zip', meta: { frames: input.count, width: input.width, height: input.height, fps: input.fps } });
+    return {};
+  },
+};

@@ -1,0 +1,44 @@
+import { encodeVideo, hasFfmpeg, VIDEO_FORMATS, VIDEO_MIME, workflowToAsciiJson, type VideoFormat } from '@lvcd/models';
+import { join } from 'node:path';
+import { NodeError, type NodeType } from '../../runtime/node-type.js';
+import { framesInput, streamFrames, toNodeError } from '../frames/frame-io.js';
+import { safeFileBase } from './output-name.js';
+
+export const saveVideo: NodeType = {
+  type: 'output/save-video',
+  title: 'Save Video',
+  category: 'output',
+  description: 'Encodes frames with ffmpeg: H.264 mp4 (carries the workflow in its metadata comment), animated WebP or GIF.',
+  version: 1,
+  isOutput: true,
+  inputs: [{ name: 'frames', type: 'FRAMES' }],
+  outputs: [],
+  params: [
+    { name: 'format', label: 'Format', schema: { kind: 'enum', default: 'mp4', options: VIDEO_FORMATS } },
+    { name: 'fps', label: 'Frames per second (0 = the sequence\'s)', schema: { kind: 'number', default: 0, min: 0, max: 120, step: 1 } },
+    { name: 'quality', label: 'mp4 quality (CRF, lower is better)', schema: { kind: 'integer', default: 18, min: 0, max: 51 } },
+    { name: 'name', label: 'File name', schema: { kind: 'string', default: 'video', maxLength: 80 } },
+  ],
+  async execute(ctx) {
+    const input = framesInput(ctx, 'frames');
+    if (!hasFfmpeg()) throw new NodeError('ffmpeg is not installed on the server; install it (apt-get install -y ffmpeg) or use Save Frames', 'format');
+    const format = ctx.params.format as VideoFormat;
+    const fps = (ctx.params.fps as number) || input.fps;
+    const name = `${safeFileBase(ctx.params.name, 'video')}.${format}`;
+    const file = join(ctx.outDir, name);
+    let written = 0;
+    const frames = async function* () {
+      for await (const image of streamFrames(ctx, input)) {
+        yield image;
+        ctx.progress(++written, input.count);
+      }
+    };
+    try {
+      await encodeVideo(frames(), { file, width: input.width, height: input.height, fps, format, crf: ctx.params.quality as number, comment: workflowToAsciiJson(ctx.workflow), signal: ctx.signal });
+    } catch (e) {
+      throw toNodeError(e, 'format');
+    }
+    ctx.artifact({ file, name, mime: VIDEO_MIME[format], kind: format === 'mp4' ? 'video' : 'image', meta: { frames: input.count, fps, width: input.width, height: input.height } });
+    return {};
+  },
+};
