@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProgressReporter } from '../src/cli/progress.js';
 import { chain, png } from './support/fixtures.js';
 import { removeDir, tempDir } from './support/server.js';
 
@@ -83,5 +84,33 @@ describe('lvcd CLI', () => {
     const unknown = await lvcd('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command');
+  });
+});
+
+describe('progress output', () => {
+  const titles = new Map([['a', 'Load Image']]);
+  const events = [
+    { type: 'node:started', node: 'a', nodeType: 'image/load' },
+    ...Array.from({ length: 50 }, (_, i) => ({ type: 'node:progress', node: 'a', value: i + 1, max: 50 })),
+    { type: 'node:finished', node: 'a', ms: 12, artifacts: [] },
+  ] as const;
+
+  it('rewrites one line on a TTY', () => {
+    const writes: string[] = [];
+    const progress = new ProgressReporter({ isTTY: true, columns: 100, write: (t) => writes.push(t) }, 1, titles);
+    for (const e of events) progress.onEvent(e);
+    progress.finish();
+    expect(writes.slice(0, -1).every((w) => w.startsWith('\r\x1b[2K') && !w.includes('\n'))).toBe(true);
+    expect(writes.at(-2)).toContain('[1/1] Load Image (a) done in 12 ms');
+    expect(writes.at(-1)).toBe('\n');
+  });
+
+  it('prints plain lines otherwise, progress only at each tenth', () => {
+    const writes: string[] = [];
+    const progress = new ProgressReporter({ isTTY: false, write: (t) => writes.push(t) }, 1, titles);
+    for (const e of events) progress.onEvent(e);
+    progress.finish();
+    expect(writes.every((w) => w.endsWith('\n') && !w.includes('\r'))).toBe(true);
+    expect(writes).toHaveLength(1 + 11 + 1); // started, 0%..100% by tenths, finished
   });
 });

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chain, png } from './support/fixtures.js';
 import { api, removeDir, startTestServer, tempDir, upload, waitForRun, type TestServer } from './support/server.js';
@@ -105,6 +107,19 @@ describe('runs', () => {
     expect(bad.body.message).toMatch(/2 problems/);
   });
 
+  it('records a node failure on the run', async () => {
+    const zip = await upload(server, Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(40)]), 'not-an-image.zip');
+    expect(zip.body.kind).toBe('zip');
+    const run = await api(server, 'POST', '/api/runs', { document: chain(zip.body.id, 1) });
+    const failed = await waitForRun(server, run.body.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toEqual({ node: 'load', message: expect.stringMatching(/cannot read the image/) });
+    expect(failed.nodes.load).toMatchObject({ status: 'failed', message: expect.stringMatching(/cannot read/) });
+    expect(failed.nodes.inv1.status).toBe('cancelled');
+    const [summary] = (await api(server, 'GET', '/api/runs?limit=1')).body;
+    expect(summary).toMatchObject({ id: run.body.id, status: 'failed', error: { node: 'load' } });
+  });
+
   it('runs a saved workflow by id, lists runs newest first and serves artefacts', async () => {
     const saved = await api(server, 'POST', '/api/workflows', { name: 'Saved', document: chain(assetId, 0, 'saved') });
     const first = await api(server, 'POST', '/api/runs', { workflowId: saved.body.id });
@@ -165,6 +180,23 @@ describe('assets', () => {
     expect(fake.body.message).toMatch(/not a PNG/);
     const none = await fetch(`${server.url}/api/assets`, { method: 'POST', body: new FormData() });
     expect(none.status).toBe(400);
+    const unicode = await upload(server, await png(2, 2, 201), 'Référence – 線画.png');
+    expect(unicode.body.name).toBe('Référence – 線画.png');
+    // Neither the adopted nor the refused uploads leave temp files behind.
+    expect(await readdir(join(server.dataDir, 'assets/tmp'))).toEqual([]);
+  });
+
+  it('refuses an upload over the size limit with 413', async () => {
+    const small = await startTestServer(await tempDir(), { LVCD_UPLOAD_LIMIT_MB: '1' });
+    try {
+      const res = await upload(small, Buffer.concat([await png(), Buffer.alloc(1024 * 1024 + 1)]), 'big.png');
+      expect(res.status).toBe(413);
+      expect(res.body.message).toMatch(/too large/i);
+      expect(await readdir(join(small.dataDir, 'assets/tmp'))).toEqual([]);
+    } finally {
+      await small.close();
+      await removeDir(small.dataDir);
+    }
   });
 });
 

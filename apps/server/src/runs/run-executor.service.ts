@@ -42,7 +42,7 @@ export class RunExecutorService {
     const startedAt = Date.now();
     this.active.add(runId);
     try {
-      await this.executeClaimed(run, startedAt);
+      await this.executeClaimed(run, startedAt, signal);
     } finally {
       this.active.delete(runId);
     }
@@ -52,7 +52,7 @@ export class RunExecutorService {
     }
   }
 
-  private async executeClaimed(run: RunEntity, startedAt: number): Promise<void> {
+  private async executeClaimed(run: RunEntity, startedAt: number, signal: AbortSignal): Promise<void> {
     const runs = this.db.getRepository(RunEntity);
     const runId = run.id;
     await runs.update({ id: runId }, { status: 'running', startedAt });

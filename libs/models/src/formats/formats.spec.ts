@@ -222,6 +222,12 @@ describe('PyTorch zip checkpoint reader', () => {
     const value = unpickle(pickle, { resolveGlobal: () => undefined });
     expect(value).toBeInstanceOf(OpaqueObject);
     expect(String((value as OpaqueObject).callable)).toBe('numpy.core.multiarray.scalar');
+    // Harmless builtins (a set in Lightning hyper-parameters) stay inert; code-running ones refuse.
+    const call = (global: string) =>
+      unpickle(concat(Uint8Array.of(0x80, 0x02), ascii(`c${global}\n`), Uint8Array.of(0x5d, 0x85), ascii('R.')), { resolveGlobal: () => undefined });
+    expect(call('builtins\nset')).toBeInstanceOf(OpaqueObject);
+    expect(() => call('builtins\neval')).toThrow(/refusing to load: the pickle references builtins\.eval/);
+    expect(() => call('__builtin__\ngetattr')).toThrow(/refusing/);
   });
 
   it('reads a ZIP64 archive (the layout torch.save uses for files over 4 GB)', async () => {

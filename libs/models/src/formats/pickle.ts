@@ -48,9 +48,17 @@ export class PickleError extends Error {
 
 /** Modules whose globals exist only to run code or touch the system: refuse the file. */
 const REFUSED_MODULES = new Set([
-  'os', 'posix', 'nt', 'subprocess', 'sys', 'builtins', '__builtin__', 'importlib', 'shutil',
-  'socket', 'pty', 'runpy', 'webbrowser', 'code', 'pickle', '_pickle', 'marshal', 'ctypes',
-  'types', 'commands', 'platform', 'multiprocessing', 'threading', 'signal', 'io', 'tempfile',
+  'os', 'posix', 'nt', 'subprocess', 'sys', 'importlib', 'shutil', 'socket', 'pty', 'runpy',
+  'webbrowser', 'code', 'pickle', '_pickle', 'marshal', 'ctypes', 'types', 'commands', 'platform',
+  'multiprocessing', 'threading', 'signal', 'io', 'tempfile', 'operator', 'functools',
+]);
+/**
+ * Builtins that evaluate code, reach attributes or touch files. Harmless ones (set, slice,
+ * complex, ...) legitimately appear in Lightning checkpoints and stay inert placeholders.
+ */
+const REFUSED_BUILTINS = new Set([
+  'eval', 'exec', 'execfile', 'compile', 'open', 'file', 'input', '__import__', 'getattr', 'setattr',
+  'delattr', 'globals', 'locals', 'vars', 'breakpoint', 'apply', 'reload', 'help', 'exit', 'quit',
 ]);
 
 
@@ -107,7 +115,8 @@ export function unpickle(data: Uint8Array, options: UnpickleOptions): unknown {
   };
   const findClass = (module: string, name: string): unknown => {
     const root = module.split('.')[0]!;
-    if (REFUSED_MODULES.has(root)) {
+    const isBuiltins = root === 'builtins' || root === '__builtin__';
+    if (REFUSED_MODULES.has(root) || (isBuiltins && REFUSED_BUILTINS.has(name))) {
       throw new PickleError(`refusing to load: the pickle references ${module}.${name}, which could run code`);
     }
     return options.resolveGlobal(module, name) ?? new PickleGlobal(module, name);
