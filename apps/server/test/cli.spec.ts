@@ -1,4 +1,4 @@
-import { AssetStore } from '@lvcd/nodes/runtime';
+import { AssetStore, type ExecutionEvent } from '@lvcd/nodes/runtime';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -89,11 +89,11 @@ describe('lvcd CLI', () => {
 
 describe('progress output', () => {
   const titles = new Map([['a', 'Load Image']]);
-  const events = [
+  const events: ExecutionEvent[] = [
     { type: 'node:started', node: 'a', nodeType: 'image/load' },
-    ...Array.from({ length: 50 }, (_, i) => ({ type: 'node:progress', node: 'a', value: i + 1, max: 50 })),
+    ...Array.from({ length: 50 }, (_, i): ExecutionEvent => ({ type: 'node:progress', node: 'a', value: i + 1, max: 50 })),
     { type: 'node:finished', node: 'a', ms: 12, artifacts: [] },
-  ] as const;
+  ];
 
   it('rewrites one line on a TTY', () => {
     const writes: string[] = [];

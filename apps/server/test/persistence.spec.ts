@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RunEntity } from '../src/database/entities/index.js';
-import { chain, png } from './support/fixtures.js';
+import { chain, png, SLOW_CHAIN_INVERTS, slowChainImage } from './support/fixtures.js';
 import { api, removeDir, startTestServer, tempDir, upload, waitForRun, type TestServer } from './support/server.js';
 
 const dirs: string[] = [];
@@ -33,14 +33,14 @@ describe('persistence across restarts', () => {
     dirs.push(dataDir);
     let server: TestServer = await startTestServer(dataDir);
     const assetId = (await upload(server, await png(4, 4, 90), 'a.png')).body.id as string;
-    const big = (await upload(server, await png(300, 300, 91), 'b.png')).body.id as string;
+    const big = (await upload(server, await slowChainImage(91), 'b.png')).body.id as string;
     const workflow = (await api(server, 'POST', '/api/workflows', { name: 'Kept', document: chain(assetId) })).body;
     await api(server, 'PUT', `/api/workflows/${workflow.id}`, { document: chain(assetId, 1) });
     const done = await waitForRun(server, (await api(server, 'POST', '/api/runs', { workflowId: workflow.id })).body.id);
     expect(done.status).toBe('succeeded');
 
     // A run the server stops in the middle of, and rows a crashed process left behind.
-    const stopped = (await api(server, 'POST', '/api/runs', { document: chain(big, 200) })).body.id as string;
+    const stopped = (await api(server, 'POST', '/api/runs', { document: chain(big, SLOW_CHAIN_INVERTS) })).body.id as string;
     while ((await api(server, 'GET', `/api/runs/${stopped}`)).body.status !== 'running') await new Promise((r) => setTimeout(r, 5));
     const crashed = rawRun('running', chain(assetId, 2));
     const leftQueued = rawRun('queued', chain(assetId, 3));

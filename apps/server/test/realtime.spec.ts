@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { chain, png } from './support/fixtures.js';
+import { chain, png, SLOW_CHAIN_INVERTS, slowChainImage } from './support/fixtures.js';
 import { api, connect, nextEvent, removeDir, startTestServer, tempDir, upload, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -20,6 +20,10 @@ afterAll(async () => {
 /** A fresh image per test, so no test reuses another's cached outputs. */
 async function asset(fill: number, size = 4): Promise<string> {
   return (await upload(server, await png(size, size, fill), `img-${fill}.png`)).body.id;
+}
+
+async function slowAsset(fill: number): Promise<string> {
+  return (await upload(server, await slowChainImage(fill), `slow-${fill}.png`)).body.id;
 }
 
 function ack<T = any>(event: string, payload: unknown): Promise<T> {
@@ -49,7 +53,7 @@ describe('realtime', () => {
     const id = await asset(1);
     const log = record();
     // Stop the queue from starting it before we subscribe: a blocker run goes first.
-    const blocker = await api(server, 'POST', '/api/runs', { document: chain(await asset(2, 300), 40) });
+    const blocker = await api(server, 'POST', '/api/runs', { document: chain(await slowAsset(2), SLOW_CHAIN_INVERTS) });
     const run = await api(server, 'POST', '/api/runs', { document: chain(id, 1) });
     const subscribed = await ack('subscribe', { runId: run.body.id });
     expect(subscribed.ok).toBe(true);
@@ -97,7 +101,7 @@ describe('realtime', () => {
 
   it('runs the queue first in, first out with concurrency 1', async () => {
     const assets = [await asset(10, 64), await asset(11, 64), await asset(12, 64)];
-    const blocker = await api(server, 'POST', '/api/runs', { document: chain(await asset(13, 300), 40) });
+    const blocker = await api(server, 'POST', '/api/runs', { document: chain(await slowAsset(13), SLOW_CHAIN_INVERTS) });
     const log = record();
     const ids: string[] = [];
     for (const id of assets) ids.push((await api(server, 'POST', '/api/runs', { document: chain(id, 2) })).body.id);
@@ -121,7 +125,7 @@ describe('realtime', () => {
   });
 
   it('cancels a running run between nodes', async () => {
-    const run = await api(server, 'POST', '/api/runs', { document: chain(await asset(50, 300), 40) });
+    const run = await api(server, 'POST', '/api/runs', { document: chain(await slowAsset(50), SLOW_CHAIN_INVERTS) });
     // Listen before subscribing: the first node may finish between the join and the ack.
     const firstNode = nextEvent(socket, 'node:finished', (p) => p.runId === run.body.id);
     firstNode.catch(() => undefined);

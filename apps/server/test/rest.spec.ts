@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chain, png } from './support/fixtures.js';
+import { chain, png, SLOW_CHAIN_INVERTS, slowChainImage } from './support/fixtures.js';
 import { api, removeDir, startTestServer, tempDir, upload, waitForRun, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -145,8 +145,8 @@ describe('runs', () => {
   });
 
   it('cancels a queued run and refuses to cancel a finished one', async () => {
-    const big = await upload(server, await png(400, 400, 77), 'big.png');
-    const blocker = await api(server, 'POST', '/api/runs', { document: chain(big.body.id, 30) });
+    const big = await upload(server, await slowChainImage(77), 'big.png');
+    const blocker = await api(server, 'POST', '/api/runs', { document: chain(big.body.id, SLOW_CHAIN_INVERTS) });
     const queued = await api(server, 'POST', '/api/runs', { document: chain(assetId, 3) });
     const cancelled = await api(server, 'POST', `/api/runs/${queued.body.id}/cancel`);
     expect(cancelled.status).toBe(200);

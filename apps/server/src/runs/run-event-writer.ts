@@ -1,5 +1,4 @@
-import type { ExecutionEvent } from '@lvcd/nodes/runtime';
-import type { Artifact } from '@lvcd/nodes/runtime';
+import type { Artifact, ExecutionEvent } from '@lvcd/nodes/runtime';
 import type { NodeState } from '../database/entities/index.js';
 import type { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import type { RunEventsBus } from './run-events.js';

@@ -100,6 +100,6 @@ function notFound(id: string): NotFoundException {
   return new NotFoundException(`no workflow ${id}`);
 }
 
-export function iso(ms: number): string {
+function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

@@ -21,3 +21,13 @@ export function chain(assetId: string, inverts = 0, saveName = 'out'): WorkflowD
   links.push({ from: { node: previous, output: 'image' }, to: { node: 'save', input: 'image' } });
   return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, nodes, links, meta: { name: 'test' } };
 }
+
+/**
+ * A run that keeps the single queue slot busy for seconds (200 inversions of a large image) so tests can
+ * queue behind it or cancel it mid-run on any machine; tests cancel it, which takes one node's time.
+ */
+export async function slowChainImage(fill: number): Promise<Buffer> {
+  return png(800, 800, fill);
+}
+
+export const SLOW_CHAIN_INVERTS = 200;

@@ -14,6 +14,8 @@ export interface ConvertDenoiserOptions {
   readonly precision?: WeightPrecision;
   readonly part?: DenoiserGraphPart;
   readonly debugOutputs?: boolean;
+  /** See DenoiserGraphOptions.attentionFrameGroup. */
+  readonly attentionFrameGroup?: number;
   readonly onTensor?: (progress: { key: string; bytes: number; done: number; total: number }) => void;
   readonly signal?: AbortSignal;
 }
@@ -51,6 +53,7 @@ export async function convertDenoiser(options: ConvertDenoiserOptions): Promise<
       ...(options.precision ? { precision: options.precision } : {}),
       ...(options.part ? { part: options.part } : {}),
       ...(options.debugOutputs ? { debugOutputs: true } : {}),
+      ...(options.attentionFrameGroup !== undefined ? { attentionFrameGroup: options.attentionFrameGroup } : {}),
     });
     const written = await writeOnnxModel(graph.graph, {
       dir: options.outDir,

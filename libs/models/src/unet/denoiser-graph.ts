@@ -52,6 +52,11 @@ export interface DenoiserGraphOptions {
    * (`unet.input_blocks.3.out`, `control.zero_convs.0.out`, ...), to localise a divergence.
    */
   readonly debugOutputs?: boolean;
+  /**
+   * Compute the spatial reference attention this many frames at a time (exact: frames attend
+   * independently). Bounds the transient logits at full latent resolution; 19 or undefined = one pass.
+   */
+  readonly attentionFrameGroup?: number;
 }
 
 export interface DenoiserGraph {
@@ -68,10 +73,11 @@ function networkContext(
   shared: { timesteps: Tensor; y: Tensor; context: Tensor; reference: ReferenceAttentionTensors },
   layers: { offset: number; count: number; name: string },
   tap: (block: string, value: Tensor) => void,
+  attentionFrameGroup: number | undefined,
 ): NetworkContext {
   const emb = timestepAndLabelEmbedding(b, shared.timesteps, shared.y, config.modelChannels, tap);
   return {
-    b, config, emb, context: shared.context, reference: shared.reference,
+    b, config, emb, context: shared.context, reference: shared.reference, attentionFrameGroup,
     nextReferenceLayer: referenceLayerCounter(layers.offset, layers.count, layers.name),
     tap,
   };
@@ -85,6 +91,9 @@ function networkContext(
 export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph {
   const { config, weights } = options;
   const part = options.part ?? 'denoiser';
+  if (options.attentionFrameGroup !== undefined && !(Number.isInteger(options.attentionFrameGroup) && options.attentionFrameGroup >= 1)) {
+    throw new RangeError(`attentionFrameGroup must be a whole number >= 1, got ${options.attentionFrameGroup}`);
+  }
   const T = WINDOW_FRAMES;
   const b = new GraphBuilder({ name: `lvcd_${part}`, weights, precision: options.precision ?? 'fp32' });
   const cnetCounts = referenceLayerCounts(config.controlnet);
@@ -119,7 +128,7 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
     const cnetPlan = planNetwork(config.controlnet);
     const hint = b.input(DENOISER_IO.hint, [T, config.controlnet.hintChannels, 'hint_height', 'hint_width']);
     control = b.scope(CONTROLNET_PREFIX, () => {
-      const ctx = networkContext(b, config.controlnet, shared, { offset: 0, count: referenceLayers.controlLayers, name: 'the ControlNet' }, tapper('control'));
+      const ctx = networkContext(b, config.controlnet, shared, { offset: 0, count: referenceLayers.controlLayers, name: 'the ControlNet' }, tapper('control'), options.attentionFrameGroup);
       return controlNet(ctx, cnetPlan, x, hint);
     });
   }
@@ -132,7 +141,7 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
       control = widths.map((c, k) => b.input(DENOISER_IO.control(k), [T, c, `control_${k}_height`, `control_${k}_width`]));
     }
     const out = b.scope(UNET_PREFIX, () => {
-      const ctx = networkContext(b, config.unet, shared, { offset: referenceLayers.controlLayers, count: referenceLayers.unetLayers, name: 'the UNet' }, tapper('unet'));
+      const ctx = networkContext(b, config.unet, shared, { offset: referenceLayers.controlLayers, count: referenceLayers.unetLayers, name: 'the UNet' }, tapper('unet'), options.attentionFrameGroup);
       return controlledVideoUNet(ctx, unetPlan, x, control);
     });
     b.output(out, DENOISER_IO.output, [T, config.unet.outChannels, 'height', 'width']);

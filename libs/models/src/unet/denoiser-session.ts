@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { WINDOW_FRAMES } from './config.js';
 import { DENOISER_IO } from './denoiser-graph.js';
-import type { ReferenceAttentionInputs } from './reference-attention-inputs.js';
+import type { DenoiserNetwork, DenoiserStep } from '../lvcd/sampler.js';
+import { referenceAttentionInputs, type ReferenceAttentionInputs, type ReferenceLayerLayout } from './reference-attention-inputs.js';
 
 /** One evaluation of the denoiser graph: everything but the reference tables is float32, row-major. */
 export interface DenoiserGraphCall {
@@ -87,4 +88,36 @@ export async function runControlNetThenUNet(
   const { hint: _hint, ...rest } = call;
   const out = await runDenoiserGraph(unet, { ...rest, control });
   return out[DENOISER_IO.output]!;
+}
+
+export interface OnnxDenoiserNetworkOptions {
+  readonly session: ort.InferenceSession;
+  readonly latentHeight: number;
+  readonly latentWidth: number;
+  /** (19, 1, context_dim): the CLIP token, the same for every window. */
+  readonly context: Float32Array;
+  /** (19, 768): the vector condition. */
+  readonly vector: Float32Array;
+  /** Leading steps of a prevref window that use previous-reference indices. */
+  readonly prevAttnSteps: number;
+  readonly referenceLayers?: ReferenceLayerLayout;
+}
+
+/** The converted one-graph denoiser as the sampler's DenoiserNetwork (lvcd/sampler.ts). */
+export function onnxDenoiserNetwork(options: OnnxDenoiserNetworkOptions): DenoiserNetwork {
+  return {
+    async run(step: DenoiserStep): Promise<Float32Array> {
+      const out = await runDenoiserGraph(options.session, {
+        input: step.input,
+        latentHeight: options.latentHeight,
+        latentWidth: options.latentWidth,
+        timesteps: new Float32Array(WINDOW_FRAMES).fill(step.cNoise),
+        context: options.context,
+        vector: options.vector,
+        hint: step.hint,
+        reference: referenceAttentionInputs(step.referenceMode, step.step, options.prevAttnSteps, options.referenceLayers),
+      });
+      return out[DENOISER_IO.output]!;
+    },
+  };
 }

@@ -60,6 +60,17 @@ describe('LVCD denoiser graph variants', () => {
     }
   });
 
+  it('reference attention computed 4 frames at a time matches apply_model.prevref_step1 within 1e-4', async () => {
+    const grouped = await convertDenoiser({ ...weightFiles(), outDir: dir, config, fileName: 'grouped.onnx', attentionFrameGroup: 4 });
+    const session = (await createSession(grouped.written.modelPath, { provider: 'cpu' })).session;
+    try {
+      const { [DENOISER_IO.output]: out } = await runDenoiserGraph(session, call);
+      expect(maxAbsDiff(out!, await golden.readFloat32('apply_model.prevref_step1'))).toBeLessThanOrEqual(1e-4);
+    } finally {
+      await session.release();
+    }
+  });
+
   it('fp16 weights (float32 compute) halve the data file and stay close to the golden', async () => {
     const fp32 = await convertDenoiser({ ...weightFiles(), outDir: dir, config, fileName: 'fp32.onnx' });
     const fp16 = await convertDenoiser({ ...weightFiles(), outDir: dir, config, fileName: 'fp16.onnx', precision: 'fp16' });

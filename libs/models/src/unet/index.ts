@@ -14,3 +14,4 @@ export * from './denoiser-graph.js';
 export * from './denoiser.js';
 export * from './convert.js';
 export * from './denoiser-session.js';
+export * from './block-check.js';

@@ -11,6 +11,8 @@ export interface NetworkContext {
   /** (T, 1, context_dim) */
   readonly context: Tensor;
   readonly reference: ReferenceAttentionTensors;
+  /** Frames per reference-attention chunk (undefined: all frames at once). */
+  readonly attentionFrameGroup: number | undefined;
   /** Hands out this network's next reference-attention layer flag index (module order). */
   nextReferenceLayer(): number;
   /** Debug hook: sees a block output under its golden name (`<block>`, e.g. `input_blocks.3`). */

@@ -14,6 +14,8 @@ export interface SpatialTransformerInputs {
   /** Index of this layer's flag in the reference attention's layer mask. */
   readonly referenceLayer: number;
   readonly heads: number;
+  /** Frames per reference-attention chunk (undefined: all at once). */
+  readonly attentionFrameGroup?: number | undefined;
 }
 
 /**
@@ -30,7 +32,7 @@ export function spatialVideoTransformer(b: GraphBuilder, x: Tensor, inputs: Spat
   const positional = framePositionalEmbedding(b, channels);
   z = b.scope('transformer_blocks.0', () => {
     const n1 = b.layerNorm(z, 'norm1', { eps: 1e-5 });
-    let s = b.add(z, b.scope('attn1', () => referenceSelfAttention(b, n1, inputs.heads, inputs.reference, inputs.referenceLayer)));
+    let s = b.add(z, b.scope('attn1', () => referenceSelfAttention(b, n1, inputs.heads, inputs.reference, inputs.referenceLayer, inputs.attentionFrameGroup)));
     // norm2 only feeds attn2's queries, which a single-key softmax ignores.
     acknowledgeUnusedWeight(b, 'norm2.weight', [channels]);
     acknowledgeUnusedWeight(b, 'norm2.bias', [channels]);

@@ -1,0 +1,63 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lvcdTinyFixturesDir } from '../convert/fixture-paths.js';
+import { OverlayWeightSource, SafetensorsFile, openWeightFile, type WeightSource } from '../formats/index.js';
+import { writeOnnxModel } from '../onnx/index.js';
+import { createSession } from '../runtime/index.js';
+import { compareDenoiserBlocks } from './block-check.js';
+import { networkConfigFromJson, WINDOW_FRAMES } from './config.js';
+import { buildDenoiserGraph } from './denoiser-graph.js';
+import { denoiserNetworkInput, denoiserTimesteps } from './denoiser.js';
+import { referenceAttentionInputs } from './reference-attention-inputs.js';
+
+// The block check must point at the right place. Layering the files the wrong way round (svd over
+// lvcd.ckpt) leaves the UNet's fine-tuned attentions at their SVD values while the ControlNet (only in
+// lvcd.ckpt) is unaffected: the first diverging block must be the UNet's first transformer block.
+const fixtures = lvcdTinyFixturesDir();
+let dir: string;
+let svd: WeightSource;
+let lvcd: WeightSource;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'lvcd-unet-loc-'));
+  svd = await openWeightFile(path.join(fixtures, 'svd-tiny.safetensors'));
+  lvcd = await openWeightFile(path.join(fixtures, 'lvcd-tiny.ckpt'));
+});
+afterAll(async () => {
+  await Promise.all([svd?.close(), lvcd?.close()]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('block-by-block localisation', () => {
+  it('names unet.input_blocks.1 when the lvcd.ckpt override is lost', async () => {
+    const config = networkConfigFromJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
+    const wrong = new OverlayWeightSource(lvcd, svd);
+    const built = buildDenoiserGraph({ weights: wrong, config, debugOutputs: true });
+    const written = await writeOnnxModel(built.graph, { dir, fileName: 'wrong-order.onnx', weights: wrong });
+    const session = (await createSession(written.modelPath, { provider: 'cpu' })).session;
+    const golden = await SafetensorsFile.open(path.join(fixtures, 'golden-unet.safetensors'));
+    const blocks = await SafetensorsFile.open(path.join(fixtures, 'golden-unet-blocks.safetensors'));
+    const cond = await SafetensorsFile.open(path.join(fixtures, 'golden-cond.safetensors'));
+    try {
+      const sigma = (await golden.readFloat32('sigma'))[0]!;
+      const result = await compareDenoiserBlocks(session, {
+        input: denoiserNetworkInput(await golden.readFloat32('x'), await cond.readFloat32('c.concat'), sigma, WINDOW_FRAMES),
+        latentHeight: 8,
+        latentWidth: 16,
+        timesteps: denoiserTimesteps(sigma, WINDOW_FRAMES),
+        context: await cond.readFloat32('c.crossattn'),
+        vector: await cond.readFloat32('c.vector'),
+        hint: await cond.readFloat32('c.control_hint'),
+        reference: referenceAttentionInputs('nohook', 0, 0),
+      }, built.debugOutputs, blocks, 1e-4);
+      expect(result.firstDiverging?.block).toBe('unet.input_blocks.1.out');
+      expect(result.firstDiverging!.maxAbsError).toBeGreaterThan(1e-2);
+      expect(result.errors.filter((e) => e.block.startsWith('control.')).every((e) => e.maxAbsError <= 1e-4)).toBe(true);
+    } finally {
+      await session.release();
+      await Promise.all([golden.close(), blocks.close(), cond.close()]);
+    }
+  });
+});
