@@ -9,6 +9,7 @@ import { NodesModule } from './nodes/nodes.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { RuntimeModule } from './runtime/runtime.module.js';
+import { SeedModule } from './seed/seed.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 
 @Module({})
@@ -27,6 +28,7 @@ export class AppModule {
         ArtifactsModule,
         AssetsModule,
         RealtimeModule,
+        SeedModule,
       ],
     };
   }

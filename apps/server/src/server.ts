@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger, type LogLevel } from '@nestjs/common';
+import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
@@ -18,7 +18,8 @@ export interface StartOptions {
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    // Route listings and module start-up lines are noise for users; warnings and errors still show.
+    logger: options.logger ?? ['warn', 'error'],
   });
   // Our own JSON parser so the size limit is ours; its errors (malformed, too large) become 4xx in the filter.
   app.useBodyParser('json', { limit: config.jsonBodyLimitBytes });
@@ -27,6 +28,6 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const editor = serveEditor(app, config.editorDir);
   if (options.shutdownHooks) app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  new Logger('LVCD').log(`listening on ${await app.getUrl()}${editor ? '' : ' (API only: the editor is not built)'}`);
+  console.log(`LVCD Studio listening on ${await app.getUrl()}${editor ? '' : ' (API only: the editor is not built)'}`);
   return app;
 }

@@ -114,3 +114,30 @@ describe('progress output', () => {
     expect(writes).toHaveLength(1 + 11 + 1); // started, 0%..100% by tenths, finished
   });
 });
+
+describe('lvcd convert and lvcd models check', () => {
+  const fixtures = resolve(process.env.LVCD_SHARED_DIR ?? resolve(REPO, '../shared'), 'fixtures/lvcd-tiny');
+
+  it('converts the tiny checkpoints into a bundle that checks out, and finds a damaged one', async () => {
+    const converted = await lvcd(
+      'convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--lvcd', join(fixtures, 'lvcd-tiny.ckpt'),
+      '--lineart', join(fixtures, 'sk-tiny.pth'), '--out', 'bundle', '--clip-head-width', '16',
+    );
+    expect(converted.stderr).toBe('');
+    expect(converted.code).toBe(0);
+    expect(converted.stdout).toMatch(/wrote lineart, vae_encoder, vae_decoder, cond_encoder, clip_visual/);
+    const checked = await lvcd('models', 'check', 'bundle');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('bundle ok');
+    await writeFile(join(dir, 'bundle', 'lineart.onnx'), 'not a model');
+    const damaged = await lvcd('models', 'check', 'bundle');
+    expect(damaged.code).toBe(1);
+    expect(damaged.stdout).toMatch(/problem: .*lineart/);
+  });
+
+  it('says what is missing instead of converting half', async () => {
+    const missing = await lvcd('convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--out', 'x');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr + missing.stdout).toContain('--svd, --lvcd and --out are required');
+  });
+});

@@ -27,5 +27,6 @@ import { AssetsService } from './assets.service.js';
   ],
   controllers: [AssetsController],
   providers: [AssetsService],
+  exports: [AssetsService],
 })
 export class AssetsModule {}

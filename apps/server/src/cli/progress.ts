@@ -78,7 +78,7 @@ export class ProgressReporter {
   }
 }
 
-function bar(fraction: number, width = 20): string {
+export function bar(fraction: number, width = 20): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }

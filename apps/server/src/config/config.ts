@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadSecuritySettings, type SecuritySettings } from '../security/security-settings.js';
 
 /** Everything the server and the CLI read from the environment and flags, resolved once at start. */
 export interface ServerConfig {
@@ -17,6 +18,8 @@ export interface ServerConfig {
   editorDir: string;
   /** The inference provider the health check reports; the model runtime picks it up from here. */
   provider: 'cpu' | 'cuda';
+  /** Auth, host and origin checks, rate and media limits. */
+  security: SecuritySettings;
 }
 
 /** Flags that override the environment (from `lvcd serve --host ...` or a test). */
@@ -42,10 +45,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     modelsDir: resolve(overrides.modelsDir ?? env.LVCD_MODELS_DIR ?? resolve(dataDir, 'models')),
     concurrency: overrides.concurrency ?? integer('LVCD_CONCURRENCY', env.LVCD_CONCURRENCY, 1, 1, 64),
     cacheLimitBytes: integer('LVCD_CACHE_LIMIT_MB', env.LVCD_CACHE_LIMIT_MB, 2048, 0, 1024 * 1024) * MB,
-    jsonBodyLimitBytes: 2 * MB,
+    jsonBodyLimitBytes: integer('LVCD_JSON_LIMIT_MB', env.LVCD_JSON_LIMIT_MB, 2, 1, 1024) * MB,
     uploadLimitBytes: integer('LVCD_UPLOAD_LIMIT_MB', env.LVCD_UPLOAD_LIMIT_MB, 512, 1, 64 * 1024) * MB,
     editorDir: resolve(env.LVCD_EDITOR_DIR ?? resolve(REPO_ROOT, 'apps/editor/dist')),
     provider,
+    security: loadSecuritySettings(env),
   };
 }
 

@@ -10,8 +10,8 @@ import { networkConfigFromJson, WINDOW_FRAMES, type LvcdNetworkConfig } from './
 import { compareDenoiserBlocks } from './block-check.js';
 import { convertDenoiser, type ConvertedDenoiser } from './convert.js';
 import { DENOISER_IO } from './denoiser-graph.js';
-import { runDenoiserGraph, type DenoiserGraphCall } from './denoiser-session.js';
-import { applyDenoiserScaling, denoiserNetworkInput, denoiserTimesteps } from './denoiser.js';
+import { onnxDenoiserNetwork, runDenoiserGraph, type DenoiserGraphCall } from './denoiser-session.js';
+import { applyDenoiserScaling, denoiserNetworkInput, denoiserScalings, denoiserTimesteps } from './denoiser.js';
 import { referenceAttentionInputs, type ReferenceAttentionMode } from './reference-attention-inputs.js';
 
 const TOLERANCE = 1e-4;
@@ -89,6 +89,12 @@ describe('LVCD denoiser graph on the tiny fixtures', () => {
     const err = maxAbsDiff(out!, await golden.readFloat32(key));
     console.log(`${key}: ${err.toExponential(3)}`);
     expect(err).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('as a sampler network, phase prevref-late gives apply_model.prevref_step5', async () => {
+    const network = onnxDenoiserNetwork({ session, latentHeight: H, latentWidth: W, context: base.context, vector: base.vector });
+    const out = await network.run({ input: base.input, cNoise: denoiserScalings(sigma).cNoise, hint: base.hint!, attention: 'prevref-late' });
+    expect(maxAbsDiff(out, await golden.readFloat32('apply_model.prevref_step5'))).toBeLessThanOrEqual(TOLERANCE);
   });
 
   it('takes other latent sizes (dynamic height and width)', async () => {

@@ -1,8 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { WINDOW_FRAMES } from './config.js';
 import { DENOISER_IO } from './denoiser-graph.js';
-import type { DenoiserNetwork, DenoiserStep } from '../lvcd/sampler.js';
-import { referenceAttentionInputs, type ReferenceAttentionInputs, type ReferenceLayerLayout } from './reference-attention-inputs.js';
+import { referencePhaseInputs, type ReferenceAttentionInputs, type ReferenceLayerLayout, type ReferencePhase } from './reference-attention-inputs.js';
 
 /** One evaluation of the denoiser graph: everything but the reference tables is float32, row-major. */
 export interface DenoiserGraphCall {
@@ -34,24 +33,26 @@ export function denoiserFeeds(call: DenoiserGraphCall): Record<string, ort.Tenso
   const per = (data: { readonly length: number }, name: string, rest: number[]): number[] => {
     const dims = [T, ...rest];
     const count = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== count) throw new DenoiserFeedError(`${name}: expected ${dims.join('x')} = ${count} values, got ${data.length}`);
+    if (!dims.every(Number.isInteger) || data.length !== count) {
+      throw new DenoiserFeedError(`${name}: ${data.length} values do not form ${dims.join(' x ')}`);
+    }
     return dims;
   };
-  const channels = call.input.length / (T * h * w);
-  const contextDim = call.context.length / T;
+  /** The one free dim of a tensor whose other dims are known. */
+  const free = (data: { readonly length: number }, known: number) => data.length / (T * known);
   const feeds: Record<string, ort.Tensor> = {
-    [DENOISER_IO.input]: new ort.Tensor('float32', call.input, per(call.input, 'input', [channels, h, w])),
+    [DENOISER_IO.input]: new ort.Tensor('float32', call.input, per(call.input, 'input', [free(call.input, h * w), h, w])),
     [DENOISER_IO.timesteps]: new ort.Tensor('float32', call.timesteps, per(call.timesteps, 'timesteps', [])),
-    [DENOISER_IO.context]: new ort.Tensor('float32', call.context, per(call.context, 'context', [1, contextDim])),
-    [DENOISER_IO.vector]: new ort.Tensor('float32', call.vector, per(call.vector, 'vector', [call.vector.length / T])),
+    [DENOISER_IO.context]: new ort.Tensor('float32', call.context, per(call.context, 'context', [1, free(call.context, 1)])),
+    [DENOISER_IO.vector]: new ort.Tensor('float32', call.vector, per(call.vector, 'vector', [free(call.vector, 1)])),
     [DENOISER_IO.selfIndex]: new ort.Tensor('int64', call.reference.selfIndex, per(call.reference.selfIndex, 'selfIndex', [])),
     [DENOISER_IO.refIndex]: new ort.Tensor('int64', call.reference.refIndex, per(call.reference.refIndex, 'refIndex', [])),
     [DENOISER_IO.logitBias]: new ort.Tensor('float32', call.reference.logitBias, per(call.reference.logitBias, 'logitBias', [2])),
     [DENOISER_IO.biasLayers]: new ort.Tensor('float32', call.reference.biasLayerMask, [call.reference.biasLayerMask.length]),
   };
-  if (!Number.isInteger(channels)) throw new DenoiserFeedError(`input length ${call.input.length} is not 19 x C x ${h} x ${w}`);
   if (call.hint) {
-    feeds[DENOISER_IO.hint] = new ort.Tensor('float32', call.hint, per(call.hint, 'hint', [call.hint.length / (T * 64 * h * w), 8 * h, 8 * w]));
+    // The sketches are at pixel resolution: 8x the latent on each axis.
+    feeds[DENOISER_IO.hint] = new ort.Tensor('float32', call.hint, per(call.hint, 'hint', [free(call.hint, 64 * h * w), 8 * h, 8 * w]));
   }
   Object.assign(feeds, call.control ?? {});
   return feeds;
@@ -90,6 +91,16 @@ export async function runControlNetThenUNet(
   return out[DENOISER_IO.output]!;
 }
 
+/** One sampler step as the network sees it (structurally the sampler's DenoiserStep). */
+export interface DenoiserNetworkStep {
+  /** (19, 8, h, w): c_in x on channels 0..3, the concat latent on 4..7. */
+  readonly input: Float32Array;
+  readonly cNoise: number;
+  /** (19, 3, 8h, 8w) */
+  readonly hint: Float32Array;
+  readonly attention: ReferencePhase;
+}
+
 export interface OnnxDenoiserNetworkOptions {
   readonly session: ort.InferenceSession;
   readonly latentHeight: number;
@@ -98,15 +109,13 @@ export interface OnnxDenoiserNetworkOptions {
   readonly context: Float32Array;
   /** (19, 768): the vector condition. */
   readonly vector: Float32Array;
-  /** Leading steps of a prevref window that use previous-reference indices. */
-  readonly prevAttnSteps: number;
   readonly referenceLayers?: ReferenceLayerLayout;
 }
 
-/** The converted one-graph denoiser as the sampler's DenoiserNetwork (lvcd/sampler.ts). */
-export function onnxDenoiserNetwork(options: OnnxDenoiserNetworkOptions): DenoiserNetwork {
+/** The converted one-graph denoiser behind a sampler-style `run(step)` returning F (19, 4, h, w). */
+export function onnxDenoiserNetwork(options: OnnxDenoiserNetworkOptions): { run(step: DenoiserNetworkStep): Promise<Float32Array> } {
   return {
-    async run(step: DenoiserStep): Promise<Float32Array> {
+    async run(step) {
       const out = await runDenoiserGraph(options.session, {
         input: step.input,
         latentHeight: options.latentHeight,
@@ -115,7 +124,7 @@ export function onnxDenoiserNetwork(options: OnnxDenoiserNetworkOptions): Denois
         context: options.context,
         vector: options.vector,
         hint: step.hint,
-        reference: referenceAttentionInputs(step.referenceMode, step.step, options.prevAttnSteps, options.referenceLayers),
+        reference: referencePhaseInputs(step.attention, options.referenceLayers),
       });
       return out[DENOISER_IO.output]!;
     },

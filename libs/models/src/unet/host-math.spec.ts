@@ -5,8 +5,10 @@ import { SafetensorsFile } from '../formats/index.js';
 import { EdmEulerScheduler, LVCD_SCHEDULE } from '../lvcd/edm-scheduler.js';
 import { maxAbsDiff } from '../runtime/index.js';
 import { WINDOW_FRAMES } from './config.js';
+import { DenoiserFeedError, denoiserFeeds } from './denoiser-session.js';
 import { DenoiserShapeError, applyDenoiserScaling, denoiserNetworkInput, denoiserScalings, denoiserTimesteps } from './denoiser.js';
 import { sinusoidTable } from './embeddings.js';
+import { referenceAttentionInputs } from './reference-attention-inputs.js';
 import { framePositionIndices, temporalAttentionMask } from './temporal.js';
 
 const fixtures = lvcdTinyFixturesDir();
@@ -84,5 +86,19 @@ describe('sinusoidal embeddings and temporal masks', () => {
     expect(allowed(5, 18)).toBe(true);
     expect(allowed(18, 5)).toBe(true);
     expect(m.filter((v) => v === 0).length).toBe(5 + 14 * 14);
+  });
+});
+
+describe('denoiser feeds', () => {
+  it('rejects buffers that do not form the declared shapes', () => {
+    const ok = {
+      input: new Float32Array(19 * 8 * 2 * 2), latentHeight: 2, latentWidth: 2, timesteps: new Float32Array(19),
+      context: new Float32Array(19 * 64), vector: new Float32Array(19 * 768), hint: new Float32Array(19 * 3 * 16 * 16),
+      reference: referenceAttentionInputs('normal', 0, 25),
+    };
+    expect(denoiserFeeds(ok)['hint']!.dims).toEqual([19, 3, 16, 16]);
+    expect(() => denoiserFeeds({ ...ok, input: new Float32Array(19 * 8 * 2 * 2 + 1) })).toThrow(DenoiserFeedError);
+    expect(() => denoiserFeeds({ ...ok, hint: new Float32Array(19 * 16 * 16 * 2.5) })).toThrow(DenoiserFeedError);
+    expect(() => denoiserFeeds({ ...ok, timesteps: new Float32Array(18) })).toThrow(DenoiserFeedError);
   });
 });

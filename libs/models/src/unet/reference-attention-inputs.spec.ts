@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LVCD_REFERENCE_LAYERS, ReferenceAttentionError, referenceAttentionInputs } from './reference-attention-inputs.js';
+import { LVCD_REFERENCE_LAYERS, ReferenceAttentionError, referenceAttentionInputs, referencePhaseInputs } from './reference-attention-inputs.js';
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 const list = (v: BigInt64Array) => Array.from(v, Number);
@@ -56,6 +56,13 @@ describe('referenceAttentionInputs', () => {
     expect(mask.slice(0, 7)).toEqual(new Array<number>(7).fill(1));
     expect(mask.slice(7, 20)).toEqual(new Array<number>(13).fill(1));
     expect(mask.slice(20)).toEqual([0, 0, 0]);
+  });
+
+  it('sampler phases map onto mode and step', () => {
+    expect(referencePhaseInputs('normal')).toEqual(referenceAttentionInputs('normal', 3, 25));
+    expect(referencePhaseInputs('prevref')).toEqual(referenceAttentionInputs('prevref', 1, 3));
+    expect(referencePhaseInputs('prevref-late')).toEqual(referenceAttentionInputs('prevref', 5, 3));
+    expect(referencePhaseInputs('nohook')).toEqual(referenceAttentionInputs('nohook', 0, 0));
   });
 
   it('rejects negative or fractional steps', () => {

@@ -103,3 +103,14 @@ export function referenceAttentionInputs(
     biasLayerMask,
   };
 }
+
+/**
+ * The per-step phase as a sampler sees it: 'prevref' while step < prev_attn_steps, 'prevref-late'
+ * after that (normal indices, bias still on), 'normal' for window 0.
+ */
+export type ReferencePhase = 'nohook' | 'normal' | 'prevref' | 'prevref-late';
+
+export function referencePhaseInputs(phase: ReferencePhase, layout: ReferenceLayerLayout = LVCD_REFERENCE_LAYERS): ReferenceAttentionInputs {
+  // prevref with step 0 of 1 leading step is "before", step 1 of 1 is "after" prev_attn_steps.
+  return phase === 'prevref-late' ? referenceAttentionInputs('prevref', 1, 1, layout) : referenceAttentionInputs(phase, 0, 1, layout);
+}

@@ -1,0 +1,66 @@
+import { convertBundle, type ConversionProgress } from '@lvcd/models';
+import { parse } from '../args.js';
+import { EXIT, UsageError, type Command } from '../command.js';
+import { bar, formatMs } from '../progress.js';
+
+export const convertCommand: Command = {
+  name: 'convert',
+  summary: 'convert the LVCD checkpoints (svd.safetensors, lvcd.ckpt, sk_model.pth) into an ONNX model bundle',
+  usage: 'lvcd convert --svd svd.safetensors --lvcd lvcd.ckpt [--lineart sk_model.pth] --out DIR [--fp16] [--clip-head-width N]',
+  async run(args) {
+    const { values, positionals } = parse(args, {
+      svd: { type: 'string' },
+      lvcd: { type: 'string' },
+      lineart: { type: 'string' },
+      out: { type: 'string' },
+      fp16: { type: 'boolean' },
+      // Only for CLIP towers that are not a known open_clip size (e.g. the tiny test checkpoints).
+      'clip-head-width': { type: 'string' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    if (!values.svd || !values.lvcd || !values.out) throw new UsageError('--svd, --lvcd and --out are required');
+    const clipHeadWidth = values['clip-head-width'] === undefined ? undefined : Number(values['clip-head-width']);
+    if (clipHeadWidth !== undefined && !(Number.isInteger(clipHeadWidth) && clipHeadWidth > 0)) throw new UsageError('--clip-head-width must be a whole number > 0');
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    try {
+      const result = await convertBundle(
+        { svd: values.svd, lvcd: values.lvcd, outDir: values.out, ...(values.lineart ? { lineart: values.lineart } : {}), ...(values.fp16 ? { fp16: true } : {}), ...(clipHeadWidth ? { clipHeadWidth } : {}) },
+        (p) => report(p),
+        controller.signal,
+      );
+      finishLine();
+      const models = Object.keys(result.manifest.models).join(', ');
+      console.log(`wrote ${models} to ${result.outDir} in ${formatMs(result.seconds * 1000)} (peak memory ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB)`);
+      return EXIT.ok;
+    } catch (e) {
+      finishLine();
+      if (controller.signal.aborted) {
+        console.error('conversion cancelled; the bundle is incomplete (it has no manifest.json) and will not load');
+        return EXIT.interrupted;
+      }
+      console.error(`conversion failed: ${(e as Error).message}`);
+      return EXIT.failed;
+    } finally {
+      process.off('SIGINT', stop);
+    }
+  },
+};
+
+let lineOpen = false;
+
+function report(p: ConversionProgress): void {
+  const text = `${bar(p.fraction)} ${Math.round(p.fraction * 100)}% ${p.message}`;
+  if (process.stdout.isTTY) {
+    process.stdout.write(`\r\x1b[2K${text.slice(0, (process.stdout.columns ?? 80) - 1)}`);
+    lineOpen = true;
+  } else if (p.stage !== 'converting' || p.fraction === 1) {
+    console.log(text);
+  }
+}
+
+function finishLine(): void {
+  if (lineOpen) process.stdout.write('\n');
+  lineOpen = false;
+}
