@@ -78,18 +78,16 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
       new ClassicFlow<Schemes, AreaExtra[]>({
         canMakeConnection(from: SocketData, to: SocketData) {
           const ends = getSourceTarget(from, to);
-          if (!ends) return false; // output to output or input to input: nothing to say, the drag just ends
-          const [source, target] = ends;
-          const reason = refuseLink(toDocument(), specs, {
-            from: { node: source.nodeId, output: source.key },
-            to: { node: target.nodeId, input: target.key },
-          });
-          if (reason) {
-            refusedInGesture = true;
-            hooks.refused(reason, lastClient);
-            return false;
-          }
-          return true;
+          const reason = ends
+            ? refuseLink(toDocument(), specs, { from: { node: ends[0].nodeId, output: ends[0].key }, to: { node: ends[1].nodeId, input: ends[1].key } })
+            : null;
+          if (ends && !reason) return true;
+          // Released on a socket that does not fit (or output on output): end the drag here. Left alone, the flow
+          // would keep the link stuck to the pointer; and this is no drop on empty canvas, so no add menu.
+          refusedInGesture = true;
+          if (reason) hooks.refused(reason, lastClient);
+          queueMicrotask(() => connection.drop());
+          return false;
         },
         makeConnection(from: SocketData, to: SocketData) {
           const ends = getSourceTarget(from, to);

@@ -1,6 +1,8 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { optionalPositiveInteger, optionalString, optionalStringList, queryInteger, requireObject } from '../common/body.js';
 import { UuidPipe, isUuid } from '../common/id-pipes.js';
+import { callerOf } from '../security/caller.js';
 import { RunsService, type RunSource } from './runs.service.js';
 
 @Controller('api/runs')
@@ -9,11 +11,11 @@ export class RunsController {
 
   @Post()
   @HttpCode(202)
-  create(@Body() raw: unknown) {
+  create(@Body() raw: unknown, @Req() req: Request) {
     const body = requireObject(raw);
     const targets = optionalStringList(body, 'targets', 2000, 128);
     const socketId = optionalString(body, 'socketId', 64);
-    return this.runs.create(sourceOf(body), { ...(targets ? { targets } : {}), ...(socketId ? { socketId } : {}) });
+    return this.runs.create(sourceOf(body), { ...(targets ? { targets } : {}), ...(socketId ? { socketId } : {}), client: callerOf(req) });
   }
 
   @Get()
@@ -34,8 +36,8 @@ export class RunsController {
 
   @Post(':id/requeue')
   @HttpCode(202)
-  requeue(@Param('id', UuidPipe) id: string) {
-    return this.runs.requeue(id);
+  requeue(@Param('id', UuidPipe) id: string, @Req() req: Request) {
+    return this.runs.requeue(id, callerOf(req));
   }
 }
 

@@ -2,6 +2,7 @@ import { Inject, Module, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
+import { RunQuota } from '../security/run-quota.js';
 import { WorkflowsModule } from '../workflows/workflows.module.js';
 import { FifoRunScheduler } from './fifo-run-scheduler.js';
 import { LiveRuns } from './live-runs.js';
@@ -21,6 +22,18 @@ import { RunsService } from './runs.service.js';
     RunRecoveryService,
     LiveRuns,
     RunEventsBus,
+    {
+      provide: RunQuota,
+      inject: [CONFIG, RunEventsBus],
+      useFactory: (config: ServerConfig, bus: RunEventsBus) => {
+        const quota = new RunQuota(config.security.maxQueuedRunsPerClient);
+        // A run leaves the queue when it starts, or ends without starting (cancelled while queued).
+        bus.onBroadcast((event, payload) => {
+          if (event === 'run:started' || event === 'run:finished') quota.release((payload as { runId: string }).runId);
+        });
+        return quota;
+      },
+    },
     {
       provide: RUN_SCHEDULER,
       inject: [CONFIG, RunExecutorService],

@@ -7,6 +7,7 @@ import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { RunEntity, type NodeState, type RunStatus } from '../database/entities/index.js';
 import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { RunQuota } from '../security/run-quota.js';
 import { problemsOf } from '../workflows/check-document.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
 import { LiveRuns } from './live-runs.js';
@@ -21,6 +22,8 @@ export interface RunOptions {
   targets?: string[];
   /** A Socket.IO client to subscribe to the run before it is queued. */
   socketId?: string;
+  /** Who asked (session, token or address), for the per-client queue limit; absent for internal runs. */
+  client?: string;
 }
 
 interface Snapshot {
@@ -41,21 +44,22 @@ export class RunsService {
     private readonly artifacts: RunArtifactStore,
     private readonly live: LiveRuns,
     private readonly bus: RunEventsBus,
+    private readonly quota: RunQuota,
   ) {}
 
   async create(source: RunSource, options: RunOptions = {}): Promise<{ id: string; status: 'queued' }> {
-    const { targets, socketId } = options;
+    const { targets, socketId, client } = options;
     if ('document' in source) {
       const document = this.runnable(source.document, targets);
-      return this.queue({ document, ...(targets ? { targets } : {}), workflowId: null, workflowName: null, workflowVersion: null }, socketId);
+      return this.queue({ document, ...(targets ? { targets } : {}), workflowId: null, workflowName: null, workflowVersion: null }, socketId, client);
     }
     const saved = source.version ? await this.workflows.version(source.workflowId, source.version) : await this.workflows.get(source.workflowId);
     const snapshot = { document: this.runnable(saved.document, targets), workflowId: saved.id, workflowName: saved.name, workflowVersion: saved.version };
-    return this.queue({ ...snapshot, ...(targets ? { targets } : {}) }, socketId);
+    return this.queue({ ...snapshot, ...(targets ? { targets } : {}) }, socketId, client);
   }
 
   /** A new run with the same snapshot; checked again, since an asset it names may have gone since. */
-  async requeue(id: string): Promise<{ id: string; status: 'queued' }> {
+  async requeue(id: string, client?: string): Promise<{ id: string; status: 'queued' }> {
     const run = await this.find(id);
     if (run.status === 'queued' || run.status === 'running') throw new ConflictException(`run ${id} is still ${run.status}`);
     const targets = run.targets ? (JSON.parse(run.targets) as string[]) : undefined;
@@ -65,7 +69,7 @@ export class RunsService {
       workflowId: run.workflowId,
       workflowName: run.workflowName,
       workflowVersion: run.workflowVersion,
-    });
+    }, undefined, client);
   }
 
   async list(limit: number, offset: number): Promise<RunSummary[]> {
@@ -100,10 +104,25 @@ export class RunsService {
     this.bus.broadcast('run:queued', { runId: id, position: this.scheduler.enqueue(id) });
   }
 
-  private async queue(snapshot: Snapshot, socketId?: string): Promise<{ id: string; status: 'queued' }> {
+  private async queue(snapshot: Snapshot, socketId?: string, client?: string): Promise<{ id: string; status: 'queued' }> {
     const id = randomUUID();
     const plan = planExecution(snapshot.document, snapshot.targets ?? this.outputNodes(snapshot.document));
     const nodes: Record<string, NodeState> = Object.fromEntries(plan.map((n) => [n, { status: 'queued' }]));
+    // Reserved before the first await, so concurrent submissions cannot all slip under the limit.
+    if (client) {
+      this.quota.check(client);
+      this.quota.add(client, id);
+    }
+    await this.insertRun(id, snapshot, nodes).catch((e: unknown) => {
+      this.quota.release(id);
+      throw e;
+    });
+    if (socketId) this.bus.join(id, socketId);
+    this.resume(id);
+    return { id, status: 'queued' };
+  }
+
+  private async insertRun(id: string, snapshot: Snapshot, nodes: Record<string, NodeState>): Promise<void> {
     await this.db.getRepository(RunEntity).insert({
       id,
       workflowId: snapshot.workflowId,
@@ -118,9 +137,6 @@ export class RunsService {
       nodes: JSON.stringify(nodes),
       error: null,
     });
-    if (socketId) this.bus.join(id, socketId);
-    this.resume(id);
-    return { id, status: 'queued' };
   }
 
   /** The clean document when it can run as asked; otherwise a 400 carrying every problem. */

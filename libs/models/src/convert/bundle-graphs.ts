@@ -8,6 +8,8 @@ import type { ArchitectureConfig, ModelId } from './manifest.js';
 import { inferVaeDecoderConfig, inferVaeEncoderConfig } from './vae-config.js';
 import { buildVaeDecoder } from './vae-decoder.js';
 import { buildCondEncoder, buildVaeEncoder } from './vae-encoder.js';
+import { LVCD_REAL_CONFIG, type LvcdNetworkConfig } from '../unet/config.js';
+import { buildDenoiserGraph, UNET_PREFIX } from '../unet/denoiser-graph.js';
 
 /** SVD's first-stage latent scale factor (configs/lvcd.yaml). */
 export const SCALE_FACTOR = 0.18215;
@@ -25,6 +27,23 @@ export interface ArchitectureOptions {
   readonly frame?: { readonly height: number; readonly width: number };
   /** CLIP head width when the tower width is not a known open_clip config. */
   readonly clipHeadWidth?: number;
+  /** UNet/ControlNet hyper-parameters when the checkpoint is not the released model's size. */
+  readonly network?: LvcdNetworkConfig;
+}
+
+export class UnknownArchitectureError extends Error {
+  override name = 'UnknownArchitectureError';
+}
+
+/**
+ * The released model's UNet is 320 channels wide; anything else (e.g. test checkpoints) must come with its
+ * config, as attention head widths and levels cannot be read off the weight shapes.
+ */
+function inferNetworkConfig(shape: (key: string) => readonly number[] | undefined, given: LvcdNetworkConfig | undefined): LvcdNetworkConfig {
+  if (given) return given;
+  const width = shape(`${UNET_PREFIX}.input_blocks.0.0.weight`)?.[0];
+  if (width === LVCD_REAL_CONFIG.unet.modelChannels) return LVCD_REAL_CONFIG;
+  throw new UnknownArchitectureError(`the UNet is ${width ?? 'missing'} channels wide, not the released LVCD's ${LVCD_REAL_CONFIG.unet.modelChannels}: pass its architecture config (lvcd convert --config FILE)`);
 }
 
 /** Reads the architecture off the checkpoint shapes (nothing hard-coded per model size). */
@@ -36,6 +55,7 @@ export function inferArchitecture(main: WeightSource, lineart: WeightSource | un
     condEncoder: inferVaeEncoderConfig(shape, MODEL_PREFIX.condEncoder),
     clip: inferClipVisionConfig(shape, MODEL_PREFIX.clip, options.clipHeadWidth),
     ...(lineart ? { lineart: inferLineartConfig((k) => lineart.info(k) !== undefined) } : {}),
+    denoiser: inferNetworkConfig(shape, options.network),
     frame: options.frame ?? DEFAULT_FRAME,
     scaleFactor: SCALE_FACTOR,
   };
@@ -47,46 +67,38 @@ export interface GraphPlan {
   readonly fileName: string;
   readonly description: string;
   readonly weights: WeightSource;
-  readonly build: (b: GraphBuilder) => void;
+  /** Builds the graph (shapes only: no weight is read until the model is written). */
+  readonly buildGraph: (precision: WeightPrecision) => BuiltGraph;
+}
+
+/** A plan whose graph is one builder function over the plan's weights. */
+function plan(id: ModelId, fileName: string, description: string, weights: WeightSource, build: (b: GraphBuilder) => void): GraphPlan {
+  return {
+    id, fileName, description, weights,
+    buildGraph: (precision) => {
+      const b = new GraphBuilder({ name: id, weights, precision });
+      build(b);
+      return b.finish();
+    },
+  };
 }
 
 export function planBundleGraphs(main: WeightSource, lineart: WeightSource | undefined, config: ArchitectureConfig): GraphPlan[] {
   const plans: GraphPlan[] = [
-    {
-      id: 'vae_encoder', fileName: 'vae_encoder.onnx', weights: main,
-      description: 'first-stage VAE encoder: posterior mean and logvar (host samples with its seeded RNG, then x0.18215)',
-      build: (b) => buildVaeEncoder(b, config.vaeEncoder),
-    },
-    {
-      id: 'vae_decoder', fileName: 'vae_decoder.onnx', weights: main,
-      description: 'temporal VAE decoder on one chunk of unscaled latents (frames = dynamic axis)',
-      build: (b) => buildVaeDecoder(b, config.vaeDecoder),
-    },
-    {
-      id: 'cond_encoder', fileName: 'cond_encoder.onnx', weights: main,
-      description: "conditioner reference encoder (embedders.3): posterior mode for window 0's c.concat",
-      build: (b) => buildCondEncoder(b, config.condEncoder),
-    },
-    {
-      id: 'clip_visual', fileName: 'clip_visual.onnx', weights: main,
-      description: `CLIP image embedder with kornia-exact preprocessing for ${config.frame.height}x${config.frame.width} frames`,
-      build: (b) => buildClipVisual(b, config.clip, config.frame),
-    },
+    plan('vae_encoder', 'vae_encoder.onnx', 'first-stage VAE encoder: posterior mean and logvar (host samples with its seeded RNG, then x0.18215)', main, (b) => buildVaeEncoder(b, config.vaeEncoder)),
+    plan('vae_decoder', 'vae_decoder.onnx', 'temporal VAE decoder on one chunk of unscaled latents (frames = dynamic axis)', main, (b) => buildVaeDecoder(b, config.vaeDecoder)),
+    plan('cond_encoder', 'cond_encoder.onnx', "conditioner reference encoder (embedders.3): posterior mode for window 0's c.concat", main, (b) => buildCondEncoder(b, config.condEncoder)),
+    plan('clip_visual', 'clip_visual.onnx', `CLIP image embedder with kornia-exact preprocessing for ${config.frame.height}x${config.frame.width} frames`, main, (b) => buildClipVisual(b, config.clip, config.frame)),
   ];
   if (lineart && config.lineart) {
     const lineartConfig = config.lineart;
-    plans.unshift({
-      id: 'lineart', fileName: 'lineart.onnx', weights: lineart,
-      description: 'informative-drawings lineart generator (sk_model), RGB [0,1] -> line darkness',
-      build: (b) => buildLineart(b, lineartConfig),
-    });
+    plans.unshift(plan('lineart', 'lineart.onnx', 'informative-drawings lineart generator (sk_model), RGB [0,1] -> line darkness', lineart, (b) => buildLineart(b, lineartConfig)));
   }
+  plans.push({
+    id: 'denoiser', fileName: 'denoiser.onnx', weights: main,
+    description: 'LVCD ControlNet + video UNet: model output F for one 19-position window per call (reference attention by ref_* inputs)',
+    buildGraph: (precision) => buildDenoiserGraph({ weights: main, config: config.denoiser, precision }).graph,
+  });
   return plans;
 }
 
-/** Builds one planned graph (shapes only: no weight is read until the model is written). */
-export function buildPlannedGraph(plan: GraphPlan, precision: WeightPrecision = 'fp32'): BuiltGraph {
-  const b = new GraphBuilder({ name: plan.id, weights: plan.weights, precision });
-  plan.build(b);
-  return b.finish();
-}

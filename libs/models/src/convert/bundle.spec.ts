@@ -6,7 +6,7 @@ import { createSession, maxAbsDiff, runFloat } from '../runtime/index.js';
 import { ShapeOnlyWeightSource, openWeightFile } from '../formats/index.js';
 import { GraphBuilder, writeOnnxModel } from '../onnx/index.js';
 import {
-  buildClipPreprocess, buildPlannedGraph, checkBundle, convertBundle, inferArchitecture, loadGoldens, lvcdTinyFixturesDir, planBundleGraphs,
+  architectureFromConfigJson, buildClipPreprocess, checkBundle, convertBundle, inferArchitecture, loadGoldens, lvcdTinyFixturesDir, planBundleGraphs,
   type ConversionProgress, type ConvertBundleResult, type GoldenTensor,
 } from './index.js';
 
@@ -18,9 +18,8 @@ let bundle: ConvertBundleResult;
 const progress: ConversionProgress[] = [];
 const errors: Record<string, number> = {};
 
-async function clipHeadWidth(): Promise<number> {
-  const config = JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8'));
-  return config.clip.vision_cfg.head_width as number;
+async function tinyArchitecture() {
+  return architectureFromConfigJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
 }
 
 async function run(model: string, inputs: Record<string, GoldenTensor>) {
@@ -46,7 +45,7 @@ beforeAll(async () => {
     lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'),
     lineart: path.join(fixtures, 'sk-tiny.pth'),
     outDir: path.join(dir, 'bundle'),
-    clipHeadWidth: await clipHeadWidth(),
+    ...(await tinyArchitecture()),
   }, (p) => progress.push(p));
 });
 afterAll(async () => {
@@ -110,9 +109,9 @@ describe('convertBundle on the tiny fixtures', () => {
     const g = await golden('clip');
     const source = await openWeightFile(path.join(fixtures, 'svd-tiny.safetensors'));
     try {
-      const config = inferArchitecture(source, undefined, { frame: { height: 64, width: 128 }, clipHeadWidth: await clipHeadWidth() });
+      const config = inferArchitecture(source, undefined, { frame: { height: 64, width: 128 }, ...(await tinyArchitecture()) });
       const plan = planBundleGraphs(source, undefined, config).find((p) => p.id === 'clip_visual')!;
-      await writeOnnxModel(buildPlannedGraph(plan), { dir: path.join(dir, 'bundle'), fileName: 'clip_64x128.onnx', weights: source });
+      await writeOnnxModel(plan.buildGraph('fp32'), { dir: path.join(dir, 'bundle'), fileName: 'clip_64x128.onnx', weights: source });
     } finally {
       await source.close();
     }
@@ -131,14 +130,14 @@ describe('convertBundle on the tiny fixtures', () => {
     const controller = new AbortController();
     const run = convertBundle({
       svd: path.join(fixtures, 'svd-tiny.safetensors'), lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'),
-      outDir: path.join(dir, 'aborted'), clipHeadWidth: await clipHeadWidth(),
+      outDir: path.join(dir, 'aborted'), ...(await tinyArchitecture()),
     }, (p) => p.stage === 'converting' && controller.abort(), controller.signal);
     await expect(run).rejects.toThrow(/abort/i);
   });
 
   it('writes a manifest that checkBundle accepts, and checkBundle catches tampering', async () => {
     const m = bundle.manifest;
-    expect(Object.keys(m.models).sort()).toEqual(['clip_visual', 'cond_encoder', 'lineart', 'vae_decoder', 'vae_encoder']);
+    expect(Object.keys(m.models).sort()).toEqual(['clip_visual', 'cond_encoder', 'denoiser', 'lineart', 'vae_decoder', 'vae_encoder']);
     expect(m.sources.svd.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.config.vaeEncoder).toEqual({ ch: 32, chMult: [1, 1, 2, 2], numResBlocks: 2, zChannels: 4 });
     expect(m.config.clip).toMatchObject({ width: 64, layers: 2, heads: 4, patchSize: 14, imageSize: 224, embedDim: 64 });
@@ -162,7 +161,7 @@ describe('convertBundle with fp16 weights', () => {
     const out = path.join(dir, 'bundle-fp16');
     const fp16 = await convertBundle({
       svd: path.join(fixtures, 'svd-tiny.safetensors'), lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'),
-      lineart: path.join(fixtures, 'sk-tiny.pth'), outDir: out, fp16: true, clipHeadWidth: await clipHeadWidth(),
+      lineart: path.join(fixtures, 'sk-tiny.pth'), outDir: out, fp16: true, ...(await tinyArchitecture()),
     });
     expect(fp16.manifest.precision).toBe('fp16');
     for (const [id, model] of Object.entries(fp16.manifest.models)) {

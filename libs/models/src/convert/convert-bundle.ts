@@ -3,8 +3,8 @@ import path from 'node:path';
 import { OverlayWeightSource, openWeightFile, type WeightSource } from '../formats/weight-source.js';
 import type { BuiltGraph, WeightInitializer } from '../onnx/graph-core.js';
 import { OPSET_VERSION, writeOnnxModel } from '../onnx/model-writer.js';
-import type { ValueInfoSpec } from '../onnx/proto.js';
-import { buildPlannedGraph, inferArchitecture, planBundleGraphs, type ArchitectureOptions } from './bundle-graphs.js';
+import { OnnxDataType, type ValueInfoSpec } from '../onnx/proto.js';
+import { inferArchitecture, planBundleGraphs, type ArchitectureOptions } from './bundle-graphs.js';
 import { sha256File } from './file-hash.js';
 import {
   BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE,
@@ -41,7 +41,7 @@ export interface ConvertBundleResult {
 }
 
 function tensorRecords(values: readonly ValueInfoSpec[]): TensorRecord[] {
-  return values.map((v) => ({ name: v.name, dtype: 'float32', shape: v.dims, meaning: v.docString ?? '' }));
+  return values.map((v) => ({ name: v.name, dtype: v.elemType === OnnxDataType.INT64 ? 'int64' : 'float32', shape: v.dims, meaning: v.docString ?? '' }));
 }
 
 const weightBytes = (graph: BuiltGraph) =>
@@ -75,7 +75,7 @@ export async function convertBundle(
     const main = new OverlayWeightSource(svd, lvcd);
     const config = inferArchitecture(main, lineart, options);
     const precision = options.fp16 ? 'fp16' : 'fp32';
-    const graphs = planBundleGraphs(main, lineart, config).map((plan) => ({ plan, graph: buildPlannedGraph(plan, precision) }));
+    const graphs = planBundleGraphs(main, lineart, config).map((plan) => ({ plan, graph: plan.buildGraph(precision) }));
 
     // Progress is by bytes: every source byte is hashed once, every weight byte written once.
     const files = { svd: options.svd, lvcd: options.lvcd, ...(options.lineart ? { lineart: options.lineart } : {}) };

@@ -3,6 +3,7 @@ export * from './fixture-paths.js';
 export * from './golden.js';
 export * from './file-hash.js';
 export * from './manifest.js';
+export * from './architecture-json.js';
 export * from './vae-config.js';
 export * from './vae-blocks.js';
 export * from './vae-encoder.js';

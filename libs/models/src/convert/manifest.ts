@@ -3,6 +3,7 @@ import type { WeightPrecision } from '../onnx/graph-core.js';
 import type { ClipVisionConfig } from './clip-config.js';
 import type { LineartConfig } from './lineart.js';
 import type { VaeDecoderConfig, VaeEncoderConfig } from './vae-config.js';
+import type { LvcdNetworkConfig } from '../unet/config.js';
 
 export const BUNDLE_FORMAT = 'lvcd-model-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
@@ -16,7 +17,7 @@ export interface SourceRecord {
 
 export interface TensorRecord {
   readonly name: string;
-  readonly dtype: 'float32';
+  readonly dtype: 'float32' | 'int64';
   readonly shape: readonly Dim[];
   readonly meaning: string;
 }
@@ -33,7 +34,7 @@ export interface ModelRecord {
   readonly outputs: readonly TensorRecord[];
 }
 
-export type ModelId = 'lineart' | 'vae_encoder' | 'vae_decoder' | 'cond_encoder' | 'clip_visual';
+export type ModelId = 'lineart' | 'vae_encoder' | 'vae_decoder' | 'cond_encoder' | 'clip_visual' | 'denoiser';
 
 export interface ArchitectureConfig {
   readonly vaeEncoder: VaeEncoderConfig;
@@ -41,6 +42,8 @@ export interface ArchitectureConfig {
   readonly condEncoder: VaeEncoderConfig;
   readonly clip: ClipVisionConfig;
   readonly lineart?: LineartConfig;
+  /** The ControlNet + video UNet (one graph, `denoiser.onnx`). */
+  readonly denoiser: LvcdNetworkConfig;
   /** Frame size the CLIP graph's preprocessing was built for (height, width). */
   readonly frame: { readonly height: number; readonly width: number };
   /** Latent scale factor of the first-stage autoencoder (diffusion space = latent * this). */

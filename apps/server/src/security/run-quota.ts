@@ -1,0 +1,36 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/**
+ * Runs waiting in the queue per client (LVCD_MAX_QUEUED_RUNS), so one client cannot fill the queue for
+ * everyone. A run stops counting when it starts or ends; runs recovered after a restart have no client.
+ */
+export class RunQuota {
+  private readonly owner = new Map<string, string>();
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly maxPerClient: number) {}
+
+  /** Throws a 429 naming the limit when the client already has its share queued. */
+  check(client: string): void {
+    if ((this.counts.get(client) ?? 0) < this.maxPerClient) return;
+    throw new HttpException(
+      `you already have ${this.maxPerClient} runs waiting in the queue; wait for some to start or cancel some (LVCD_MAX_QUEUED_RUNS sets the limit)`,
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+
+  add(client: string, runId: string): void {
+    this.owner.set(runId, client);
+    this.counts.set(client, (this.counts.get(client) ?? 0) + 1);
+  }
+
+  /** The run left the queue (started, cancelled, or ended): its client may queue another. */
+  release(runId: string): void {
+    const client = this.owner.get(runId);
+    if (client === undefined) return;
+    this.owner.delete(runId);
+    const left = (this.counts.get(client) ?? 1) - 1;
+    if (left > 0) this.counts.set(client, left);
+    else this.counts.delete(client);
+  }
+}
