@@ -9,6 +9,7 @@ import { NodesModule } from './nodes/nodes.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { RuntimeModule } from './runtime/runtime.module.js';
+import { SecurityModule } from './security/security.module.js';
 import { SeedModule } from './seed/seed.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 
@@ -19,6 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        SecurityModule,
         DatabaseModule,
         RuntimeModule,
         HealthModule,

@@ -121,11 +121,11 @@ describe('lvcd convert and lvcd models check', () => {
   it('converts the tiny checkpoints into a bundle that checks out, and finds a damaged one', async () => {
     const converted = await lvcd(
       'convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--lvcd', join(fixtures, 'lvcd-tiny.ckpt'),
-      '--lineart', join(fixtures, 'sk-tiny.pth'), '--out', 'bundle', '--clip-head-width', '16',
+      '--lineart', join(fixtures, 'sk-tiny.pth'), '--out', 'bundle', '--config', join(fixtures, 'tiny-config.json'),
     );
     expect(converted.stderr).toBe('');
     expect(converted.code).toBe(0);
-    expect(converted.stdout).toMatch(/wrote lineart, vae_encoder, vae_decoder, cond_encoder, clip_visual/);
+    expect(converted.stdout).toMatch(/wrote lineart, vae_encoder, vae_decoder, cond_encoder, clip_visual, denoiser/);
     const checked = await lvcd('models', 'check', 'bundle');
     expect(checked.code).toBe(0);
     expect(checked.stdout).toContain('bundle ok');

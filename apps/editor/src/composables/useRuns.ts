@@ -79,12 +79,13 @@ function subscribe(runId: string): void {
   });
 }
 
-function activate(runId: string): void {
+/** Shows `runId` on the canvas; its state comes from the subscribe snapshot, or is `status` when just queued here. */
+function activate(runId: string, status: RunStatus | null = null): void {
   const previous = activeRunId.value;
   if (previous && previous !== runId) socketRef.value?.emit('unsubscribe', { runId: previous });
   clearRunState();
   activeRunId.value = runId;
-  activeStatus.value = 'queued';
+  activeStatus.value = status ?? runs.value.find((r) => r.id === runId)?.status ?? null;
   localStorage.setItem(ACTIVE_KEY, runId);
   subscribe(runId);
 }
@@ -161,7 +162,7 @@ async function resume(): Promise<void> {
 async function queueRun(document: WorkflowDocument): Promise<{ ok: true; id: string } | { ok: false; error: ApiError | Error }> {
   try {
     const { id } = await api.queueRun(document);
-    activate(id);
+    activate(id, 'queued');
     refreshSoon();
     return { ok: true, id };
   } catch (e) {

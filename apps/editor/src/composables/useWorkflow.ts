@@ -47,8 +47,12 @@ function publishProblems(): void {
 }
 
 function persistDraft(): void {
+  const draft = JSON.stringify({ document: doc.value, name: state.name, savedId: state.savedId, savedVersion: state.savedVersion, dirty: state.dirty });
   try {
-    localStorage.setItem(DRAFT_KEY, JSON.stringify({ document: doc.value, name: state.name, savedId: state.savedId, savedVersion: state.savedVersion, dirty: state.dirty }));
+    // Per tab first (a reload keeps this tab's work even when another tab edits), and the newest of any tab
+    // for a fresh tab to start from.
+    sessionStorage.setItem(DRAFT_KEY, draft);
+    localStorage.setItem(DRAFT_KEY, draft);
   } catch {
     // storage full or disabled: the draft is a convenience, the server copy is the real one
   }
@@ -122,7 +126,7 @@ async function open(next: WorkflowDocument, opts: OpenOptions = {}): Promise<voi
 
 /** Startup: show the draft left by the last session, if any. */
 async function restoreDraft(): Promise<boolean> {
-  const raw = localStorage.getItem(DRAFT_KEY);
+  const raw = sessionStorage.getItem(DRAFT_KEY) ?? localStorage.getItem(DRAFT_KEY);
   if (!raw || !editor) return false;
   try {
     const d = JSON.parse(raw) as { document: unknown; name?: string; savedId?: string | null; savedVersion?: number | null; dirty?: boolean };

@@ -8,6 +8,7 @@ import { DataSource, In } from 'typeorm';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
 import { dataPaths } from '../config/data-paths.js';
+import { realPathInside } from '../common/inside-dir.js';
 import { RunArtifactEntity } from '../database/entities/index.js';
 import { artifactView, type ArtifactView } from '../runs/run-views.js';
 
@@ -58,10 +59,10 @@ export class RunArtifactStore {
     return byRun;
   }
 
-  /** The artefact and its absolute path, looked up by its database id only. */
+  /** The artefact and its real path inside the runs folder, looked up by its database id only. */
   async open(id: string): Promise<{ artifact: ArtifactView; path: string }> {
     const row = await this.db.getRepository(RunArtifactEntity).findOneBy({ id });
     if (!row) throw new NotFoundException(`no artifact ${id}`);
-    return { artifact: artifactView(row), path: join(this.dir, row.file) };
+    return { artifact: artifactView(row), path: await realPathInside(this.dir, join(this.dir, row.file)) };
   }
 }

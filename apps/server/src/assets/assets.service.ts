@@ -1,10 +1,15 @@
 import { Inject, Injectable, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AssetRejectedError } from '@lvcd/nodes/runtime';
+import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
+import { realPathInside } from '../common/inside-dir.js';
+import { CONFIG } from '../config/config.module.js';
+import type { ServerConfig } from '../config/config.js';
 import { AssetEntity } from '../database/entities/index.js';
 import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { checkUpload } from './upload-check.js';
 
 export interface AssetView {
   id: string;
@@ -21,10 +26,16 @@ export class AssetsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(CONFIG) private readonly config: ServerConfig,
   ) {}
 
   /** Adopts a file multer wrote to the store's temp folder; the store sniffs its type and refuses anything else. */
   async adopt(tempPath: string, originalName: string): Promise<Omit<AssetView, 'createdAt'>> {
+    // Over the media limits (dimensions, frames, a zip bomb): refused before it enters the store.
+    await checkUpload(tempPath, originalName, this.config.security).catch(async (e: unknown) => {
+      await rm(tempPath, { force: true });
+      throw e;
+    });
     let record;
     try {
       record = await this.runtime.assets.adoptFile(tempPath, originalName);
@@ -45,7 +56,7 @@ export class AssetsService {
   async open(id: string): Promise<{ asset: AssetView; path: string }> {
     const row = await this.db.getRepository(AssetEntity).findOneBy({ id });
     if (!row || !this.runtime.assets.exists(id)) throw new NotFoundException(`no asset ${id}`);
-    return { asset: view(row), path: this.runtime.assets.pathOf(id) };
+    return { asset: view(row), path: await realPathInside(this.runtime.assets.dir, this.runtime.assets.pathOf(id)) };
   }
 }
 

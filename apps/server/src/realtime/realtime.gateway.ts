@@ -4,6 +4,8 @@ import { isUuid } from '../common/id-pipes.js';
 import { RunEventsBus } from '../runs/run-events.js';
 import type { RunDetail } from '../runs/run-views.js';
 import { RunsService } from '../runs/runs.service.js';
+import { AccessControl } from '../security/access-control.js';
+import { socketGuard } from '../security/socket-guard.js';
 
 const room = (runId: string) => `run:${runId}`;
 
@@ -15,9 +17,12 @@ export class RealtimeGateway implements OnGatewayInit {
   constructor(
     private readonly bus: RunEventsBus,
     private readonly runs: RunsService,
+    private readonly access: AccessControl,
   ) {}
 
   afterInit(server: Server): void {
+    // Before any handler: Host, Origin and session are checked on the handshake, as for HTTP.
+    server.use(socketGuard(this.access));
     this.bus.onBroadcast((event, payload) => server.emit(event, payload));
     this.bus.onRoom((runId, event, payload) => server.to(room(runId)).emit(event, payload));
     // An unknown socket id joins nothing: the client gets no events and can still subscribe later.

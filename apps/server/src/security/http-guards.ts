@@ -27,7 +27,7 @@ export function hardeningHeaders(): Middleware {
 export function originGuard(access: AccessControl): Middleware {
   return (req, res, next) => {
     const origin = req.headers.origin;
-    if (access.origins.isTrusted(origin)) {
+    if (origin && access.origins.isTrusted(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Vary', 'Origin');

@@ -23,7 +23,7 @@ export class OriginPolicy {
   }
 
   /** Whether an origin may call cross-origin (LVCD_CORS_ORIGINS). */
-  isTrusted(origin: string | undefined): origin is string {
+  isTrusted(origin: string | undefined): boolean {
     return origin !== undefined && this.trusted.has(origin);
   }
 

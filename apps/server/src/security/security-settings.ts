@@ -46,7 +46,7 @@ export function loadSecuritySettings(env: NodeJS.ProcessEnv): SecuritySettings {
     maxQueuedRunsPerClient: integer('LVCD_MAX_QUEUED_RUNS', env.LVCD_MAX_QUEUED_RUNS, 100, 1, 1_000_000),
     loginAttemptsPerMinute: integer('LVCD_LOGIN_ATTEMPTS_PER_MINUTE', env.LVCD_LOGIN_ATTEMPTS_PER_MINUTE, 10, 1, 10_000),
     maxImageSide: integer('LVCD_MAX_IMAGE_SIDE', env.LVCD_MAX_IMAGE_SIDE, 8192, 16, 65_535),
-    maxFramesPerClip: integer('LVCD_MAX_FRAMES', env.LVCD_MAX_FRAMES, 20_000, 1, 1_000_000),
+    maxFramesPerClip: integer('LVCD_MAX_FRAMES', env.LVCD_MAX_FRAMES, 20_000, 1, 20_000),
   };
 }
 

@@ -7,3 +7,4 @@ export * from './decode-stream.js';
 export * from './conditioning.js';
 export * from './latent-preview.js';
 export * from './pipeline.js';
+export * from './bundle-networks.js';

@@ -13,8 +13,8 @@ export interface LvcdNetworks {
   encodeReferenceMode(reference: Float32Array, height: number, width: number): Promise<Float32Array>;
   /** The first-stage encoder's posterior (4, h, w) each; the pipeline samples it. */
   encodeReferencePosterior(reference: Float32Array, height: number, width: number): Promise<{ mean: Float32Array; logvar: Float32Array }>;
-  /** The ControlNet + UNet bound to this clip's context token and motion vector. */
-  denoiser(context: Float32Array, vector: Float32Array): DenoiserNetwork;
+  /** The ControlNet + UNet bound to this clip's context token, motion vector and latent size. */
+  denoiser(context: Float32Array, vector: Float32Array, latentHeight: number, latentWidth: number): DenoiserNetwork;
   decoder: VideoDecoder;
 }
 
@@ -73,7 +73,7 @@ export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: numbe
 
   const decode = new DecodeStream(r.networks.decoder, outputFrameCount(windows), r.options.decoding, r.onFrame);
   const result = await sampleClip({
-    network: r.networks.denoiser(context, motionVector(r.options.motion)),
+    network: r.networks.denoiser(context, motionVector(r.options.motion), h, w),
     frameCount: r.frameCount,
     latentHeight: h,
     latentWidth: w,

@@ -1,4 +1,5 @@
-import { EdmEulerScheduler, LVCD_SCHEDULE, edmPreconditioning } from './edm-scheduler.js';
+import { applyDenoiserScaling, denoiserNetworkInput, denoiserScalings } from '../unet/denoiser.js';
+import { EdmEulerScheduler, LVCD_SCHEDULE } from './edm-scheduler.js';
 import { BLEND_SOURCE_POSITIONS, BLENDED_POSITIONS, WINDOW, carryNoise, planWindows, type WindowPlan } from './window-plan.js';
 
 /** Latent scale factor of the SVD VAE: diffusion runs on latents x 0.18215. */
@@ -86,12 +87,10 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
     for (let step = 0; step < r.numSteps; step++) {
       if (r.signal?.aborted) throw new SamplingCancelledError();
       const sigma = scheduler.sigmas[step]!;
-      const pre = edmPreconditioning(sigma);
-      const input = networkInput(x, concat, pre.cIn, row);
+      const input = denoiserNetworkInput(x, concat, sigma, WINDOW.length);
       const attention: ReferenceAttention = mode === 'normal' ? 'normal' : step < r.prevAttnSteps ? 'prevref' : 'prevref-late';
-      const output = await r.network.run({ input, cNoise: pre.cNoise, hint, attention });
-      const denoised = new Float32Array(x.length);
-      for (let i = 0; i < x.length; i++) denoised[i] = pre.cSkip * x[i]! + pre.cOut * output[i]!;
+      const output = await r.network.run({ input, cNoise: denoiserScalings(sigma).cNoise, hint, attention });
+      const denoised = applyDenoiserScaling(x, output, sigma);
       // Only positions 15..18 of each step are needed by the next window's blending.
       store.push(denoised.slice(BLEND_SOURCE_POSITIONS[0] * row));
       if (previousStore && step < WINDOW.blendSteps) {
@@ -147,14 +146,4 @@ async function windowHint(plan: WindowPlan, r: SampleRequest): Promise<Float32Ar
   const out = new Float32Array(WINDOW.length * size);
   hints.forEach((h, p) => out.set(h, p * size));
   return out;
-}
-
-function networkInput(x: Float32Array, concat: Float32Array, cIn: number, row: number): Float32Array {
-  const input = new Float32Array(2 * x.length);
-  for (let p = 0; p < WINDOW.length; p++) {
-    const dst = p * 2 * row;
-    for (let i = 0; i < row; i++) input[dst + i] = cIn * x[p * row + i]!;
-    input.set(concat.subarray(p * row, (p + 1) * row), dst + row);
-  }
-  return input;
 }

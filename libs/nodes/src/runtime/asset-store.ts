@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { ASSET_ID_PATTERN } from '../params.js';
 import type { AssetKind } from '../types.js';
 import type { AssetResolver } from './node-type.js';
@@ -93,7 +93,12 @@ export class AssetStore implements AssetResolver {
 
   pathOf(id: string): string {
     if (!ASSET_ID_PATTERN.test(id)) throw new AssetRejectedError(`"${id.slice(0, 20)}" is not an asset id`);
-    return join(this.dir, id);
+    const path = join(this.dir, id);
+    // A symbolic link planted in the store must not lead a node (or a download) to a file outside it.
+    if (existsSync(path) && !realpathSync(path).startsWith(realpathSync(this.dir) + sep)) {
+      throw new AssetRejectedError(`asset ${id.slice(0, 12)}… resolves outside the asset folder (a symbolic link?); it is not read`);
+    }
+    return path;
   }
 
   info(id: string): AssetRecord | undefined {

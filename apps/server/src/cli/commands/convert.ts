@@ -1,4 +1,5 @@
-import { convertBundle, type ConversionProgress } from '@lvcd/models';
+import { architectureFromConfigJson, convertBundle, type ArchitectureOptions, type ConversionProgress } from '@lvcd/models';
+import { readFile } from 'node:fs/promises';
 import { parse } from '../args.js';
 import { EXIT, UsageError, type Command } from '../command.js';
 import { bar, formatMs } from '../progress.js';
@@ -6,7 +7,7 @@ import { bar, formatMs } from '../progress.js';
 export const convertCommand: Command = {
   name: 'convert',
   summary: 'convert the LVCD checkpoints (svd.safetensors, lvcd.ckpt, sk_model.pth) into an ONNX model bundle',
-  usage: 'lvcd convert --svd svd.safetensors --lvcd lvcd.ckpt [--lineart sk_model.pth] --out DIR [--fp16] [--clip-head-width N]',
+  usage: 'lvcd convert --svd svd.safetensors --lvcd lvcd.ckpt [--lineart sk_model.pth] --out DIR [--fp16] [--config ARCH.json]',
   async run(args) {
     const { values, positionals } = parse(args, {
       svd: { type: 'string' },
@@ -14,19 +15,18 @@ export const convertCommand: Command = {
       lineart: { type: 'string' },
       out: { type: 'string' },
       fp16: { type: 'boolean' },
-      // Only for CLIP towers that are not a known open_clip size (e.g. the tiny test checkpoints).
-      'clip-head-width': { type: 'string' },
+      // Only for checkpoints that are not the released model's size (e.g. the tiny test checkpoints).
+      config: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     if (!values.svd || !values.lvcd || !values.out) throw new UsageError('--svd, --lvcd and --out are required');
-    const clipHeadWidth = values['clip-head-width'] === undefined ? undefined : Number(values['clip-head-width']);
-    if (clipHeadWidth !== undefined && !(Number.isInteger(clipHeadWidth) && clipHeadWidth > 0)) throw new UsageError('--clip-head-width must be a whole number > 0');
+    const architecture = values.config ? await readArchitecture(values.config) : {};
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
     try {
       const result = await convertBundle(
-        { svd: values.svd, lvcd: values.lvcd, outDir: values.out, ...(values.lineart ? { lineart: values.lineart } : {}), ...(values.fp16 ? { fp16: true } : {}), ...(clipHeadWidth ? { clipHeadWidth } : {}) },
+        { svd: values.svd, lvcd: values.lvcd, outDir: values.out, ...(values.lineart ? { lineart: values.lineart } : {}), ...(values.fp16 ? { fp16: true } : {}), ...architecture },
         (p) => report(p),
         controller.signal,
       );
@@ -63,4 +63,12 @@ function report(p: ConversionProgress): void {
 function finishLine(): void {
   if (lineOpen) process.stdout.write('\n');
   lineOpen = false;
+}
+
+async function readArchitecture(file: string): Promise<ArchitectureOptions> {
+  try {
+    return architectureFromConfigJson(JSON.parse(await readFile(file, 'utf8')));
+  } catch (e) {
+    throw new UsageError(`--config ${file}: ${(e as Error).message}`);
+  }
 }
