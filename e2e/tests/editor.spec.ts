@@ -21,6 +21,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Every step passed through the UI without an uncaught error in the page.
+  expect(studio?.errors() ?? []).toEqual([]);
   await studio?.close();
   await server?.stop();
 });

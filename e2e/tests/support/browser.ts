@@ -10,6 +10,8 @@ export interface Studio {
   context: BrowserContext;
   page: Page;
   close: () => Promise<void>;
+  /** Uncaught errors in any of the studio's pages so far. */
+  errors: () => string[];
   /** Saves a screenshot under e2e/test-results/ and returns its path. */
   screenshot: (name: string) => Promise<string>;
 }
@@ -26,12 +28,13 @@ export async function openStudio(url: string): Promise<Studio> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  context.on('weberror', (e) => errors.push(String(e.error())));
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
   return {
     context,
     page,
+    errors: () => [...errors],
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

@@ -14,6 +14,7 @@ export function readPngText(bytes: Uint8Array): Map<string, string> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Map<string, string>();
   let at = 8;
+  let ended = false;
   while (at + 8 <= bytes.length) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
@@ -27,10 +28,12 @@ export function readPngText(bytes: Uint8Array): Map<string, string> {
     } else if (type === 'iTXt') {
       readItxt(data, out);
     } else if (type === 'IEND') {
+      ended = true;
       break;
     }
     at = end + 4; // skip the CRC
   }
+  if (!ended) throw new Error('the PNG is truncated (no IEND chunk)');
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AssetRejectedError } from '@lvcd/nodes/runtime';
 import { rm } from 'node:fs/promises';
@@ -56,7 +56,15 @@ export class AssetsService {
   async open(id: string): Promise<{ asset: AssetView; path: string }> {
     const row = await this.db.getRepository(AssetEntity).findOneBy({ id });
     if (!row || !this.runtime.assets.exists(id)) throw new NotFoundException(`no asset ${id}`);
-    return { asset: view(row), path: await realPathInside(this.runtime.assets.dir, this.runtime.assets.pathOf(id)) };
+    let path: string;
+    try {
+      path = this.runtime.assets.pathOf(id);
+    } catch (e) {
+      // The store refuses an id whose file is a link out of it; that is the data folder's fault, not the client's.
+      if (e instanceof AssetRejectedError) throw new ForbiddenException(`the file of asset ${id.slice(0, 12)}… resolves outside the data folder (a symbolic link?); it is not served`);
+      throw e;
+    }
+    return { asset: view(row), path: await realPathInside(this.runtime.assets.dir, path) };
   }
 }
 

@@ -8,3 +8,5 @@ export * from './conditioning.js';
 export * from './latent-preview.js';
 export * from './pipeline.js';
 export * from './bundle-networks.js';
+export * from './bundle-pool.js';
+export * from './latent-store.js';

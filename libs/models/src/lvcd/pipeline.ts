@@ -2,7 +2,7 @@ import { DEFAULT_MOTION, motionVector, type MotionConditions } from './condition
 import { DecodeStream, type VideoDecoder } from './decode-stream.js';
 import type { DecodeChunkConfig } from './decode-plan.js';
 import { SeededRng } from './rng.js';
-import { sampleClip, type DenoiserNetwork, type ReferenceMode } from './sampler.js';
+import { sampleClip, type DenoiserNetwork, type ReferenceMode, type SamplingProgress } from './sampler.js';
 import { outputFrameCount, windowCount, WINDOW } from './window-plan.js';
 
 /** The five networks of LVCD as the pipeline uses them; ONNX sessions implement them (runtime adapters). */
@@ -29,21 +29,27 @@ export interface ColorizeOptions {
 
 export const DEFAULT_COLORIZE: ColorizeOptions = { numSteps: 25, seed: 1234, prevAttnSteps: 25, laterWindowMode: 'prevref', motion: DEFAULT_MOTION };
 
-export interface ColorizeRequest {
+export interface SampleClipRequest {
   networks: LvcdNetworks;
   /** The coloured reference frame (3, H, W) in [-1, 1]. */
   reference: Float32Array;
   height: number;
   width: number;
   frameCount: number;
-  /** The control hint of a clip frame (3, H, W). */
+  /** The control hint of a clip frame (3, H, W): the sketch in [0, 1], white paper, dark lines. */
   hint(frame: number): Promise<Float32Array>;
   options: ColorizeOptions;
   /** Recorded noise instead of the seeded RNG (golden tests): x_T (19, 4, h, w) and the posterior eps (4, h, w). */
   noise?: { xT: Float32Array; posteriorEps: Float32Array };
   signal?: AbortSignal;
-  onProgress?(p: { window: number; windows: number; step: number; steps: number; x: Float32Array }): void;
+  onProgress?(p: SamplingProgress): void;
+  /** Each output latent (scaled, (4, h, w)) once it is final, in frame order. */
+  onLatent(index: number, latent: Float32Array): void | Promise<void>;
+}
+
+export interface ColorizeRequest extends Omit<SampleClipRequest, 'onLatent'> {
   onLatent?(index: number, latent: Float32Array): void | Promise<void>;
+  /** Each decoded frame (3, H, W) in [-1, 1], in order, as soon as its decoding chunk is complete. */
   onFrame(index: number, frame: Float32Array): void | Promise<void>;
 }
 
@@ -51,13 +57,9 @@ export class ClipTooShortError extends Error {
   override name = 'ClipTooShortError';
 }
 
-/**
- * Reference-based colorization of a whole clip: conditioning once, windows sampled in sequence, and each
- * output latent decoded in chunks as soon as it is final, so frames stream out while later windows run.
- */
-export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: number; outputFrames: number }> {
-  const windows = windowCount(r.frameCount);
-  if (windows === 0) throw new ClipTooShortError(`LVCD needs at least ${WINDOW.video + 1} frames, got ${r.frameCount}; pad the clip`);
+/** LVCD sampling of a whole clip to latents: conditioning once, then the windows in sequence. */
+export async function sampleClipLatents(r: SampleClipRequest): Promise<{ windows: number; outputFrames: number }> {
+  if (windowCount(r.frameCount) === 0) throw new ClipTooShortError(`LVCD needs at least ${WINDOW.video + 1} frames, got ${r.frameCount}; pad the clip`);
   const h = r.height / 8;
   const w = r.width / 8;
   const row = 4 * h * w;
@@ -69,16 +71,13 @@ export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: numbe
   const context = await r.networks.embedReference(r.reference, r.height, r.width);
   const referenceModeLatent = await r.networks.encodeReferenceMode(r.reference, r.height, r.width);
   const posterior = await r.networks.encodeReferencePosterior(r.reference, r.height, r.width);
-  const referenceSampleLatent = samplePosterior(posterior.mean, posterior.logvar, eps);
-
-  const decode = new DecodeStream(r.networks.decoder, outputFrameCount(windows), r.options.decoding, r.onFrame);
-  const result = await sampleClip({
+  return sampleClip({
     network: r.networks.denoiser(context, motionVector(r.options.motion), h, w),
     frameCount: r.frameCount,
     latentHeight: h,
     latentWidth: w,
     referenceModeLatent,
-    referenceSampleLatent,
+    referenceSampleLatent: samplePosterior(posterior.mean, posterior.logvar, eps),
     hint: r.hint,
     noise: xT,
     numSteps: r.options.numSteps,
@@ -86,12 +85,23 @@ export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: numbe
     laterWindowMode: r.options.laterWindowMode,
     ...(r.signal ? { signal: r.signal } : {}),
     ...(r.onProgress ? { onStep: r.onProgress } : {}),
+    onLatent: r.onLatent,
+  });
+}
+
+/**
+ * Reference-based colorization of a whole clip: latents sampled window by window and each decoded in chunks
+ * as soon as it is final, so frames stream out while later windows run and memory stays flat.
+ */
+export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: number; outputFrames: number }> {
+  const decode = new DecodeStream(r.networks.decoder, outputFrameCount(windowCount(r.frameCount)), r.options.decoding, r.onFrame);
+  return sampleClipLatents({
+    ...r,
     onLatent: async (index, latent) => {
       await r.onLatent?.(index, latent);
       await decode.push(index, latent);
     },
   });
-  return result;
 }
 
 /** mean + exp(logvar / 2) eps, with logvar clamped to [-30, 20] as the original's diagonal Gaussian. */

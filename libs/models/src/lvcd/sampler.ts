@@ -50,9 +50,20 @@ export interface SampleRequest {
   /** Attention mode of windows after the first. */
   laterWindowMode: ReferenceMode;
   signal?: AbortSignal;
-  onStep?(progress: { window: number; windows: number; step: number; steps: number; x: Float32Array }): void;
+  /** After each step: where sampling is, and the step's denoised estimate (19, 4, h, w) for previews. */
+  onStep?(progress: SamplingProgress): void;
   /** Called with each output latent (scaled, (4, h, w)) once it is final, in frame order. */
   onLatent(index: number, latent: Float32Array): void | Promise<void>;
+}
+
+export interface SamplingProgress {
+  window: number;
+  windows: number;
+  step: number;
+  steps: number;
+  /** The clip frame at the window's first video position (position 5). */
+  firstFrame: number;
+  denoised: Float32Array;
 }
 
 export class SamplingCancelledError extends Error {
@@ -97,7 +108,7 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
         BLENDED_POSITIONS.forEach((p, k) => denoised.set(previousStore![step]!.subarray(k * row, (k + 1) * row), p * row));
       }
       scheduler.step(x, denoised, step);
-      r.onStep?.({ window: plan.index, windows: plans.length, step, steps: r.numSteps, x });
+      r.onStep?.({ window: plan.index, windows: plans.length, step, steps: r.numSteps, firstFrame: plan.start, denoised });
     }
     const isLast = plan.index === plans.length - 1;
     emitted = await emitFinalLatents(plan, x, r, row, emitted, isLast);

@@ -16,9 +16,11 @@ import { qualityMetrics } from './metrics/quality-metrics.js';
 import { previewFrames } from './output/preview-frames.js';
 import { saveFrames } from './output/save-frames.js';
 import { saveVideo } from './output/save-video.js';
+import { lvcdColorize, lvcdDecode, lvcdLineart, lvcdSample, modelBundle } from './lvcd/index.js';
 
 export { imageLimits } from './limits.js';
 export { demoWorkflow, type DemoAssets } from './demo-workflow.js';
+export { lvcdTemplateWorkflow } from './lvcd/index.js';
 
 export const builtinNodeTypes: readonly NodeType[] = [
   loadImage,
@@ -36,6 +38,11 @@ export const builtinNodeTypes: readonly NodeType[] = [
   saveFrames,
   saveVideo,
   previewFrames,
+  modelBundle,
+  lvcdLineart,
+  lvcdColorize,
+  lvcdSample,
+  lvcdDecode,
 ];
 
 export function createBuiltinRegistry(): NodeRegistry {

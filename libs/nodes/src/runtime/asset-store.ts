@@ -92,8 +92,7 @@ export class AssetStore implements AssetResolver {
   }
 
   pathOf(id: string): string {
-    if (!ASSET_ID_PATTERN.test(id)) throw new AssetRejectedError(`"${id.slice(0, 20)}" is not an asset id`);
-    const path = join(this.dir, id);
+    const path = this.joined(id);
     // A symbolic link planted in the store must not lead a node (or a download) to a file outside it.
     if (existsSync(path) && !realpathSync(path).startsWith(realpathSync(this.dir) + sep)) {
       throw new AssetRejectedError(`asset ${id.slice(0, 12)}… resolves outside the asset folder (a symbolic link?); it is not read`);
@@ -107,7 +106,13 @@ export class AssetStore implements AssetResolver {
   }
 
   private metaPath(id: string): string {
-    return `${this.pathOf(id)}.json`;
+    return `${this.joined(id)}.json`;
+  }
+
+  /** Only a checked hex id ever becomes part of a path. */
+  private joined(id: string): string {
+    if (!ASSET_ID_PATTERN.test(id)) throw new AssetRejectedError(`"${id.slice(0, 20)}" is not an asset id`);
+    return join(this.dir, id);
   }
 }
 

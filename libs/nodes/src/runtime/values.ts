@@ -1,4 +1,4 @@
-import type { FrameStoreInfo } from '@lvcd/models';
+import type { FrameStoreInfo, LatentStoreInfo } from '@lvcd/models';
 import type { SocketType } from '../types.js';
 
 /**
@@ -16,11 +16,14 @@ export interface FramesValue extends FrameStoreInfo {
   kind: 'frames';
 }
 
-export interface LatentsValue {
+/** Sampled LVCD latents (scaled, x 0.18215), one file per frame. */
+export interface LatentsValue extends LatentStoreInfo {
   kind: 'latents';
-  /** A safetensors file holding `latents` (N, 4, h, w), scaled (x 0.18215). */
-  file: string;
-  shape: number[];
+  /** The model bundle that sampled them, whose decoder turns them into frames. */
+  bundle: ModelBundleValue;
+  /** Leading latents that are clip frames (the rest pad the last window). */
+  keep: number;
+  fps: number;
 }
 
 export interface MetricsValue {

@@ -26,33 +26,65 @@ export function imageInput(ctx: ExecuteContext, name: string): ImageValue {
 /** Previews go out at most this often, so a long clip does not flood the editor's socket. */
 const PREVIEW_INTERVAL_MS = 400;
 
-/**
- * Writes frames as they come into a new frame store in the node's folder, one frame in memory at a
- * time; reports progress, pushes throttled previews (always the first and last) and checks cancellation.
- */
-export async function writeFrames(ctx: ExecuteContext, frames: AsyncIterable<RgbImage>, fps: number, options: { total?: number; output?: string; folder?: string } = {}): Promise<FramesValue> {
-  const writer = await FrameStoreWriter.create(join(ctx.outDir, options.folder ?? 'frames'), fps);
-  let lastPreview = -Infinity;
-  let last: { png: Buffer; image: RgbImage } | undefined;
-  for await (const image of frames) {
-    throwIfCancelled(ctx.signal);
-    const index = writer.length;
-    const png = await writer.append(image);
-    last = { png, image };
-    const now = performance.now();
-    if (now - lastPreview >= PREVIEW_INTERVAL_MS) {
-      lastPreview = now;
-      pushPreview(ctx, options.output ?? 'frames', index, options.total, image, png);
-      last = undefined;
-    }
-    ctx.progress(index + 1, options.total ?? index + 1);
-  }
-  if (last) pushPreview(ctx, options.output ?? 'frames', writer.length - 1, options.total, last.image, last.png);
-  return framesValue(await writer.finish());
+export interface FramesOutputOptions {
+  /** Frames expected, for progress and previews. */
+  total?: number;
+  /** Output socket the previews belong to. */
+  output?: string;
+  folder?: string;
+  /** Report progress per frame written (off when the node reports its own, e.g. sampling steps). */
+  progress?: boolean;
 }
 
-function pushPreview(ctx: ExecuteContext, output: string, index: number, count: number | undefined, image: RgbImage, png: Buffer): void {
-  ctx.frame({ output, index, ...(count ? { count } : {}), width: image.width, height: image.height, mime: 'image/png', data: png });
+/**
+ * A frame sequence a node produces, written frame by frame into a new frame store in the node's folder with
+ * one frame in memory at a time; reports progress and pushes throttled previews (always the first and last).
+ */
+export class FramesOutput {
+  private lastPreview = -Infinity;
+  private pending: { png: Buffer; image: RgbImage } | undefined;
+
+  private constructor(
+    private readonly ctx: ExecuteContext,
+    private readonly writer: FrameStoreWriter,
+    private readonly options: FramesOutputOptions,
+  ) {}
+
+  static async create(ctx: ExecuteContext, fps: number, options: FramesOutputOptions = {}): Promise<FramesOutput> {
+    return new FramesOutput(ctx, await FrameStoreWriter.create(join(ctx.outDir, options.folder ?? 'frames'), fps), options);
+  }
+
+  async push(image: RgbImage): Promise<void> {
+    throwIfCancelled(this.ctx.signal);
+    const index = this.writer.length;
+    const png = await this.writer.append(image);
+    this.pending = { png, image };
+    const now = performance.now();
+    if (now - this.lastPreview >= PREVIEW_INTERVAL_MS) {
+      this.lastPreview = now;
+      this.preview(index);
+    }
+    if (this.options.progress !== false) this.ctx.progress(index + 1, this.options.total ?? index + 1);
+  }
+
+  async finish(): Promise<FramesValue> {
+    if (this.pending) this.preview(this.writer.length - 1);
+    return framesValue(await this.writer.finish());
+  }
+
+  private preview(index: number): void {
+    const { png, image } = this.pending!;
+    this.pending = undefined;
+    const count = this.options.total;
+    this.ctx.frame({ output: this.options.output ?? 'frames', index, ...(count ? { count } : {}), width: image.width, height: image.height, mime: 'image/png', data: png });
+  }
+}
+
+/** Writes a stream of frames as a node's frame-sequence output (see FramesOutput). */
+export async function writeFrames(ctx: ExecuteContext, frames: AsyncIterable<RgbImage>, fps: number, options: FramesOutputOptions = {}): Promise<FramesValue> {
+  const output = await FramesOutput.create(ctx, fps, options);
+  for await (const image of frames) await output.push(image);
+  return output.finish();
 }
 
 /** Reads a stored sequence as a stream of images, checking cancellation between frames. */

@@ -1,0 +1,88 @@
+import { decodeRgb, outputFrameCount, paddedFrameCount, readFrame, windowCount, type ColorizeOptions, type DecodeChunkConfig, type RgbImage } from '@lvcd/models';
+import { NodeError, type ExecuteContext } from '../../runtime/node-type.js';
+import type { FramesValue } from '../../runtime/values.js';
+import { framesInput, imageInput } from '../frames/frame-io.js';
+import { imageToChw } from './tensors.js';
+import type { ParamSpec } from '../../types.js';
+
+/** The sampling knobs the spec calls safe (num_frames and overlap are fixed by the model). */
+export const SAMPLING_PARAMS: readonly ParamSpec[] = [
+  { name: 'steps', label: 'Steps', schema: { kind: 'integer', default: 25, min: 1, max: 100 } },
+  { name: 'seed', label: 'Seed', schema: { kind: 'seed', default: 1234 } },
+  { name: 'prevAttnSteps', label: 'Previous-reference steps', description: 'Steps of each later window that attend to the previous window (the rest attend to the reference only).', schema: { kind: 'integer', default: 25, min: 0, max: 100 } },
+  { name: 'referenceMode', label: 'Later windows attend to', schema: { kind: 'enum', default: 'prevref', options: ['prevref', 'normal'] } },
+  { name: 'motionBucketId', label: 'Motion bucket', schema: { kind: 'integer', default: 160, min: 0, max: 255 } },
+  { name: 'fpsId', label: 'FPS id', schema: { kind: 'integer', default: 6, min: 0, max: 30 } },
+  { name: 'pad', label: 'Pad the last window', description: 'Repeat the last sketch so the windows cover every frame; the original drops frames past the last full window.', schema: { kind: 'boolean', default: true } },
+];
+
+export const DECODING_PARAMS: readonly ParamSpec[] = [
+  { name: 'decodeChunk', label: 'Decode chunk (frames)', description: 'Latents decoded together, reference included; smaller uses less memory.', schema: { kind: 'integer', default: 10, min: 3, max: 19 } },
+  { name: 'decodeOverlap', label: 'Decode overlap (frames)', schema: { kind: 'integer', default: 3, min: 0, max: 8 } },
+];
+
+export function decodingOptions(ctx: ExecuteContext): DecodeChunkConfig {
+  const chunk = ctx.params.decodeChunk as number;
+  const overlap = ctx.params.decodeOverlap as number;
+  if (chunk - 1 - overlap < 1) throw new NodeError(`a decode chunk of ${chunk} frames leaves no new frame after the reference and ${overlap} overlapping ones; raise the chunk or lower the overlap`, 'decodeChunk');
+  return { chunk, overlap, first: 1 };
+}
+
+/** Sampling options from the node's params, with the decoding ones when the node decodes too. */
+export function samplingOptions(ctx: ExecuteContext): ColorizeOptions {
+  const p = ctx.params;
+  return {
+    numSteps: p.steps as number,
+    seed: p.seed as number,
+    prevAttnSteps: p.prevAttnSteps as number,
+    laterWindowMode: p.referenceMode as ColorizeOptions['laterWindowMode'],
+    motion: { fpsId: p.fpsId as number, motionBucketId: p.motionBucketId as number, condAug: 0 },
+    ...('decodeChunk' in p ? { decoding: decodingOptions(ctx) } : {}),
+  };
+}
+
+export interface PreparedClip {
+  reference: Float32Array;
+  width: number;
+  height: number;
+  /** Frames the windows cover (the clip, padded when asked). */
+  frameCount: number;
+  /** Output frames to keep: the clip's length when padded, else what the windows cover. */
+  keep: number;
+  sketches: FramesValue;
+  hint(frame: number): Promise<Float32Array>;
+  /** What happened to the clip's length, said to the user. */
+  note: string;
+}
+
+/** The reference and sketches as the pipeline takes them, checked against each other. */
+export async function prepareClip(ctx: ExecuteContext): Promise<PreparedClip> {
+  const sketches = framesInput(ctx, 'sketches');
+  const referenceValue = imageInput(ctx, 'reference');
+  if (referenceValue.width !== sketches.width || referenceValue.height !== sketches.height) {
+    throw new NodeError(`the reference is ${referenceValue.width}x${referenceValue.height} but the sketches are ${sketches.width}x${sketches.height}; resize both to the model's grid (576x320)`, 'reference');
+  }
+  if (sketches.width % 64 !== 0 || sketches.height % 64 !== 0) {
+    throw new NodeError(`LVCD needs frame sizes in multiples of 64, not ${sketches.width}x${sketches.height}; put a Resize Frames node (576x320) before the lineart`, 'sketches');
+  }
+  const reference: RgbImage = await decodeRgb(referenceValue.file);
+  const pad = ctx.params.pad as boolean;
+  const minimum = paddedFrameCount(1);
+  if (!pad && windowCount(sketches.count) === 0) throw new NodeError(`LVCD needs at least ${minimum} frames, the clip has ${sketches.count}; turn on padding`, 'pad');
+  const frameCount = pad ? paddedFrameCount(sketches.count) : sketches.count;
+  const covered = outputFrameCount(windowCount(frameCount));
+  const keep = Math.min(covered, sketches.count);
+  const note = pad
+    ? frameCount > sketches.count ? `padded ${sketches.count} frames to ${frameCount} by repeating the last sketch; kept all ${sketches.count}` : `all ${sketches.count} frames covered`
+    : covered < sketches.count ? `dropped the last ${sketches.count - covered} frames, past the last full window (turn on padding to keep them)` : `all ${sketches.count} frames covered`;
+  return {
+    reference: imageToChw(reference, '-1..1'),
+    width: sketches.width,
+    height: sketches.height,
+    frameCount,
+    keep,
+    sketches,
+    hint: async (frame) => imageToChw(await readFrame(sketches, Math.min(frame, sketches.count - 1)), '0..1'),
+    note,
+  };
+}

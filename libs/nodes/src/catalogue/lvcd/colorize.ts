@@ -1,0 +1,47 @@
+import { colorizeClip } from '@lvcd/models';
+import type { NodeType } from '../../runtime/node-type.js';
+import { FramesOutput } from '../frames/frame-io.js';
+import { DECODING_PARAMS, SAMPLING_PARAMS, prepareClip, samplingOptions } from './clip-inputs.js';
+import { modelsInput } from './model-bundle.js';
+import { samplingReporter, withBundle, writeRunReport } from './run-with-bundle.js';
+import { chwToImage } from './tensors.js';
+
+export const lvcdColorize: NodeType = {
+  type: 'lvcd/colorize',
+  title: 'LVCD Colorize',
+  category: 'lvcd',
+  description: 'Colours every frame from one coloured reference and the sketches, with LVCD (overlapped windows of 19 frames). Frames stream out as each decoding chunk completes.',
+  version: 1,
+  inputs: [
+    { name: 'models', type: 'LVCD_MODELS' },
+    { name: 'reference', type: 'IMAGE' },
+    { name: 'sketches', type: 'SKETCHES' },
+  ],
+  outputs: [{ name: 'frames', type: 'FRAMES' }],
+  params: [...SAMPLING_PARAMS, ...DECODING_PARAMS],
+  async execute(ctx) {
+    const models = modelsInput(ctx);
+    const clip = await prepareClip(ctx);
+    const options = samplingOptions(ctx);
+    return withBundle(ctx, models, async (bundle) => {
+      const started = performance.now();
+      const output = await FramesOutput.create(ctx, clip.sketches.fps, { total: clip.keep, progress: false });
+      const result = await colorizeClip({
+        networks: bundle,
+        reference: clip.reference,
+        width: clip.width,
+        height: clip.height,
+        frameCount: clip.frameCount,
+        hint: clip.hint,
+        options,
+        signal: ctx.signal,
+        onProgress: samplingReporter(ctx, clip.width / 8, clip.height / 8, bundle.provider),
+        onFrame: async (index, frame) => {
+          if (index < clip.keep) await output.push(chwToImage(frame, clip.width, clip.height));
+        },
+      });
+      await writeRunReport(ctx, { provider: bundle.provider, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000 });
+      return { frames: await output.finish() };
+    });
+  },
+};

@@ -1,0 +1,35 @@
+import { DecodeStream, readLatent } from '@lvcd/models';
+import { NodeError, throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
+import type { Value } from '../../runtime/values.js';
+import { FramesOutput } from '../frames/frame-io.js';
+import { DECODING_PARAMS, decodingOptions } from './clip-inputs.js';
+import { withBundle } from './run-with-bundle.js';
+import { chwToImage } from './tensors.js';
+
+export const lvcdDecode: NodeType = {
+  type: 'lvcd/decode',
+  title: 'LVCD Decode',
+  category: 'lvcd',
+  description: 'Decodes LVCD latents to frames with the temporal VAE decoder, in chunks led by the reference latent.',
+  version: 1,
+  inputs: [{ name: 'latents', type: 'LATENTS' }],
+  outputs: [{ name: 'frames', type: 'FRAMES' }],
+  params: DECODING_PARAMS,
+  async execute(ctx) {
+    const latents: Value | undefined = ctx.inputs.latents;
+    if (!latents || latents.kind !== 'latents') throw new NodeError('connect LVCD Sample to "latents"', 'latents');
+    const decoding = decodingOptions(ctx);
+    const [, h, w] = latents.shape;
+    return withBundle(ctx, latents.bundle, async (bundle) => {
+      const output = await FramesOutput.create(ctx, latents.fps, { total: latents.keep });
+      const stream = new DecodeStream(bundle.decoder, latents.count, decoding, async (index, frame) => {
+        if (index < latents.keep) await output.push(chwToImage(frame, w * 8, h * 8));
+      });
+      for (let i = 0; i < latents.count; i++) {
+        throwIfCancelled(ctx.signal);
+        await stream.push(i, await readLatent(latents, i));
+      }
+      return { frames: await output.finish() };
+    });
+  },
+};

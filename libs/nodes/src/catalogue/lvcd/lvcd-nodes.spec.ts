@@ -1,0 +1,151 @@
+import { architectureFromConfigJson, colorizeClip, convertBundle, decodeRgb, DEFAULT_COLORIZE, generateDemoClip, lvcdTinyFixturesDir, readFrame, openLvcdBundle } from '@lvcd/models';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { link, node, workflow } from '../../testing/fixtures.js';
+import { AssetStore } from '../../runtime/asset-store.js';
+import type { ExecutionEvent } from '../../runtime/events.js';
+import { executeWorkflow, type ExecutorDeps } from '../../runtime/executor.js';
+import { OutputCache } from '../../runtime/output-cache.js';
+import type { FramesValue } from '../../runtime/values.js';
+import { createBuiltinRegistry } from '../index.js';
+import { imageToChw } from './tensors.js';
+
+const fixtures = lvcdTinyFixturesDir();
+let dir: string;
+let deps: ExecutorDeps;
+let clipAsset: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lvcd-nodes-lvcd-'));
+  const architecture = architectureFromConfigJson(JSON.parse(await readFile(join(fixtures, 'tiny-config.json'), 'utf8')));
+  await convertBundle({
+    svd: join(fixtures, 'svd-tiny.safetensors'),
+    lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
+    lineart: join(fixtures, 'sk-tiny.pth'),
+    outDir: join(dir, 'models', 'tiny'),
+    frame: { height: 64, width: 128 },
+    ...architecture,
+  });
+  const assets = new AssetStore(join(dir, 'assets'));
+  await assets.init();
+  const clip = await generateDemoClip(join(dir, 'clip'), { frames: 20, width: 128, height: 64, seed: 3, fps: 8 });
+  const temp = assets.tempPath();
+  await copyFile(clip.zip, temp);
+  clipAsset = (await assets.adoptFile(temp, 'clip.zip')).id;
+  deps = { registry: createBuiltinRegistry(), cache: new OutputCache(join(dir, 'cache'), 1e9), assets, modelsDir: join(dir, 'models') };
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Load the clip, frame 0 as reference, LVCD lineart, then the node(s) under test, then Save Frames. */
+function lvcdWorkflow(tail: 'colorize' | 'sample-decode', params: Record<string, number | boolean | string> = {}) {
+  const nodes = [
+    node('load', 'frames/load', { frames: clipAsset, fps: 8 }),
+    node('models', 'lvcd/model-bundle', { bundle: 'tiny', provider: 'cpu' }),
+    node('reference', 'frames/get-frame', { index: 0 }),
+    node('lineart', 'lvcd/lineart'),
+    node('save', 'output/save-frames', { name: 'out' }),
+  ];
+  const links = [
+    link('load', 'frames', 'reference', 'frames'),
+    link('models', 'models', 'lineart', 'models'),
+    link('load', 'frames', 'lineart', 'frames'),
+  ];
+  const sampling = { steps: 2, prevAttnSteps: 1, ...params };
+  if (tail === 'colorize') {
+    nodes.push(node('colorize', 'lvcd/colorize', sampling));
+    links.push(link('models', 'models', 'colorize', 'models'), link('reference', 'image', 'colorize', 'reference'), link('lineart', 'sketches', 'colorize', 'sketches'), link('colorize', 'frames', 'save', 'frames'));
+  } else {
+    nodes.push(node('sample', 'lvcd/sample', sampling), node('decode', 'lvcd/decode'));
+    links.push(link('models', 'models', 'sample', 'models'), link('reference', 'image', 'sample', 'reference'), link('lineart', 'sketches', 'sample', 'sketches'), link('sample', 'latents', 'decode', 'latents'), link('decode', 'frames', 'save', 'frames'));
+  }
+  return workflow(nodes, links);
+}
+
+async function run(document: unknown, signal = new AbortController().signal, onEvent?: (e: ExecutionEvent) => void) {
+  return executeWorkflow({ document, signal, ...(onEvent ? { onEvent } : {}) }, deps);
+}
+
+async function outputFrames(nodeId: string, doc: unknown): Promise<FramesValue> {
+  const result = await run(doc);
+  expect(result.status, result.error?.message).toBe('succeeded');
+  const key = result.cacheKeys[Object.keys(result.nodes).indexOf(nodeId)]!;
+  return (await deps.cache.get(key))!.outputs.frames as FramesValue;
+}
+
+describe('LVCD nodes through the executor (tiny bundle, CPU)', () => {
+  it('colours every frame of a 20-frame clip (padded to 25), streaming step progress and latent previews, and says so', async () => {
+    const events: ExecutionEvent[] = [];
+    const result = await run(lvcdWorkflow('colorize'), undefined, (e) => events.push(e));
+    expect(result.status, result.error?.message).toBe('succeeded');
+    const progress = events.filter((e): e is Extract<ExecutionEvent, { type: 'node:progress' }> => e.type === 'node:progress' && e.node === 'colorize');
+    expect(progress.map((p) => `${p.value}/${p.max}`)).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    expect(progress[0]!.text).toMatch(/window 1\/2, step 1\/2 \(cpu\)/);
+    expect(events.some((e) => e.type === 'frame' && e.node === 'colorize' && e.output === 'latent-preview')).toBe(true);
+    const report = result.artifacts.find((a) => a.node === 'colorize')!.artifact;
+    expect(report.meta).toMatchObject({ provider: 'cpu', windows: 2, frames: 20, clip: expect.stringMatching(/padded 20 frames to 25/) });
+    const saved = result.artifacts.filter((a) => a.node === 'save');
+    expect(saved.length).toBeGreaterThan(0);
+  });
+
+  it('gives what the pipeline gives when called directly on the same reference and sketches (8-bit rounding only)', async () => {
+    const doc = lvcdWorkflow('colorize');
+    const frames = await outputFrames('colorize', doc);
+    const result = await run(doc);
+    const reference = (await deps.cache.get(result.cacheKeys[Object.keys(result.nodes).indexOf('reference')]!))!.outputs.image as { file: string };
+    const sketches = (await deps.cache.get(result.cacheKeys[Object.keys(result.nodes).indexOf('lineart')]!))!.outputs.sketches as FramesValue;
+    const bundle = await openLvcdBundle(join(dir, 'models', 'tiny'), 'cpu');
+    const direct: Float32Array[] = [];
+    try {
+      await colorizeClip({
+        networks: bundle,
+        reference: imageToChw(await decodeRgb(reference.file), '-1..1'),
+        width: 128,
+        height: 64,
+        frameCount: 25,
+        hint: async (f) => imageToChw(await readFrame(sketches, Math.min(f, 19)), '0..1'),
+        options: { ...DEFAULT_COLORIZE, numSteps: 2, prevAttnSteps: 1, decoding: { chunk: 10, overlap: 3, first: 1 } },
+        onFrame: (i, f) => void (direct[i] = f),
+      });
+    } finally {
+      await bundle.release();
+    }
+    expect(frames.count).toBe(20);
+    let worst = 0;
+    for (let i = 0; i < 20; i++) {
+      const stored = imageToChw(await readFrame(frames, i), '-1..1');
+      for (let j = 0; j < stored.length; j++) worst = Math.max(worst, Math.abs(stored[j]! - Math.min(1, Math.max(-1, direct[i]![j]!))));
+    }
+    expect(worst).toBeLessThanOrEqual(1 / 127.5 + 1e-6); // half an 8-bit step each way, on a [-1, 1] scale
+  });
+
+  it('LVCD Sample then LVCD Decode equals LVCD Colorize', async () => {
+    const one = await outputFrames('colorize', lvcdWorkflow('colorize'));
+    const two = await outputFrames('decode', lvcdWorkflow('sample-decode'));
+    expect(two.count).toBe(one.count);
+    for (let i = 0; i < one.count; i++) expect((await readFrame(two, i)).data).toEqual((await readFrame(one, i)).data);
+  });
+
+  it('stops between sampling steps when cancelled', async () => {
+    const controller = new AbortController();
+    const result = await run(lvcdWorkflow('colorize', { seed: 99 }), controller.signal, (e) => e.type === 'node:progress' && e.node === 'colorize' && controller.abort());
+    expect(result.status).toBe('cancelled');
+    expect(result.nodes.colorize?.status).toBe('cancelled');
+  });
+
+  it('refuses a bundle name that is a path, and a missing bundle, saying what to do', async () => {
+    const doc = lvcdWorkflow('colorize');
+    doc.nodes.find((n) => n.id === 'models')!.params.bundle = '../assets';
+    const traversal = await run(doc);
+    expect(traversal.status).toBe('failed');
+    expect(traversal.error?.message).toMatch(/not a bundle folder name/);
+    doc.nodes.find((n) => n.id === 'models')!.params.bundle = 'absent';
+    const missing = await run(doc);
+    expect(missing.error).toMatchObject({ node: 'models', message: expect.stringMatching(/no bundle "absent".*lvcd convert/) });
+  });
+});
+

@@ -1,0 +1,45 @@
+import { LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
+import { join } from 'node:path';
+import type { NodeType } from '../../runtime/node-type.js';
+import type { LatentsValue } from '../../runtime/values.js';
+import { SAMPLING_PARAMS, prepareClip, samplingOptions } from './clip-inputs.js';
+import { modelsInput } from './model-bundle.js';
+import { samplingReporter, withBundle, writeRunReport } from './run-with-bundle.js';
+
+export const lvcdSample: NodeType = {
+  type: 'lvcd/sample',
+  title: 'LVCD Sample',
+  category: 'lvcd',
+  description: 'The sampling half of LVCD Colorize: latents for every frame, to decode with LVCD Decode (e.g. to try decoding settings without sampling again).',
+  version: 1,
+  inputs: [
+    { name: 'models', type: 'LVCD_MODELS' },
+    { name: 'reference', type: 'IMAGE' },
+    { name: 'sketches', type: 'SKETCHES' },
+  ],
+  outputs: [{ name: 'latents', type: 'LATENTS' }],
+  params: SAMPLING_PARAMS,
+  async execute(ctx) {
+    const models = modelsInput(ctx);
+    const clip = await prepareClip(ctx);
+    const options = samplingOptions(ctx);
+    return withBundle(ctx, models, async (bundle) => {
+      const store = await LatentStoreWriter.create(join(ctx.outDir, 'latents'), [4, clip.height / 8, clip.width / 8]);
+      const result = await sampleClipLatents({
+        networks: bundle,
+        reference: clip.reference,
+        width: clip.width,
+        height: clip.height,
+        frameCount: clip.frameCount,
+        hint: clip.hint,
+        options,
+        signal: ctx.signal,
+        onProgress: samplingReporter(ctx, clip.width / 8, clip.height / 8, bundle.provider),
+        onLatent: (_index, latent) => store.append(latent),
+      });
+      await writeRunReport(ctx, { provider: bundle.provider, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note });
+      const latents: LatentsValue = { kind: 'latents', ...(await store.finish()), bundle: models, keep: clip.keep, fps: clip.sketches.fps };
+      return { latents };
+    });
+  },
+};
