@@ -77,6 +77,8 @@ function readDocument(input: unknown, problems: Problem[]): WorkflowDocument | u
   if (input.links.length > WORKFLOW_LIMITS.maxLinks) return bad(problems, `${input.links.length} links is over the limit of ${WORKFLOW_LIMITS.maxLinks}`, 'split the workflow');
   const meta = input.meta === undefined ? {} : input.meta;
   if (!isRecord(meta)) return bad(problems, '"meta" must be an object', 'give "meta": {}');
+  // Checked before anything recurses into it: thousands of levels would overflow the stack (a 500, not a 400).
+  if (tooDeep(meta, MAX_META_DEPTH)) return bad(problems, `"meta" is nested over ${MAX_META_DEPTH} levels deep`, 'keep meta a flat object of plain values');
   if (JSON.stringify(meta).length > WORKFLOW_LIMITS.maxMetaBytes) return bad(problems, '"meta" is too large', `keep it under ${WORKFLOW_LIMITS.maxMetaBytes} bytes`);
 
   const nodes: WorkflowNode[] = [];
@@ -97,6 +99,21 @@ function readDocument(input: unknown, problems: Problem[]): WorkflowDocument | u
     if (link) links.push(link);
   });
   return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, nodes, links, meta: structuredClone(meta) };
+}
+
+/** Editor metadata is a few levels deep at most (a name, a viewport, groups). */
+const MAX_META_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `limit`; iterative, so any depth is safe to ask about. */
+function tooDeep(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
 }
 
 function isId(v: unknown): v is string {

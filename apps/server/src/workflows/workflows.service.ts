@@ -35,6 +35,19 @@ export class WorkflowsService {
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
+  /**
+   * TypeORM's SQLite driver runs every query on one connection, so two transactions open at once interleave
+   * (BEGIN inside BEGIN, a COMMIT of the other's work) and fail with a 500; two concurrent saves of one
+   * workflow would also pick the same version number. Saves go through this queue one at a time.
+   */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(work, work);
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+
   async list(): Promise<WorkflowSummary[]> {
     const rows = await this.db.getRepository(WorkflowEntity).find({ order: { updatedAt: 'DESC', createdAt: 'DESC' } });
     return rows.map((w) => ({ id: w.id, name: w.name, version: w.latestVersion, updatedAt: iso(w.updatedAt) }));
@@ -44,10 +57,12 @@ export class WorkflowsService {
     const document = draftDocument(this.runtime, rawDocument);
     const now = Date.now();
     const workflow: WorkflowEntity = { id: randomUUID(), name, latestVersion: 1, createdAt: now, updatedAt: now };
-    await this.db.transaction(async (tx) => {
-      await tx.insert(WorkflowEntity, workflow);
-      await tx.insert(WorkflowVersionEntity, { workflowId: workflow.id, version: 1, name, document: JSON.stringify(document), createdAt: now });
-    });
+    await this.serialized(() =>
+      this.db.transaction(async (tx) => {
+        await tx.insert(WorkflowEntity, workflow);
+        await tx.insert(WorkflowVersionEntity, { workflowId: workflow.id, version: 1, name, document: JSON.stringify(document), createdAt: now });
+      }),
+    );
     return { id: workflow.id, name, version: 1, document, updatedAt: iso(now) };
   }
 
@@ -60,14 +75,16 @@ export class WorkflowsService {
   async update(id: string, name: string | undefined, rawDocument: unknown): Promise<SavedWorkflow> {
     const document = draftDocument(this.runtime, rawDocument);
     const now = Date.now();
-    const saved = await this.db.transaction(async (tx) => {
-      const workflow = await tx.findOneBy(WorkflowEntity, { id });
-      if (!workflow) throw notFound(id);
-      const version = workflow.latestVersion + 1;
-      const newName = name ?? workflow.name;
-      await tx.insert(WorkflowVersionEntity, { workflowId: id, version, name: newName, document: JSON.stringify(document), createdAt: now });
-      await tx.update(WorkflowEntity, { id }, { name: newName, latestVersion: version, updatedAt: now });
-      return { version, name: newName };
+    const saved = await this.serialized(async () => {
+      // Looked up before the transaction, so a 404 never rolls back (on the shared connection) anything else.
+      const workflow = await this.find(id);
+      return this.db.transaction(async (tx) => {
+        const version = workflow.latestVersion + 1;
+        const newName = name ?? workflow.name;
+        await tx.insert(WorkflowVersionEntity, { workflowId: id, version, name: newName, document: JSON.stringify(document), createdAt: now });
+        await tx.update(WorkflowEntity, { id }, { name: newName, latestVersion: version, updatedAt: now });
+        return { version, name: newName };
+      });
     });
     return { id, name: saved.name, version: saved.version, document, updatedAt: iso(now) };
   }

@@ -65,7 +65,11 @@ export function badWorkflow(r: Rng, assetId: string): unknown {
   return doc;
 }
 
-const anyNode = (r: Rng, doc: Doc): Doc => (Array.isArray(doc.nodes) && doc.nodes.length ? r.pick(doc.nodes) : {});
+/** A node object of the document to mutate (a throwaway one when the list was already broken). */
+function anyNode(r: Rng, doc: Doc): Doc {
+  const node: unknown = Array.isArray(doc.nodes) && doc.nodes.length ? r.pick(doc.nodes) : undefined;
+  return typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Doc) : {};
+}
 
 const MUTATIONS: ((r: Rng, doc: Doc, assetId: string) => void)[] = [
   (r, doc) => (doc.format = r.pick([junk(r), 'lvcd-studio/workflow2', 'LVCD-STUDIO/WORKFLOW', `${WORKFLOW_FORMAT}\u0000`])),
