@@ -16,8 +16,6 @@ export interface ServerConfig {
   uploadLimitBytes: number;
   /** Built editor to serve at `/`, when it exists. */
   editorDir: string;
-  /** The inference provider the health check reports; the model runtime picks it up from here. */
-  provider: 'cpu' | 'cuda';
   /** Auth, host and origin checks, rate and media limits. */
   security: SecuritySettings;
 }
@@ -36,8 +34,6 @@ const MB = 1024 * 1024;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): ServerConfig {
   const dataDir = resolve(overrides.dataDir ?? env.LVCD_DATA_DIR ?? resolve(REPO_ROOT, '.data'));
-  const provider = env.LVCD_PROVIDER ?? 'cpu';
-  if (provider !== 'cpu' && provider !== 'cuda') throw new ConfigError(`LVCD_PROVIDER must be cpu or cuda, not "${provider}"`);
   return {
     host: overrides.host ?? env.LVCD_HOST ?? '127.0.0.1',
     port: overrides.port ?? integer('LVCD_PORT', env.LVCD_PORT, 5580, 0, 65535),
@@ -48,7 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     jsonBodyLimitBytes: integer('LVCD_JSON_LIMIT_MB', env.LVCD_JSON_LIMIT_MB, 2, 1, 1024) * MB,
     uploadLimitBytes: integer('LVCD_UPLOAD_LIMIT_MB', env.LVCD_UPLOAD_LIMIT_MB, 512, 1, 64 * 1024) * MB,
     editorDir: resolve(env.LVCD_EDITOR_DIR ?? resolve(REPO_ROOT, 'apps/editor/dist')),
-    provider,
     security: loadSecuritySettings(env),
   };
 }

@@ -1,18 +1,15 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { CONFIG } from '../config/config.module.js';
-import type { ServerConfig } from '../config/config.js';
+import { detectProvider } from '@lvcd/models';
 import { RUN_SCHEDULER, type RunScheduler } from '../runs/run-scheduler.js';
 import { SERVER_VERSION } from '../version.js';
 
 @Controller('api/health')
 export class HealthController {
-  constructor(
-    @Inject(CONFIG) private readonly config: ServerConfig,
-    @Inject(RUN_SCHEDULER) private readonly scheduler: RunScheduler,
-  ) {}
+  constructor(@Inject(RUN_SCHEDULER) private readonly scheduler: RunScheduler) {}
 
+  /** `provider` is where models run: CUDA when ONNX Runtime's CUDA provider loads here, else the CPU. */
   @Get()
-  health() {
-    return { ok: true as const, version: SERVER_VERSION, provider: this.config.provider, queue: this.scheduler.status() };
+  async health() {
+    return { ok: true as const, version: SERVER_VERSION, provider: await detectProvider('auto'), queue: this.scheduler.status() };
   }
 }

@@ -51,7 +51,9 @@ export class RunsService {
     const { targets, socketId, client } = options;
     if ('document' in source) {
       const document = this.runnable(source.document, targets);
-      return this.queue({ document, ...(targets ? { targets } : {}), workflowId: null, workflowName: null, workflowVersion: null }, socketId, client);
+      // An unsaved workflow is still named in the history, by the name the editor keeps in its meta.
+      const name = typeof document.meta.name === 'string' && document.meta.name.trim() ? document.meta.name.trim().slice(0, 200) : null;
+      return this.queue({ document, ...(targets ? { targets } : {}), workflowId: null, workflowName: name, workflowVersion: null }, socketId, client);
     }
     const saved = source.version ? await this.workflows.version(source.workflowId, source.version) : await this.workflows.get(source.workflowId);
     const snapshot = { document: this.runnable(saved.document, targets), workflowId: saved.id, workflowName: saved.name, workflowVersion: saved.version };
