@@ -35,7 +35,8 @@ const MB = 1024 * 1024;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): ServerConfig {
   const dataDir = resolve(overrides.dataDir ?? env.LVCD_DATA_DIR ?? resolve(REPO_ROOT, '.data'));
   return {
-    host: overrides.host ?? env.LVCD_HOST ?? '127.0.0.1',
+    // An empty LVCD_HOST means unset: to node it would mean every interface.
+    host: overrides.host ?? (env.LVCD_HOST || '127.0.0.1'),
     port: overrides.port ?? integer('LVCD_PORT', env.LVCD_PORT, 5580, 0, 65535),
     dataDir,
     modelsDir: resolve(overrides.modelsDir ?? env.LVCD_MODELS_DIR ?? resolve(dataDir, 'models')),

@@ -7,11 +7,12 @@ import { isLoopbackAddress } from './hosts.js';
  */
 export function assertListenAllowed(config: ServerConfig): void {
   if (isLoopbackAddress(config.host) || config.security.secrets.length > 0) return;
+  const where = config.host === '' ? 'every interface' : config.host;
   throw new ConfigError(
     [
-      `refusing to listen on ${config.host} without authentication: anyone who can reach this address could run workflows on this machine.`,
+      `refusing to listen on ${where} without authentication: anyone who can reach this address could run workflows on this machine.`,
       'Set an access token (or a password) first, e.g.',
-      `  LVCD_AUTH_TOKEN=$(openssl rand -hex 24) lvcd serve --host ${config.host}`,
+      `  LVCD_AUTH_TOKEN=$(openssl rand -hex 24) lvcd serve --host ${config.host || '0.0.0.0'}`,
       'then open /login in the browser and paste the token; or keep the default --host 127.0.0.1.',
     ].join('\n'),
   );

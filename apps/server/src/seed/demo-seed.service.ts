@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { generateDemoClip } from '@lvcd/models';
-import { demoWorkflow } from '@lvcd/nodes/catalogue';
+import { demoWorkflow, lvcdTemplateWorkflow } from '@lvcd/nodes/catalogue';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,9 @@ import { WorkflowsService } from '../workflows/workflows.service.js';
 const DEMO_CLIP = { frames: 48, width: 576, height: 320, seed: 7, fps: 12 };
 
 /**
- * Gives a fresh studio something real to run: a generated cartoon clip (with ground truth) as an asset and the
- * demo workflow that colours it, saved once under a fixed name.
+ * Gives a fresh studio something real to run: a generated cartoon clip (with ground truth) as an asset, the
+ * demo workflow that colours it with Flat Colorize, and the LVCD template on the same clip (it runs once a
+ * model bundle named `lvcd` is converted into the models folder), each saved once under a fixed name.
  */
 @Injectable()
 export class DemoSeedService {
@@ -40,7 +41,9 @@ export class DemoSeedService {
       await copyFile(clip.zip, temp);
       const asset = await this.assets.adopt(temp, 'demo-clip.zip');
       const saved = await this.workflows.create(name, demoWorkflow({ frames: asset.id }));
-      this.log.log(`saved the demo workflow "${name}"`);
+      const template = lvcdTemplateWorkflow({ frames: asset.id });
+      await this.workflows.create(template.meta.name as string, template);
+      this.log.log(`saved the demo workflow "${name}" and the LVCD template`);
       return saved.id;
     } finally {
       await rm(work, { recursive: true, force: true });
