@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { AssetsModule } from './assets/assets.module.js';
+import { CompareModule } from './compare/compare.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { ServerConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         RunsModule,
         ArtifactsModule,
         AssetsModule,
+        CompareModule,
         RealtimeModule,
         SeedModule,
       ],

@@ -157,7 +157,7 @@ describe('with auth on', () => {
     const document = { ...chain('0'.repeat(64)), meta: { name: 'leak', note: `token ${TOKEN}` } };
     const res = await fetch(`${s.url}/api/workflows`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'leak', document }) });
     expect(res.status).toBe(400);
-    expect((await res.json()).message).toMatch(/holds the studio's access token or password/);
+    expect(((await res.json()) as { message: string }).message).toMatch(/holds the studio's access token or password/);
   });
 
   it('logout revokes the session', async () => {

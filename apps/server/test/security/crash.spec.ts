@@ -30,7 +30,7 @@ function freePort(): Promise<number> {
 
 /** `lvcd serve` as a child process, as users run it; resolves once /api/health answers. */
 async function serve(dataDir: string, port: number): Promise<{ child: ChildProcess; server: TestServer; log: () => string }> {
-  const env = { ...process.env, LVCD_AUTH_TOKEN: '', LVCD_PASSWORD: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, LVCD_AUTH_TOKEN: '', LVCD_PASSWORD: '' };
   delete env.LVCD_HOST;
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--data-dir', dataDir], {
     env,

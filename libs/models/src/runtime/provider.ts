@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/model-writer.js';
 import { OnnxDataType, encodeModel } from '../onnx/proto.js';
 import type { ProviderChoice } from './session.js';
@@ -25,7 +25,6 @@ let detected: Promise<'cuda' | 'cpu'> | undefined;
 export async function detectProvider(choice: ProviderChoice = 'auto'): Promise<'cuda' | 'cpu'> {
   if (choice === 'cpu') return 'cpu';
   detected ??= (async () => {
-    ort.env.logLevel = 'fatal';
     try {
       const session = await ort.InferenceSession.create(probeModel(), { executionProviders: ['cuda'], logSeverityLevel: 4 });
       await session.release();

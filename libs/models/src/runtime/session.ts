@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 
 export type ProviderChoice = 'auto' | 'cuda' | 'cpu';
 
@@ -23,7 +23,6 @@ export interface CreateSessionOptions {
 export async function createSession(modelPath: string, options: CreateSessionOptions = {}): Promise<CreatedSession> {
   const choice = options.provider ?? 'auto';
   const base: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4, ...options.sessionOptions };
-  ort.env.logLevel = 'fatal';
   if (choice === 'cuda' || choice === 'auto') {
     try {
       const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cuda'] });

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 
 /** A float32 ORT tensor from data and dims. */
 export function floatTensor(data: Float32Array, dims: readonly number[]): ort.Tensor {

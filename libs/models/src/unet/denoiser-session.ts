@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-node';
+import { ort } from '../runtime/ort.js';
 import { WINDOW_FRAMES } from './config.js';
 import { DENOISER_IO } from './denoiser-graph.js';
 import { referencePhaseInputs, type ReferenceAttentionInputs, type ReferenceLayerLayout, type ReferencePhase } from './reference-attention-inputs.js';

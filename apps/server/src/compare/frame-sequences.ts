@@ -1,0 +1,191 @@
+import { BadRequestException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, type OnModuleDestroy } from '@nestjs/common';
+import { decodeRgb, decodeVideoFrames, encodePng, listZipImages, MediaError, probeVideo, readZipEntry } from '@lvcd/models';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
+import { CONFIG } from '../config/config.module.js';
+import type { ServerConfig } from '../config/config.js';
+import type { ArtifactView } from '../runs/run-views.js';
+
+/** What the editor needs to lay out and play a sequence before any frame is fetched. */
+export interface SequenceInfo {
+  artifact: string;
+  /** Frames the sequence has (the container's count until decoding ends, then the frames actually decoded). */
+  count: number;
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames 0..ready-1 can be fetched now. */
+  ready: number;
+  complete: boolean;
+}
+
+interface Sequence {
+  info: SequenceInfo;
+  dir: string;
+  error?: string;
+  /** Called whenever `ready` grows or the extraction ends. */
+  waiters: Set<() => void>;
+  abort: AbortController;
+}
+
+const DONE_FILE = 'sequence.json';
+
+/** Whether an artefact holds a frame sequence this service can split into frames. */
+export function isSequenceArtifact(a: Pick<ArtifactView, 'mime'>): boolean {
+  // Animated WebP is left out: Debian's ffmpeg cannot decode animated WebP.
+  return a.mime === 'application/zip' || a.mime.startsWith('video/') || a.mime === 'image/gif';
+}
+
+/**
+ * Serves single frames of a run's frame-sequence artefact (a Save Frames zip or a Save Video file) without
+ * the editor downloading the whole clip. The first request splits the artefact into one PNG per frame under
+ * `<data>/compare-cache/<artifactId>/`, in order and in the background, one frame in memory at a time (a
+ * zip is read whole once, as the zip reader needs its bytes); a frame request waits only until its frame is
+ * written, so the first frames show while a long video is still being decoded. Finished caches survive a
+ * restart (artefacts never change, so there is nothing to invalidate).
+ */
+@Injectable()
+export class FrameSequences implements OnModuleDestroy {
+  private readonly root: string;
+  private readonly sequences = new Map<string, Promise<Sequence>>();
+
+  constructor(
+    private readonly artifacts: RunArtifactStore,
+    @Inject(CONFIG) config: ServerConfig,
+  ) {
+    this.root = join(config.dataDir, 'compare-cache');
+  }
+
+  onModuleDestroy(): void {
+    for (const pending of this.sequences.values()) void pending.then((s) => s.abort.abort(), () => undefined);
+  }
+
+  async info(artifactId: string): Promise<SequenceInfo> {
+    const seq = await this.open(artifactId);
+    if (seq.error) throw new UnsupportedMediaTypeException(seq.error);
+    return { ...seq.info };
+  }
+
+  /** Path of frame `index` (a PNG), once it is written; 404 past the end. */
+  async framePath(artifactId: string, index: number): Promise<string> {
+    const seq = await this.open(artifactId);
+    for (;;) {
+      if (seq.error && index >= seq.info.ready) throw new UnsupportedMediaTypeException(seq.error);
+      if (index >= seq.info.count) throw new NotFoundException(`frame ${index} is outside the sequence of ${seq.info.count} frames`);
+      if (index < seq.info.ready) return this.frameFile(seq.dir, index);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          seq.waiters.delete(wake);
+          resolve();
+        };
+        seq.waiters.add(wake);
+      });
+    }
+  }
+
+  private frameFile(dir: string, index: number): string {
+    return join(dir, `${String(index).padStart(6, '0')}.png`);
+  }
+
+  private open(artifactId: string): Promise<Sequence> {
+    let pending = this.sequences.get(artifactId);
+    if (!pending) {
+      pending = this.start(artifactId);
+      this.sequences.set(artifactId, pending);
+      // A failed lookup (no such artefact) is not remembered: it may be a typo today and exist never.
+      pending.catch(() => this.sequences.delete(artifactId));
+    }
+    return pending;
+  }
+
+  private async start(artifactId: string): Promise<Sequence> {
+    const { artifact, path } = await this.artifacts.open(artifactId);
+    if (!isSequenceArtifact(artifact)) {
+      throw new UnsupportedMediaTypeException(`artifact ${artifactId} (${artifact.name}, ${artifact.mime}) is not a frame sequence; pick a Save Frames zip or a Save Video mp4`);
+    }
+    const dir = join(this.root, artifactId);
+    const done = await readFile(join(dir, DONE_FILE), 'utf8').then((t) => JSON.parse(t) as SequenceInfo, () => null);
+    const seq: Sequence = {
+      dir,
+      waiters: new Set(),
+      abort: new AbortController(),
+      info: done ?? { artifact: artifactId, count: 0, width: 0, height: 0, fps: Number(artifact.meta?.fps) || 12, ready: 0, complete: false },
+    };
+    if (done) return seq;
+    await rm(dir, { recursive: true, force: true }); // a split cut short by a stop starts over
+    await mkdir(dir, { recursive: true });
+    const frames = artifact.mime === 'application/zip' ? await this.zipFrames(seq, path, artifact.name) : await this.videoFrames(seq, path, artifact.name);
+    void this.extract(seq, frames);
+    return seq;
+  }
+
+  /** Lists the zip's frames now (so the count is known), and yields their PNG bytes in natural order. */
+  private async zipFrames(seq: Sequence, path: string, label: string): Promise<AsyncIterable<Buffer>> {
+    const zip = await readFile(path);
+    let names: string[];
+    try {
+      names = listZipImages(zip, label);
+    } catch (e) {
+      throw new UnsupportedMediaTypeException(e instanceof MediaError ? e.message : String(e));
+    }
+    const first = await decodeRgb(readZipEntry(zip, names[0]!, label));
+    Object.assign(seq.info, { count: names.length, width: first.width, height: first.height });
+    return (async function* () {
+      for (const name of names) {
+        const bytes = readZipEntry(zip, name, label);
+        // PNG entries are served as they are; JPEG or WebP frames are made PNG so every frame has one type.
+        yield /\.png$/i.test(name) ? Buffer.from(bytes) : await encodePng(await decodeRgb(bytes));
+      }
+    })();
+  }
+
+  private async videoFrames(seq: Sequence, path: string, label: string): Promise<AsyncIterable<Buffer>> {
+    let info;
+    try {
+      info = await probeVideo(path, label, seq.abort.signal);
+    } catch (e) {
+      throw new UnsupportedMediaTypeException(e instanceof MediaError ? e.message : String(e));
+    }
+    const expected = info.frames ?? Math.round((info.durationS ?? 0) * info.fps);
+    Object.assign(seq.info, { count: Math.max(1, expected), width: info.width, height: info.height, fps: info.fps });
+    const signal = seq.abort.signal;
+    return (async function* () {
+      for await (const image of decodeVideoFrames(path, label, info, undefined, signal)) yield encodePng(image);
+    })();
+  }
+
+  private async extract(seq: Sequence, frames: AsyncIterable<Buffer>): Promise<void> {
+    try {
+      for await (const png of frames) {
+        if (seq.abort.signal.aborted) return;
+        const file = this.frameFile(seq.dir, seq.info.ready);
+        // Written then renamed, so a reader never sees half a frame.
+        await writeFile(`${file}.part`, png);
+        await rename(`${file}.part`, file);
+        seq.info.ready++;
+        if (seq.info.ready > seq.info.count) seq.info.count = seq.info.ready;
+        this.wake(seq);
+      }
+      seq.info.count = seq.info.ready;
+      seq.info.complete = true;
+      await writeFile(join(seq.dir, DONE_FILE), JSON.stringify(seq.info));
+    } catch (e) {
+      // Frames already written stay servable; the rest of the sequence answers with the reason.
+      seq.error = e instanceof MediaError ? `${e.message}; ${e.fix}` : `the sequence could not be split into frames (${(e as Error).message})`;
+      seq.info.count = seq.info.ready;
+    } finally {
+      this.wake(seq);
+    }
+  }
+
+  private wake(seq: Sequence): void {
+    for (const wake of [...seq.waiters]) wake();
+  }
+}
+
+/** A path parameter that must be a frame index: a whole number written plainly (no sign, no leading zeros). */
+export function parseFrameIndex(raw: string): number {
+  if (!/^(0|[1-9]\d{0,8})$/.test(raw)) throw new BadRequestException(`"${raw.slice(0, 40)}" is not a frame index (0, 1, 2, ...)`);
+  return Number(raw);
+}
