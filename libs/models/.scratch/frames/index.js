@@ -1,2 +1,0 @@
-export * from './rgb-image.js';
-export * from './frame-store.js';
