@@ -3,7 +3,14 @@ import { NodeError, type ExecuteContext } from '../../runtime/node-type.js';
 import type { FramesValue } from '../../runtime/values.js';
 import { framesInput, imageInput } from '../frames/frame-io.js';
 import { imageToChw } from './tensors.js';
-import type { ParamSpec } from '../../types.js';
+import type { InputSpec, ParamSpec } from '../../types.js';
+
+/** What LVCD samples from: the model bundle, the coloured reference frame and every frame's sketch. */
+export const CLIP_INPUTS: readonly InputSpec[] = [
+  { name: 'models', type: 'LVCD_MODELS' },
+  { name: 'reference', type: 'IMAGE' },
+  { name: 'sketches', type: 'SKETCHES' },
+];
 
 /** The sampling knobs the spec calls safe (num_frames and overlap are fixed by the model). */
 export const SAMPLING_PARAMS: readonly ParamSpec[] = [

@@ -1,7 +1,7 @@
 import { colorizeClip } from '@lvcd/models';
 import type { NodeType } from '../../runtime/node-type.js';
 import { FramesOutput } from '../frames/frame-io.js';
-import { DECODING_PARAMS, SAMPLING_PARAMS, prepareClip, samplingOptions } from './clip-inputs.js';
+import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, prepareClip, samplingOptions } from './clip-inputs.js';
 import { modelsInput } from './model-bundle.js';
 import { samplingReporter, withBundle, writeRunReport } from './run-with-bundle.js';
 import { chwToImage } from './tensors.js';
@@ -12,11 +12,7 @@ export const lvcdColorize: NodeType = {
   category: 'lvcd',
   description: 'Colours every frame from one coloured reference and the sketches, with LVCD (overlapped windows of 19 frames). Frames stream out as each decoding chunk completes.',
   version: 1,
-  inputs: [
-    { name: 'models', type: 'LVCD_MODELS' },
-    { name: 'reference', type: 'IMAGE' },
-    { name: 'sketches', type: 'SKETCHES' },
-  ],
+  inputs: CLIP_INPUTS,
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [...SAMPLING_PARAMS, ...DECODING_PARAMS],
   async execute(ctx) {

@@ -9,7 +9,8 @@ import type { ExecutionEvent } from '../../runtime/events.js';
 import { executeWorkflow, type ExecutorDeps } from '../../runtime/executor.js';
 import { OutputCache } from '../../runtime/output-cache.js';
 import type { FramesValue } from '../../runtime/values.js';
-import { createBuiltinRegistry } from '../index.js';
+import { createBuiltinRegistry, lvcdTemplateWorkflow } from '../index.js';
+import { validateWorkflow } from '../../validate.js';
 import { imageToChw } from './tensors.js';
 
 const fixtures = lvcdTinyFixturesDir();
@@ -135,6 +136,12 @@ describe('LVCD nodes through the executor (tiny bundle, CPU)', () => {
     const result = await run(lvcdWorkflow('colorize', { seed: 99 }), controller.signal, (e) => e.type === 'node:progress' && e.node === 'colorize' && controller.abort());
     expect(result.status).toBe('cancelled');
     expect(result.nodes.colorize?.status).toBe('cancelled');
+  });
+
+  it('ships a template workflow that validates against the catalogue', () => {
+    const doc = lvcdTemplateWorkflow({ frames: clipAsset });
+    expect(validateWorkflow(doc, { specs: deps.registry.specs, assetExists: (id) => deps.assets.exists(id) }).problems).toEqual([]);
+    expect(doc.nodes.map((n) => n.type)).toEqual(expect.arrayContaining(['lvcd/model-bundle', 'lvcd/lineart', 'lvcd/colorize', 'metrics/quality', 'output/save-video']));
   });
 
   it('refuses a bundle name that is a path, and a missing bundle, saying what to do', async () => {

@@ -2,7 +2,7 @@ import { LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
 import { join } from 'node:path';
 import type { NodeType } from '../../runtime/node-type.js';
 import type { LatentsValue } from '../../runtime/values.js';
-import { SAMPLING_PARAMS, prepareClip, samplingOptions } from './clip-inputs.js';
+import { CLIP_INPUTS, SAMPLING_PARAMS, prepareClip, samplingOptions } from './clip-inputs.js';
 import { modelsInput } from './model-bundle.js';
 import { samplingReporter, withBundle, writeRunReport } from './run-with-bundle.js';
 
@@ -12,11 +12,7 @@ export const lvcdSample: NodeType = {
   category: 'lvcd',
   description: 'The sampling half of LVCD Colorize: latents for every frame, to decode with LVCD Decode (e.g. to try decoding settings without sampling again).',
   version: 1,
-  inputs: [
-    { name: 'models', type: 'LVCD_MODELS' },
-    { name: 'reference', type: 'IMAGE' },
-    { name: 'sketches', type: 'SKETCHES' },
-  ],
+  inputs: CLIP_INPUTS,
   outputs: [{ name: 'latents', type: 'LATENTS' }],
   params: SAMPLING_PARAMS,
   async execute(ctx) {

@@ -1,0 +1,149 @@
+// The data of a comparison: both runs, the sequence each side plays, its frames (lazy or live), the metrics
+// and the workflow diff. The view and the player read from here; nothing here draws.
+import type { WorkflowDocument } from '@lvcd/nodes';
+import { io, type Socket } from 'socket.io-client';
+import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
+import { api } from '../api/client';
+import type { Artifact, FrameEvent, RunDetail } from '../api/types';
+import { compareApi, isSequence, pickSequence } from './compare-api';
+import { ArtifactFrames, LiveFrames, type FrameSource } from './frame-source';
+import { rowsOfTruthJson, seriesOf, truthMetricsArtifact, type CompareMetrics } from './metrics';
+import type { ComparePair } from './route';
+import { diffWorkflows } from './workflow-diff';
+
+export interface SideState {
+  run: RunDetail | null;
+  /** Sequence artefacts the run has (to choose from when it has several). */
+  sequences: Artifact[];
+  sequence: Artifact | null;
+  source: FrameSource | null;
+  error: string;
+}
+
+const empty = (): SideState => ({ run: null, sequences: [], sequence: null, source: null, error: '' });
+const STILL_GOING = ['queued', 'running'];
+
+/** The node whose frames a live side shows: the one feeding the run's Save Frames / Save Video node. */
+export function liveFrameNode(doc: WorkflowDocument): string | null {
+  const saver = doc.nodes.find((n) => n.type === 'output/save-frames') ?? doc.nodes.find((n) => n.type === 'output/save-video');
+  const link = saver && doc.links.find((l) => l.to.node === saver.id && l.to.input === 'frames');
+  return link?.from.node ?? null;
+}
+
+export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
+  const a = shallowRef<SideState>(empty());
+  const b = shallowRef<SideState>(empty());
+  const metrics = shallowRef<CompareMetrics | null>(null);
+  const metricsNote = ref('');
+  let socket: Socket | null = null;
+  let generation = 0;
+
+  const sideRef = (key: 'a' | 'b') => (key === 'a' ? a : b);
+
+  async function loadSide(key: 'a' | 'b', runId: string, artifactId?: string): Promise<void> {
+    const gen = generation;
+    const side = sideRef(key);
+    side.value.source?.dispose();
+    try {
+      const run = await api.getRun(runId);
+      if (gen !== generation) return;
+      const sequences = run.artifacts.filter(isSequence);
+      const sequence = sequences.find((s) => s.id === artifactId) ?? pickSequence(run.artifacts) ?? null;
+      if (sequence) {
+        const info = await compareApi.sequence(sequence.id);
+        if (gen !== generation) return;
+        side.value = { run, sequences, sequence, source: new ArtifactFrames(sequence.id, info, onFrames), error: '' };
+      } else if (STILL_GOING.includes(run.status)) {
+        side.value = { run, sequences, sequence: null, source: new LiveFrames(Number(findFps(run)) || 12, onFrames), error: '' };
+        watchLive(key);
+      } else {
+        side.value = { ...empty(), run, error: `This run has no frame sequence to compare (status ${run.status}; add Save Frames or Save Video to its workflow).` };
+      }
+    } catch (e) {
+      if (gen === generation) side.value = { ...empty(), error: (e as Error).message };
+    }
+  }
+
+  /** Subscribes to a running run's room; its previews fill the side, and its end swaps in the saved sequence. */
+  function watchLive(key: 'a' | 'b'): void {
+    if (!socket) {
+      socket = io({ transports: ['websocket', 'polling'] });
+      socket.on('frame', (e: FrameEvent) => {
+        for (const k of ['a', 'b'] as const) {
+          const s = sideRef(k).value;
+          if (s.run?.id !== e.runId || !(s.source instanceof LiveFrames) || e.node !== liveFrameNode(s.run.document)) continue;
+          void s.source.push(e.index, e.data, e.mime, e.count, e.width, e.height);
+        }
+      });
+      socket.on('run:finished', (e: { runId: string }) => {
+        for (const k of ['a', 'b'] as const) if (sideRef(k).value.run?.id === e.runId) void loadSide(k, e.runId).then(loadMetrics);
+      });
+    }
+    const runId = sideRef(key).value.run!.id;
+    const join = () => socket!.emit('subscribe', { runId });
+    if (socket.connected) join();
+    socket.on('connect', join);
+  }
+
+  async function loadMetrics(): Promise<void> {
+    const gen = generation;
+    metrics.value = null;
+    const [ra, rb] = [a.value.run, b.value.run];
+    if (!ra || !rb) return;
+    const truthA = truthMetricsArtifact(ra);
+    const truthB = truthMetricsArtifact(rb);
+    try {
+      if (truthA && truthB) {
+        metricsNote.value = 'Loading metrics…';
+        const [ja, jb] = await Promise.all([compareApi.json(`/api/artifacts/${truthA}`), compareApi.json(`/api/artifacts/${truthB}`)]);
+        if (gen !== generation) return;
+        metrics.value = { mode: 'truth', series: [seriesOf('A vs truth', rowsOfTruthJson(ja)), seriesOf('B vs truth', rowsOfTruthJson(jb))] };
+        metricsNote.value = 'PSNR/SSIM of each run against its ground truth (Quality Metrics node)';
+      } else if (a.value.sequence && b.value.sequence) {
+        metricsNote.value = 'Measuring B against A…';
+        const pairMetrics = await compareApi.pairMetrics(a.value.sequence.id, b.value.sequence.id);
+        if (gen !== generation) return;
+        metrics.value = { mode: 'pair', series: [seriesOf('B vs A', pairMetrics.frames)] };
+        metricsNote.value = 'No ground truth in both runs: PSNR/SSIM of B against A';
+      } else {
+        metricsNote.value = 'Metrics appear when both runs have finished.';
+      }
+    } catch (e) {
+      if (gen === generation) metricsNote.value = `Metrics unavailable: ${(e as Error).message}`;
+    }
+  }
+
+  async function load(): Promise<void> {
+    generation++;
+    metrics.value = null;
+    await Promise.all([loadSide('a', pair.value.a), loadSide('b', pair.value.b)]);
+    await loadMetrics();
+  }
+
+  /** Plays another sequence artefact of one run (a run with both Save Frames and Save Video). */
+  async function chooseSequence(key: 'a' | 'b', artifactId: string): Promise<void> {
+    const run = sideRef(key).value.run;
+    if (!run) return;
+    await loadSide(key, run.id, artifactId);
+    if (truthMetricsArtifact(a.value.run!) && truthMetricsArtifact(b.value.run!)) return;
+    await loadMetrics();
+  }
+
+  const diff = computed(() => (a.value.run && b.value.run ? diffWorkflows(a.value.run.document, b.value.run.document) : []));
+
+  watch(pair, () => void load(), { deep: true });
+
+  onBeforeUnmount(() => {
+    generation++;
+    a.value.source?.dispose();
+    b.value.source?.dispose();
+    socket?.disconnect();
+  });
+
+  return { a, b, metrics, metricsNote, diff, load, chooseSequence };
+}
+
+/** The frame rate a running run will play at: its Load Frames fps param, when it has one. */
+function findFps(run: RunDetail): unknown {
+  return run.document.nodes.find((n) => n.type === 'frames/load')?.params.fps;
+}
