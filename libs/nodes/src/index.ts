@@ -6,3 +6,4 @@ export * from './problems.js';
 export * from './params.js';
 export * from './graph.js';
 export * from './validate.js';
+export * from './api.js';

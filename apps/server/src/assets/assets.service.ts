@@ -1,5 +1,6 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { AssetView } from '@lvcd/nodes';
 import { AssetRejectedError } from '@lvcd/nodes/runtime';
 import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
@@ -11,14 +12,7 @@ import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { checkUpload } from './upload-check.js';
 
-export interface AssetView {
-  id: string;
-  name: string;
-  mime: string;
-  kind: string;
-  size: number;
-  createdAt: string;
-}
+export type { AssetView } from '@lvcd/nodes';
 
 /** Uploaded files: bytes in the content-addressed AssetStore, a row per id for listing. */
 @Injectable()

@@ -19,7 +19,7 @@ export class UploadTooLargeFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const fromMulter = exception.message === 'File too large';
     const message = fromMulter
-      ? `the file is over the upload limit of ${Math.round(this.limitBytes / (1024 * 1024))} MB (LVCD_UPLOAD_LIMIT_MB sets it)`
+      ? `the file is too large: over the upload limit of ${Math.round(this.limitBytes / (1024 * 1024))} MB (LVCD_UPLOAD_LIMIT_MB sets it)`
       : exception.message;
     if (!res.headersSent) res.status(413).json({ statusCode: 413, message });
   }

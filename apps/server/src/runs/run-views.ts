@@ -1,40 +1,7 @@
-import type { WorkflowDocument } from '@lvcd/nodes';
-import type { NodeState, RunArtifactEntity, RunEntity, RunStatus } from '../database/entities/index.js';
+import type { ArtifactView, RunError, RunSummary } from '@lvcd/nodes';
+import type { RunArtifactEntity, RunEntity } from '../database/entities/index.js';
 
-/** Artefact as the API shows it: fetch the file from /api/artifacts/:id. */
-export interface ArtifactView {
-  id: string;
-  node: string;
-  name: string;
-  mime: string;
-  kind: string;
-  size: number;
-  meta?: Record<string, unknown>;
-}
-
-export interface RunError {
-  node: string;
-  message: string;
-}
-
-export interface RunSummary {
-  id: string;
-  status: RunStatus;
-  workflowId?: string;
-  workflowName?: string;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  durationMs?: number;
-  error?: RunError;
-  thumbnail?: string;
-}
-
-export interface RunDetail extends RunSummary {
-  document: WorkflowDocument;
-  nodes: Record<string, NodeState>;
-  artifacts: ArtifactView[];
-}
+export type { ArtifactView, RunDetail, RunError, RunSummary } from '@lvcd/nodes';
 
 export function artifactView(a: Omit<RunArtifactEntity, 'seq'>): ArtifactView {
   return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { WorkflowDocument } from '@lvcd/nodes';
+import type { SavedWorkflow, WorkflowDocument, WorkflowSummary, WorkflowVersionView } from '@lvcd/nodes';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { WorkflowEntity, WorkflowVersionEntity } from '../database/entities/index.js';
@@ -8,24 +8,7 @@ import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { draftDocument } from './check-document.js';
 
-export interface WorkflowSummary {
-  id: string;
-  name: string;
-  version: number;
-  updatedAt: string;
-}
-
-export interface SavedWorkflow extends WorkflowSummary {
-  document: WorkflowDocument;
-}
-
-export interface WorkflowVersionView {
-  id: string;
-  name: string;
-  version: number;
-  document: WorkflowDocument;
-  createdAt: string;
-}
+export type { SavedWorkflow, WorkflowSummary, WorkflowVersionView } from '@lvcd/nodes';
 
 /** Saved workflows; every save is a new immutable version, the workflow row points at the latest. */
 @Injectable()

@@ -1,19 +1,7 @@
+import type { RunStatus } from '@lvcd/nodes';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export const NODE_STATUSES = ['queued', 'running', 'cached', 'done', 'failed', 'cancelled'] as const;
-export type NodeStatus = (typeof NODE_STATUSES)[number];
-
-export interface NodeState {
-  status: NodeStatus;
-  ms?: number;
-  value?: number;
-  max?: number;
-  text?: string;
-  message?: string;
-}
+export { NODE_STATUSES, RUN_STATUSES, type NodeState, type NodeStatus, type RunStatus } from '@lvcd/nodes';
 
 /**
  * A run: an immutable snapshot of the document it executes plus its outcome. `seq` orders runs exactly

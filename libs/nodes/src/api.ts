@@ -1,0 +1,83 @@
+// The shapes of the studio's HTTP answers (docs/api.md), shared so the server that sends them and the editor
+// that reads them cannot drift apart.
+import type { WorkflowDocument } from './workflow.js';
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const NODE_STATUSES = ['queued', 'running', 'cached', 'done', 'failed', 'cancelled'] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** A node's state within a run: its status, timing, last progress and failure message. */
+export interface NodeState {
+  status: NodeStatus;
+  ms?: number;
+  value?: number;
+  max?: number;
+  text?: string;
+  message?: string;
+}
+
+/** An artefact as the API shows it: fetch the file from /api/artifacts/:id. */
+export interface ArtifactView {
+  id: string;
+  node: string;
+  name: string;
+  mime: string;
+  kind: string;
+  size: number;
+  meta?: Record<string, unknown>;
+}
+
+export interface RunError {
+  node: string;
+  message: string;
+}
+
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  workflowId?: string;
+  workflowName?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  error?: RunError;
+  /** Artefact id of an image to show for the run. */
+  thumbnail?: string;
+}
+
+export interface RunDetail extends RunSummary {
+  document: WorkflowDocument;
+  nodes: Record<string, NodeState>;
+  artifacts: ArtifactView[];
+}
+
+export interface WorkflowSummary {
+  id: string;
+  name: string;
+  version: number;
+  updatedAt: string;
+}
+
+export interface SavedWorkflow extends WorkflowSummary {
+  document: WorkflowDocument;
+}
+
+export interface WorkflowVersionView {
+  id: string;
+  name: string;
+  version: number;
+  document: WorkflowDocument;
+  createdAt: string;
+}
+
+export interface AssetView {
+  id: string;
+  name: string;
+  mime: string;
+  kind: string;
+  size: number;
+  createdAt: string;
+}
