@@ -43,6 +43,14 @@ export function usePlayer(canShow: (i: number) => boolean) {
     return out;
   }
 
+  /** Sets one end of the loop at the playhead and turns looping on; an end that would cross it moves to the clip's edge. */
+  function setLoopEnd(which: 'from' | 'to'): void {
+    const i = index.value;
+    if (which === 'from') Object.assign(loop, { from: i, to: loop.on && loop.to >= i ? loop.to : count.value - 1 });
+    else Object.assign(loop, { to: i, from: loop.on && loop.from <= i ? loop.from : 0 });
+    loop.on = true;
+  }
+
   function seek(i: number): void {
     index.value = Math.min(Math.max(0, Math.round(i)), Math.max(0, count.value - 1));
   }
@@ -75,7 +83,7 @@ export function usePlayer(canShow: (i: number) => boolean) {
     return true;
   }
 
-  return { index, count, playing, fps, loop, stats, range, upcoming, seek, step, toggle, tick };
+  return { index, count, playing, fps, loop, stats, range, upcoming, setLoopEnd, seek, step, toggle, tick };
 }
 
 export type Player = ReturnType<typeof usePlayer>;

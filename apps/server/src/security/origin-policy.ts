@@ -51,7 +51,10 @@ function originOfReferer(referer: string | undefined): string | undefined {
   }
 }
 
-/** The origin names the host and port the request was sent to (what the Host header says). */
+/**
+ * The origin names the host and port the request was sent to (what the Host header says). The scheme is
+ * not compared: behind a TLS-terminating proxy the page is https while the request reaches us as http.
+ */
 function sameAuthority(origin: string, host: string | undefined): boolean {
   if (!host) return false;
   try {
