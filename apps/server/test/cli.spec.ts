@@ -133,7 +133,7 @@ describe('lvcd convert and lvcd models check', () => {
     const damaged = await lvcd('models', 'check', 'bundle');
     expect(damaged.code).toBe(1);
     expect(damaged.stdout).toMatch(/problem: .*lineart/);
-  });
+  }, 120_000); // converts six networks and loads each in ONNX Runtime, twice
 
   it('says what is missing instead of converting half', async () => {
     const missing = await lvcd('convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--out', 'x');
