@@ -19,8 +19,12 @@ export class SequenceFramesController {
   @Get(':id/frames/:index')
   async frame(@Param('id', UuidPipe) id: string, @Param('index') rawIndex: string, @Res() res: Response): Promise<void> {
     const index = parseFrameIndex(rawIndex);
-    const path = await this.sequences.framePath(id, index);
-    await sendFile(res, path, { mime: 'image/png', name: `frame_${index}.png`, attachment: false });
+    const frame = await this.sequences.frame(id, index);
+    if (typeof frame === 'string') return sendFile(res, frame, { mime: 'image/png', name: `frame_${index}.png`, attachment: false });
+    res.setHeader('Content-Type', 'image/png');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    res.end(frame);
   }
 }
 

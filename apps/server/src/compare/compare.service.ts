@@ -77,8 +77,8 @@ export class CompareService {
     for (let i = 0; ; i++) {
       const [fa, fb] = [await this.sequences.info(a), await this.sequences.info(b)];
       if (i >= Math.min(fa.count, fb.count)) break;
-      const imageA = await decodeRgb(await this.sequences.framePath(a, i));
-      const imageB = await readSide(await this.sequences.framePath(b, i), layout);
+      const imageA = await decodeRgb(await this.sequences.frame(a, i));
+      const imageB = await readSide(await this.sequences.frame(b, i), layout);
       frames.push({ index: i, psnr: psnr(imageA, imageB), ssim: ssim(imageA, imageB) });
       // SSIM is a few ms of pure CPU per frame: let other requests in between frames.
       await new Promise((r) => setImmediate(r));
@@ -125,7 +125,7 @@ export class CompareService {
       for (let i = 0; ; i++) {
         const [ia, ib] = [await sequences.info(seqA.id), await sequences.info(seqB.id)];
         if (i >= Math.min(ia.count, ib.count)) return;
-        const [a, b] = await Promise.all([readSide(await sequences.framePath(seqA.id, i), layout), readSide(await sequences.framePath(seqB.id, i), layout)]);
+        const [a, b] = await Promise.all([readSide(await sequences.frame(seqA.id, i), layout), readSide(await sequences.frame(seqB.id, i), layout)]);
         yield composeSideBySide(layout, strip, a, b);
       }
     };

@@ -1,11 +1,13 @@
 import { BadRequestException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, type OnModuleDestroy } from '@nestjs/common';
-import { decodeRgb, decodeVideoFrames, encodePng, listZipImages, MediaError, probeVideo, readZipEntry } from '@lvcd/models';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { decodeRgb, decodeVideoFrames, encodePng, listZipImages, MediaError, naturalSort, probeVideo, readZipEntry } from '@lvcd/models';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
 import type { ArtifactView } from '../runs/run-views.js';
+import { readZipIndex, readZipIndexed, type ZipEntry } from './zip-index.js';
 
 /** What the editor needs to lay out and play a sequence before any frame is fetched. */
 export interface SequenceInfo {
@@ -27,7 +29,17 @@ interface Sequence {
   /** Called whenever `ready` grows or the extraction ends. */
   waiters: Set<() => void>;
   abort: AbortController;
+  /** A zip read in place: frame i is entry `entries[i]`, nothing is extracted. */
+  zip?: { path: string; entries: ZipEntry[] };
 }
+
+/** Frame entries as the zip reader of the media library takes them: images, no hidden files or macOS forks. */
+const FRAME_ENTRY = /\.(png|jpe?g|webp)$/i;
+const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+const isFrameEntry = (name: string) => {
+  const base = name.split('/').pop() ?? '';
+  return FRAME_ENTRY.test(base) && !base.startsWith('.') && !name.startsWith('__MACOSX/');
+};
 
 const DONE_FILE = 'sequence.json';
 
@@ -67,12 +79,13 @@ export class FrameSequences implements OnModuleDestroy {
     return { ...seq.info };
   }
 
-  /** Path of frame `index` (a PNG), once it is written; 404 past the end. */
-  async framePath(artifactId: string, index: number): Promise<string> {
+  /** Frame `index` as PNG bytes (a zip read in place) or the path of its PNG (once written); 404 past the end. */
+  async frame(artifactId: string, index: number): Promise<Buffer | string> {
     const seq = await this.open(artifactId);
     for (;;) {
       if (seq.error && index >= seq.info.ready) throw new UnsupportedMediaTypeException(seq.error);
       if (index >= seq.info.count) throw new NotFoundException(`frame ${index} is outside the sequence of ${seq.info.count} frames`);
+      if (seq.zip) return this.zipFrame(seq.zip.path, seq.zip.entries[index]!);
       if (index < seq.info.ready) return this.frameFile(seq.dir, index);
       await new Promise<void>((resolve) => {
         const wake = () => {
@@ -105,6 +118,10 @@ export class FrameSequences implements OnModuleDestroy {
       throw new UnsupportedMediaTypeException(`artifact ${artifactId} (${artifact.name}, ${artifact.mime}) is not a frame sequence; pick a Save Frames zip or a Save Video mp4`);
     }
     const dir = join(this.root, artifactId);
+    if (artifact.mime === 'application/zip') {
+      const direct = await this.indexZip(path, artifactId, Number(artifact.meta?.fps) || 12);
+      if (direct) return { ...direct, dir };
+    }
     const done = await readFile(join(dir, DONE_FILE), 'utf8').then((t) => JSON.parse(t) as SequenceInfo, () => null);
     const seq: Sequence = {
       dir,
@@ -118,6 +135,37 @@ export class FrameSequences implements OnModuleDestroy {
     const frames = artifact.mime === 'application/zip' ? await this.zipFrames(seq, path, artifact.name) : await this.videoFrames(seq, path, artifact.name);
     void this.extract(seq, frames);
     return seq;
+  }
+
+  /** A zip whose directory this server can read in place (not zip64): its frames, in natural name order. */
+  private async indexZip(path: string, artifactId: string, fps: number): Promise<Omit<Sequence, 'dir'> | null> {
+    const file = await open(path, 'r');
+    let frames: ZipEntry[];
+    try {
+      const entries = await readZipIndex(file, (await file.stat()).size);
+      if (!entries) return null;
+      const byName = new Map(entries.filter((e) => isFrameEntry(e.name)).map((e) => [e.name, e]));
+      frames = naturalSort([...byName.keys()]).map((n) => byName.get(n)!);
+      if (!frames.length) throw new UnsupportedMediaTypeException(`artifact ${artifactId} is a zip without PNG, JPEG or WebP frames`);
+      const tooBig = frames.find((e) => e.size > MAX_ENTRY_BYTES || (e.method !== 0 && e.method !== 8));
+      if (tooBig) throw new UnsupportedMediaTypeException(`"${tooBig.name}" in artifact ${artifactId} is over ${MAX_ENTRY_BYTES} bytes or uses an unknown compression`);
+      const meta = await sharp(await readZipIndexed(file, frames[0]!)).metadata();
+      const info: SequenceInfo = { artifact: artifactId, count: frames.length, width: meta.width ?? 0, height: meta.height ?? 0, fps, ready: frames.length, complete: true };
+      return { info, waiters: new Set(), abort: new AbortController(), zip: { path, entries: frames } };
+    } finally {
+      await file.close();
+    }
+  }
+
+  private async zipFrame(path: string, entry: ZipEntry): Promise<Buffer> {
+    const file = await open(path, 'r');
+    try {
+      const bytes = await readZipIndexed(file, entry);
+      // PNG entries are served as they are; JPEG or WebP frames are made PNG so every frame has one type.
+      return /\.png$/i.test(entry.name) ? bytes : await encodePng(await decodeRgb(bytes));
+    } finally {
+      await file.close();
+    }
   }
 
   /** Lists the zip's frames now (so the count is known), and yields their PNG bytes in natural order. */

@@ -39,7 +39,7 @@ export async function renderLabelStrip(layout: SideBySideLayout, labels: readonl
 }
 
 /** Decodes a frame PNG to RGB at the layout's side size (B may have another size than A). */
-export async function readSide(png: string, layout: SideBySideLayout): Promise<RgbImage> {
+export async function readSide(png: string | Uint8Array, layout: SideBySideLayout): Promise<RgbImage> {
   const image = await decodeRgb(png);
   if (image.width === layout.width && image.height === layout.height) return image;
   const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
