@@ -81,3 +81,41 @@ export interface AssetView {
   size: number;
   createdAt: string;
 }
+
+/** A run's frame sequence for the compare view: enough to lay out and play it before any frame is fetched. */
+export interface SequenceInfo {
+  artifact: string;
+  /** Frames the sequence has (the container's count until decoding ends, then the frames actually decoded). */
+  count: number;
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames 0..ready-1 can be fetched now. */
+  ready: number;
+  complete: boolean;
+}
+
+export interface PairMetricRow {
+  index: number;
+  psnr: number;
+  ssim: number;
+}
+
+/** PSNR/SSIM of run B's frames against run A's. */
+export interface PairMetrics {
+  a: string;
+  b: string;
+  frames: PairMetricRow[];
+  summary: { frames: number; meanPsnr: number; meanSsim: number; minPsnr: number };
+}
+
+/** A side-by-side export of two runs, downloadable at `url`. */
+export interface CompareExport {
+  id: string;
+  url: string;
+  name: string;
+  frames: number;
+  width: number;
+  height: number;
+  fps: number;
+}

@@ -1,36 +1,9 @@
 // The compare endpoints of docs/api.md ("Comparing runs"); errors surface as ApiError like the rest of the client.
 import { ApiError } from '../api/client';
+import type { CompareExport, PairMetrics, SequenceInfo } from '@lvcd/nodes';
 import type { Artifact } from '../api/types';
 
-export interface SequenceInfo {
-  artifact: string;
-  count: number;
-  width: number;
-  height: number;
-  fps: number;
-  ready: number;
-  complete: boolean;
-}
-
-export interface MetricRow {
-  index: number;
-  psnr: number;
-  ssim: number;
-}
-
-export interface PairMetrics {
-  frames: MetricRow[];
-  summary: { frames: number; meanPsnr: number; meanSsim: number; minPsnr: number };
-}
-
-export interface ExportResult {
-  id: string;
-  url: string;
-  name: string;
-  frames: number;
-  width: number;
-  height: number;
-}
+export type { CompareExport as ExportResult, PairMetricRow as MetricRow, PairMetrics, SequenceInfo } from '@lvcd/nodes';
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
@@ -58,7 +31,7 @@ export const frameUrl = (artifact: string, index: number) => `/api/artifacts/${e
 export const compareApi = {
   sequence: (artifact: string) => call<SequenceInfo>('GET', `/api/artifacts/${encodeURIComponent(artifact)}/frames`),
   pairMetrics: (a: string, b: string) => call<PairMetrics>('GET', `/api/compare/metrics?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`),
-  exportMp4: (body: { a: string; b: string; artifactA?: string; artifactB?: string; labels?: [string, string] }) => call<ExportResult>('POST', '/api/compare/export', body),
+  exportMp4: (body: { a: string; b: string; artifactA?: string; artifactB?: string; labels?: [string, string] }) => call<CompareExport>('POST', '/api/compare/export', body),
   json: <T>(url: string) => call<T>('GET', url),
 };
 

@@ -5,27 +5,10 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
-import type { ArtifactView, RunDetail } from '../runs/run-views.js';
+import type { ArtifactView, CompareExport as ExportResult, PairMetrics, RunDetail } from '@lvcd/nodes';
 import { RunsService } from '../runs/runs.service.js';
 import { FrameSequences, isSequenceArtifact } from './frame-sequences.js';
 import { composeSideBySide, readSide, renderLabelStrip, sideBySideLayout } from './side-by-side.js';
-
-export interface PairMetrics {
-  a: string;
-  b: string;
-  frames: { index: number; psnr: number; ssim: number }[];
-  summary: { frames: number; meanPsnr: number; meanSsim: number; minPsnr: number };
-}
-
-export interface ExportResult {
-  id: string;
-  url: string;
-  name: string;
-  frames: number;
-  width: number;
-  height: number;
-  fps: number;
-}
 
 /** Exports kept on disk; older ones are removed when a new one is made. */
 const KEPT_EXPORTS = 20;

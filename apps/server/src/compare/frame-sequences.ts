@@ -6,21 +6,10 @@ import { join } from 'node:path';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
-import type { ArtifactView } from '../runs/run-views.js';
+import type { ArtifactView, SequenceInfo } from '@lvcd/nodes';
 import { readZipIndex, readZipIndexed, type ZipEntry } from './zip-index.js';
 
-/** What the editor needs to lay out and play a sequence before any frame is fetched. */
-export interface SequenceInfo {
-  artifact: string;
-  /** Frames the sequence has (the container's count until decoding ends, then the frames actually decoded). */
-  count: number;
-  width: number;
-  height: number;
-  fps: number;
-  /** Frames 0..ready-1 can be fetched now. */
-  ready: number;
-  complete: boolean;
-}
+export type { SequenceInfo } from '@lvcd/nodes';
 
 interface Sequence {
   info: SequenceInfo;

@@ -1,4 +1,5 @@
-import { decodeRgb, outputFrameCount, paddedFrameCount, readFrame, windowCount, type ColorizeOptions, type DecodeChunkConfig, type RgbImage } from '@lvcd/models';
+import { decodeRgb, outputFrameCount, paddedFrameCount, readFrame, windowCount, type ColorizeOptions, type DecodeChunkConfig, type LvcdBundle, type RgbImage } from '@lvcd/models';
+import { samplingReporter } from './run-with-bundle.js';
 import { NodeError, type ExecuteContext } from '../../runtime/node-type.js';
 import type { FramesValue } from '../../runtime/values.js';
 import { framesInput, imageInput } from '../frames/frame-io.js';
@@ -91,5 +92,20 @@ export async function prepareClip(ctx: ExecuteContext): Promise<PreparedClip> {
     sketches,
     hint: async (frame) => imageToChw(await readFrame(sketches, Math.min(frame, sketches.count - 1)), '0..1'),
     note,
+  };
+}
+
+/** The pipeline request for a prepared clip: the bundle's networks, the clip, the knobs, cancellation and progress. */
+export function clipRequest(ctx: ExecuteContext, clip: PreparedClip, options: ColorizeOptions, bundle: LvcdBundle) {
+  return {
+    networks: bundle,
+    reference: clip.reference,
+    width: clip.width,
+    height: clip.height,
+    frameCount: clip.frameCount,
+    hint: clip.hint,
+    options,
+    signal: ctx.signal,
+    onProgress: samplingReporter(ctx, clip.width / 8, clip.height / 8, bundle.provider),
   };
 }

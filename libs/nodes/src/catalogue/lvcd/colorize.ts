@@ -1,9 +1,9 @@
 import { colorizeClip } from '@lvcd/models';
 import type { NodeType } from '../../runtime/node-type.js';
 import { FramesOutput } from '../frames/frame-io.js';
-import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, prepareClip, samplingOptions } from './clip-inputs.js';
+import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
 import { modelsInput } from './model-bundle.js';
-import { samplingReporter, withBundle, writeRunReport } from './run-with-bundle.js';
+import { withBundle, writeRunReport } from './run-with-bundle.js';
 import { chwToImage } from './tensors.js';
 
 export const lvcdColorize: NodeType = {
@@ -23,15 +23,7 @@ export const lvcdColorize: NodeType = {
       const started = performance.now();
       const output = await FramesOutput.create(ctx, clip.sketches.fps, { total: clip.keep, progress: false });
       const result = await colorizeClip({
-        networks: bundle,
-        reference: clip.reference,
-        width: clip.width,
-        height: clip.height,
-        frameCount: clip.frameCount,
-        hint: clip.hint,
-        options,
-        signal: ctx.signal,
-        onProgress: samplingReporter(ctx, clip.width / 8, clip.height / 8, bundle.provider),
+        ...clipRequest(ctx, clip, options, bundle),
         onFrame: async (index, frame) => {
           if (index < clip.keep) await output.push(chwToImage(frame, clip.width, clip.height));
         },

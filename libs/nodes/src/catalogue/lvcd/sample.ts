@@ -2,9 +2,9 @@ import { LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
 import { join } from 'node:path';
 import type { NodeType } from '../../runtime/node-type.js';
 import type { LatentsValue } from '../../runtime/values.js';
-import { CLIP_INPUTS, SAMPLING_PARAMS, prepareClip, samplingOptions } from './clip-inputs.js';
+import { CLIP_INPUTS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
 import { modelsInput } from './model-bundle.js';
-import { samplingReporter, withBundle, writeRunReport } from './run-with-bundle.js';
+import { withBundle, writeRunReport } from './run-with-bundle.js';
 
 export const lvcdSample: NodeType = {
   type: 'lvcd/sample',
@@ -22,15 +22,7 @@ export const lvcdSample: NodeType = {
     return withBundle(ctx, models, async (bundle) => {
       const store = await LatentStoreWriter.create(join(ctx.outDir, 'latents'), [4, clip.height / 8, clip.width / 8]);
       const result = await sampleClipLatents({
-        networks: bundle,
-        reference: clip.reference,
-        width: clip.width,
-        height: clip.height,
-        frameCount: clip.frameCount,
-        hint: clip.hint,
-        options,
-        signal: ctx.signal,
-        onProgress: samplingReporter(ctx, clip.width / 8, clip.height / 8, bundle.provider),
+        ...clipRequest(ctx, clip, options, bundle),
         onLatent: (_index, latent) => store.append(latent),
       });
       await writeRunReport(ctx, { provider: bundle.provider, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note });
