@@ -162,5 +162,7 @@ export class LiveFrames implements FrameSource {
     this.disposed = true;
     for (const b of this.frames.values()) b.close();
     this.frames.clear();
+    // The view keeps drawing until the saved sequence replaces this source: show nothing, not a closed frame.
+    this.sorted = [];
   }
 }

@@ -80,7 +80,15 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
       });
     }
     const runId = sideRef(key).value.run!.id;
-    const join = () => socket!.emit('subscribe', { runId });
+    // The run may end between loading this side and joining its room, and then no run:finished reaches us:
+    // the subscribe answer carries the run's status, so a run already over swaps in its saved sequence here.
+    const join = () =>
+      socket!.emit('subscribe', { runId }, (ack: { ok: boolean; run?: { status: string } }) => {
+        const side = sideRef(key).value;
+        if (ack.ok && ack.run && !STILL_GOING.includes(ack.run.status) && side.run?.id === runId && side.source instanceof LiveFrames) {
+          void loadSide(key, runId).then(loadMetrics);
+        }
+      });
     if (socket.connected) join();
     socket.on('connect', join);
   }
