@@ -1,7 +1,9 @@
 // Draws one moment of the comparison onto the stage canvases: both sides, or one of the overlays, under the
-// shared zoom and pan. Plain 2D canvas: drawing bitmaps is cheap; only the ΔE heatmap touches pixels.
-import { deltaEHeatmap, type HeatmapStats } from './delta-e';
+// shared zoom and pan. Plain 2D canvas: drawing bitmaps is cheap; only the ΔE heatmap touches pixels, and that
+// is computed in a worker (heatmap.worker.ts), ahead of the playhead, so playback does not drop animation frames.
+import type { HeatmapStats } from './delta-e';
 import type { ShownFrame } from './frame-source';
+import { HeatmapPainter, type Heatmap, type HeatmapReply, type HeatmapRequest } from './heatmap-paint';
 
 export const MODES = ['side', 'wipe', 'flicker', 'onion', 'diff'] as const;
 export type Mode = (typeof MODES)[number];
@@ -38,17 +40,33 @@ export function transformOf(view: View, canvasW: number, canvasH: number, imageW
   return { scale, tx: canvasW / 2 - view.cx * scale, ty: canvasH / 2 - view.cy * scale };
 }
 
-const HEAT_CACHE = 8;
+/** Heatmaps kept: the prefetch window ahead of the playhead plus a few behind it, for stepping back. */
+const HEAT_CACHE = 24;
+/** Heatmaps computed ahead at once: few, so that after a seek the frame shown does not wait behind a long queue. */
+const HEAT_AHEAD = 2;
+
+/** Drawn, with the ΔE statistics in heatmap mode. */
+export interface Drawn {
+  heat: HeatmapStats | null;
+}
 
 export class StageRenderer {
-  private readonly heat = new Map<string, { canvas: OffscreenCanvas; stats: HeatmapStats }>();
-  private work: OffscreenCanvasRenderingContext2D | null = null;
+  private readonly heat = new Map<string, Heatmap>();
+  /** Keys of heatmaps the worker is computing, by request id. */
+  private readonly pending = new Map<number, string>();
+  private readonly requested = new Set<string>();
+  private worker: Worker | null = null;
+  /** Paints on the main thread once the worker has failed (the old way: slow, but the heatmap still shows). */
+  private fallback: HeatmapPainter | null = null;
+  private nextRequest = 1;
 
   /**
-   * Draws frames `a` and `b` (B is scaled onto A's picture size when the sizes differ). Returns the ΔE
-   * statistics in heatmap mode.
+   * Draws frames `a` and `b` (B is scaled onto A's picture size when the sizes differ). In heatmap mode, returns
+   * null and draws nothing while the pair's heatmap is being computed: the last picture stays up.
    */
-  draw(ctxA: CanvasRenderingContext2D, ctxB: CanvasRenderingContext2D | null, a: ShownFrame, b: ShownFrame, size: { w: number; h: number }, view: View, o: DrawOptions): HeatmapStats | null {
+  draw(ctxA: CanvasRenderingContext2D, ctxB: CanvasRenderingContext2D | null, a: ShownFrame, b: ShownFrame, size: { w: number; h: number }, view: View, o: DrawOptions): Drawn | null {
+    const heat = o.mode === 'diff' ? this.heatmap(a, b, size, o.heatScale, true) : undefined;
+    if (o.mode === 'diff' && !heat) return null;
     const { canvas } = ctxA;
     const t = transformOf(view, canvas.width, canvas.height, size.w, size.h);
     const picture = (ctx: CanvasRenderingContext2D, image: CanvasImageSource) => {
@@ -57,7 +75,6 @@ export class StageRenderer {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
     };
     clear(ctxA);
-    let stats: HeatmapStats | null = null;
     switch (o.mode) {
       case 'side':
         picture(ctxA, a.bitmap);
@@ -89,17 +106,18 @@ export class StageRenderer {
         ctxA.fillRect(x - 1, 0, 2, canvas.height);
         break;
       }
-      case 'diff': {
-        const heat = this.heatmap(a, b, size, o.heatScale);
-        picture(ctxA, heat.canvas);
-        stats = heat.stats;
+      case 'diff':
+        picture(ctxA, heat!.bitmap);
         break;
-      }
     }
-    return stats;
+    return { heat: heat?.stats ?? null };
   }
 
-  private heatmap(a: ShownFrame, b: ShownFrame, size: { w: number; h: number }, scale: number): { canvas: OffscreenCanvas; stats: HeatmapStats } {
+  /**
+   * The heatmap of `a` and `b` if it is ready; otherwise asks the worker for it (`urgent`: the pair to show now;
+   * otherwise a prefetch, only while few are on their way) and returns undefined.
+   */
+  heatmap(a: ShownFrame, b: ShownFrame, size: { w: number; h: number }, scale: number, urgent: boolean): Heatmap | undefined {
     // Keyed by the bitmaps themselves, not frame indexes: a live preview replaced under one index must not match.
     const key = `${bitmapId(a.bitmap)}|${bitmapId(b.bitmap)}|${scale}|${size.w}x${size.h}`;
     const hit = this.heat.get(key);
@@ -108,28 +126,64 @@ export class StageRenderer {
       this.heat.set(key, hit);
       return hit;
     }
-    const pixelsA = this.pixels(a.bitmap, size);
-    const pixelsB = this.pixels(b.bitmap, size);
-    const canvas = new OffscreenCanvas(size.w, size.h);
-    const ctx = canvas.getContext('2d')!;
-    const out = ctx.createImageData(size.w, size.h);
-    const stats = deltaEHeatmap(pixelsA, pixelsB, out.data, scale);
-    ctx.putImageData(out, 0, 0);
-    this.heat.set(key, { canvas, stats });
-    while (this.heat.size > HEAT_CACHE) this.heat.delete(this.heat.keys().next().value!);
-    return { canvas, stats };
-  }
-
-  private pixels(bitmap: ImageBitmap, size: { w: number; h: number }): Uint8ClampedArray {
-    if (!this.work || this.work.canvas.width !== size.w || this.work.canvas.height !== size.h) {
-      this.work = new OffscreenCanvas(size.w, size.h).getContext('2d', { willReadFrequently: true })!;
+    if (this.requested.has(key) || (!urgent && this.pending.size >= HEAT_AHEAD)) return undefined;
+    if (this.fallback) {
+      this.store(key, this.fallback.paint(a.bitmap, b.bitmap, size.w, size.h, scale));
+      return this.heat.get(key);
     }
-    this.work.clearRect(0, 0, size.w, size.h);
-    this.work.drawImage(bitmap, 0, 0, size.w, size.h);
-    return this.work.getImageData(0, 0, size.w, size.h).data;
+    const id = this.nextRequest++;
+    this.pending.set(id, key);
+    this.requested.add(key);
+    // The bitmaps are copied into the message, not transferred: the frame sources keep showing them.
+    const request: HeatmapRequest = { id, a: a.bitmap, b: b.bitmap, w: size.w, h: size.h, scale };
+    this.startWorker().postMessage(request);
+    return undefined;
   }
 
-  forget(): void {
+  private startWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./heatmap.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = ({ data }: MessageEvent<HeatmapReply>) => {
+      const key = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      if (key) this.requested.delete(key);
+      if ('error' in data) {
+        console.warn(`ΔE heatmap worker: ${data.error}; computing heatmaps on the main thread`);
+        this.useFallback();
+      } else if (key) this.store(key, data);
+    };
+    // A worker that cannot start or crashes would stall heatmap playback forever (the player waits for it).
+    worker.onerror = (e) => {
+      console.warn(`ΔE heatmap worker failed (${e.message}); computing heatmaps on the main thread`);
+      this.useFallback();
+    };
+    return (this.worker = worker);
+  }
+
+  private useFallback(): void {
+    this.fallback = new HeatmapPainter();
+    this.worker?.terminate();
+    this.worker = null;
+    // What was on its way is asked again, now painted here, by the next draw.
+    this.pending.clear();
+    this.requested.clear();
+  }
+
+  private store(key: string, heat: Heatmap): void {
+    this.heat.set(key, heat);
+    for (const [old, h] of this.heat) {
+      if (this.heat.size <= HEAT_CACHE) break;
+      h.bitmap.close();
+      this.heat.delete(old);
+    }
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.pending.clear();
+    this.requested.clear();
+    for (const h of this.heat.values()) h.bitmap.close();
     this.heat.clear();
   }
 }

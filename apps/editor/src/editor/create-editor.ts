@@ -12,6 +12,7 @@ import ConnectionView from './ConnectionView.vue';
 import { connectionToLink, linkKey, makeDocument, nextIdAfter, nodeToPlain } from './document';
 import NodeView from './NodeView.vue';
 import { LConnection, LNode, type Schemes } from './scheme';
+import { BatchedSocketPosition } from './socket-position';
 import SocketView from './SocketView.vue';
 
 type AreaExtra = VueArea2D<Schemes> | MinimapExtra;
@@ -40,6 +41,34 @@ export interface ClipboardFragment {
 
 export type EditorHandle = Awaited<ReturnType<typeof createEditor>>;
 
+/** The area events on which the minimap redraws itself (see rete-minimap-plugin's `@listens`). */
+const MINIMAP_TRIGGERS = new Set(['nodetranslated', 'nodecreated', 'noderemoved', 'translated', 'resized', 'noderesized', 'zoomed']);
+
+/**
+ * `area.use(minimap)`, except that the events which make the minimap redraw reach it at most once per frame. Each
+ * redraw measures and re-renders every node, and it came for every node added, placed or rendered: opening a
+ * 300-node workflow redrew it about a thousand times, over half the time to open. Returns the pending frame's id.
+ */
+function useMinimapPerFrame(area: AreaPlugin<Schemes, AreaExtra>, minimap: MinimapPlugin<Schemes>): () => number {
+  let frame = 0;
+  let latest: unknown;
+  // What `area.use` does first. `use` checks this pairing by the signals each side needs; `setParent` alone wants
+  // the area to produce nothing but what the minimap knows, which no area with node views does.
+  minimap.setParent(area as unknown as Parameters<typeof minimap.setParent>[0]);
+  area.addPipe((ctx) => {
+    const redraws = MINIMAP_TRIGGERS.has(ctx.type) || (ctx.type === 'render' && ctx.data.type === 'node');
+    if (!redraws) return minimap.signal.emit(ctx);
+    // The minimap only passes these on; what it does with them is redraw, which the frame below does once.
+    latest = ctx;
+    frame ||= requestAnimationFrame(() => {
+      frame = 0;
+      void minimap.signal.emit(latest);
+    });
+    return ctx;
+  });
+  return () => frame;
+}
+
 export async function createEditor(container: HTMLElement, specs: ReadonlyMap<string, NodeSpec>, hooks: EditorHooks) {
   const editor = new NodeEditor<Schemes>();
   const area = new AreaPlugin<Schemes, AreaExtra>(container);
@@ -53,6 +82,7 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
 
   render.addPreset(
     VuePresets.classic.setup({
+      socketPositionWatcher: new BatchedSocketPosition<Schemes, AreaExtra>(),
       customize: {
         node: () => NodeView,
         socket: () => SocketView,
@@ -149,7 +179,7 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
   editor.use(area);
   area.use(connection);
   area.use(render);
-  area.use(minimap);
+  const minimapFrame = useMinimapPerFrame(area, minimap);
 
   // --- reading ---------------------------------------------------------------------------------------------
 
@@ -357,6 +387,7 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
     container.removeEventListener('dblclick', onDblClick);
     window.removeEventListener('pointermove', onPointerMove, true);
     window.removeEventListener('pointerup', onPointerMove, true);
+    cancelAnimationFrame(minimapFrame());
     area.destroy();
   }
 
