@@ -2,14 +2,14 @@
 // shows its frame previews from the socket as they arrive, without a reload, and when the run finishes the
 // view swaps in its saved Save Frames zip and plays both sides frame-locked.
 import { generateDemoClip } from '@lvcd/models';
-import type { WorkflowDocument } from '@lvcd/nodes';
-import { demoWorkflow } from '@lvcd/nodes/catalogue';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStudio, type Studio } from './support/browser';
+import { STAGE, demoVariant, sampleShown, startRun, waitForRun } from './support/compare';
+import { guardStudio } from './support/guard';
 import { startServer, type StudioServer } from './support/server';
 
 // Big enough that B's Flat Colorize takes a second or more (its previews go out at most every 0.4 s, always
@@ -17,7 +17,6 @@ import { startServer, type StudioServer } from './support/server';
 const FRAMES = 72;
 const W = 576;
 const H = 320;
-const STAGE = '[data-testid=compare-stage]';
 const LIVE_B = '[data-testid=compare-live-b]';
 
 let server: StudioServer;
@@ -25,54 +24,6 @@ let studio: Studio;
 let tmp: string;
 let assetId: string;
 let runA: any;
-
-/** The demo workflow at the clip's size with a Save Frames zip beside its mp4; no Quality Metrics (slow, not needed here). */
-function demo(gapClose: number): WorkflowDocument {
-  const doc = demoWorkflow({ frames: assetId });
-  doc.nodes.find((n) => n.id === 'resize')!.params = { width: W, height: H, mode: 'crop', pad: 'white' };
-  doc.nodes.find((n) => n.id === 'colorize')!.params = { gapClose };
-  doc.nodes = doc.nodes.filter((n) => n.id !== 'metrics');
-  doc.links = doc.links.filter((l) => l.to.node !== 'metrics');
-  doc.nodes.push({ id: 'frames', type: 'output/save-frames', params: { name: 'frames' }, position: { x: 1280, y: 300 } });
-  doc.links.push({ from: { node: 'colorize', output: 'frames' }, to: { node: 'frames', input: 'frames' } });
-  return doc;
-}
-
-async function json(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(server.url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  const parsed = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
-  return parsed;
-}
-
-async function waitRun(id: string): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const run = await json('GET', `/api/runs/${id}`);
-    if (run.status === 'succeeded') return run;
-    if (run.status !== 'queued' && run.status !== 'running') throw new Error(`run ${id} ended ${run.status}: ${JSON.stringify(run.error)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${id} did not finish`);
-}
-
-/** [frameA, frameB] as the stage shows them, read on every animation frame for `ms`. */
-function sampleShown(page: Page, ms: number): Promise<[string, string][]> {
-  return page.evaluate(
-    ([selector, duration]) =>
-      new Promise<[string, string][]>((resolve) => {
-        const el = document.querySelector(selector) as HTMLElement;
-        const out: [string, string][] = [];
-        const t0 = performance.now();
-        const tick = () => {
-          out.push([el.dataset.frameA ?? '', el.dataset.frameB ?? '']);
-          if (performance.now() - t0 < duration) requestAnimationFrame(tick);
-          else resolve(out);
-        };
-        requestAnimationFrame(tick);
-      }),
-    [STAGE, ms] as const,
-  );
-}
 
 interface LiveSample {
   /** Date.now() in the page (same clock as the server's finishedAt: same machine). */
@@ -110,22 +61,12 @@ beforeAll(async () => {
   const form = new FormData();
   form.append('file', new Blob([readFileSync(clip.zip)], { type: 'application/zip' }), 'clip.zip');
   assetId = (await (await fetch(`${server.url}/api/assets`, { method: 'POST', body: form })).json()).id;
-  runA = await waitRun((await json('POST', '/api/runs', { document: demo(3) })).id);
+  runA = await waitForRun(server.url, await startRun(server.url, demoVariant(assetId, { width: W, height: H, gapClose: 3, metrics: false })));
   studio = await openStudio(server.url);
 });
 
-afterAll(async () => {
-  expect(studio?.errors() ?? []).toEqual([]);
-  await studio?.close();
-  await server?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
 
-beforeEach((ctx) => {
-  ctx.onTestFailed(async () => {
-    console.error(`screenshot: ${await studio.screenshot(`compare-live-${ctx.task.name}`)}\nserver log tail:\n${server.log().slice(-3000)}`);
-  });
-});
+guardStudio('compare-live', () => ({ server, studio }), () => rmSync(tmp, { recursive: true, force: true }));
 
 describe('compare with a run still going', () => {
   it('shows B’s frames as they arrive, then swaps in the saved sequence and plays frame-locked', async () => {
@@ -137,7 +78,7 @@ describe('compare with a run still going', () => {
     });
 
     // B starts; the comparison opens at once, while B is still loading, sketching and colouring.
-    const { id: runBId } = await json('POST', '/api/runs', { document: demo(0) });
+    const runBId = await startRun(server.url, demoVariant(assetId, { width: W, height: H, gapClose: 0, metrics: false }));
     await page.evaluate(([a, b]) => (location.hash = `#/compare/${a}/${b}`), [runA.id, runBId] as const);
     await page.waitForSelector(`[data-testid=compare-view][data-run-a="${runA.id}"][data-run-b="${runBId}"]`);
     await page.waitForSelector(LIVE_B);
@@ -150,7 +91,7 @@ describe('compare with a run still going', () => {
 
     // B finishes: its side stops being live and plays its saved zip.
     await page.waitForSelector(LIVE_B, { state: 'detached', timeout: 60_000 });
-    const runB = await waitRun(runBId);
+    const runB = await waitForRun(server.url, runBId);
     const log = await page.evaluate(() => (window as unknown as { __liveLog: LiveSample[] }).__liveLog);
     const finishedAt = Date.parse(runB.finishedAt);
 

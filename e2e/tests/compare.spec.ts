@@ -2,8 +2,6 @@
 // opened from the history, frame-locked playback, wipe and ΔE heatmap checked on screenshots, the parameter
 // diff, the exports (mp4 checked with ffprobe, CSV) and reopening from the URL.
 import { generateDemoClip } from '@lvcd/models';
-import type { WorkflowDocument } from '@lvcd/nodes';
-import { demoWorkflow } from '@lvcd/nodes/catalogue';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,68 +9,22 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { heatColour, srgbToLab } from '../../apps/editor/src/compare/delta-e';
 import { ARTEFACTS, openStudio, type Studio } from './support/browser';
+import { STAGE, demoVariant, sampleShown, startRun, waitForRun } from './support/compare';
+import { guardStudio } from './support/guard';
 import { startServer, type StudioServer } from './support/server';
 
 const FRAMES = 12;
 const W = 128;
 const H = 64;
-const STAGE = '[data-testid=compare-stage]';
 
 let server: StudioServer;
 let studio: Studio;
 let tmp: string;
 let runA: any;
 let runB: any;
-
-function demo(assetId: string, gapClose: number): WorkflowDocument {
-  const doc = demoWorkflow({ frames: assetId });
-  doc.nodes.find((n) => n.id === 'resize')!.params = { width: W, height: H, mode: 'crop', pad: 'white' };
-  doc.nodes.find((n) => n.id === 'colorize')!.params = { gapClose };
-  // A lossless Save Frames zip beside the demo's mp4: the compare view plays the zip.
-  doc.nodes.push({ id: 'frames', type: 'output/save-frames', params: { name: 'frames' }, position: { x: 1280, y: 300 } });
-  doc.links.push({ from: { node: 'colorize', output: 'frames' }, to: { node: 'frames', input: 'frames' } });
-  return doc;
-}
-
-async function json(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(server.url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  const parsed = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
-  return parsed;
-}
-
-async function finishedRun(document: WorkflowDocument): Promise<any> {
-  const { id } = await json('POST', '/api/runs', { document });
-  for (let i = 0; i < 600; i++) {
-    const run = await json('GET', `/api/runs/${id}`);
-    if (run.status === 'succeeded') return run;
-    if (run.status !== 'queued' && run.status !== 'running') throw new Error(`run ${id} ended ${run.status}: ${JSON.stringify(run.error)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${id} did not finish`);
-}
-
-/** [frameA, frameB] as the stage shows them, read on every animation frame for `ms`. */
-function sampleShown(page: Page, ms: number): Promise<[string, string][]> {
-  return page.evaluate(
-    ([selector, duration]) =>
-      new Promise<[string, string][]>((resolve) => {
-        const el = document.querySelector(selector) as HTMLElement;
-        const out: [string, string][] = [];
-        const t0 = performance.now();
-        const tick = () => {
-          out.push([el.dataset.frameA ?? '', el.dataset.frameB ?? '']);
-          if (performance.now() - t0 < duration) requestAnimationFrame(tick);
-          else resolve(out);
-        };
-        requestAnimationFrame(tick);
-      }),
-    [STAGE, ms] as const,
-  );
-}
 
 async function shown(page: Page): Promise<[string | null, string | null]> {
   return [await page.getAttribute(STAGE, 'data-frame-a'), await page.getAttribute(STAGE, 'data-frame-b')];
@@ -112,24 +64,14 @@ beforeAll(async () => {
   const form = new FormData();
   form.append('file', new Blob([readFileSync(clip.zip)], { type: 'application/zip' }), 'clip.zip');
   const asset = await (await fetch(`${server.url}/api/assets`, { method: 'POST', body: form })).json();
-  runA = await finishedRun(demo(asset.id, 3));
-  runB = await finishedRun(demo(asset.id, 0));
+  runA = await waitForRun(server.url, await startRun(server.url, demoVariant(asset.id, { width: W, height: H, gapClose: 3 })));
+  runB = await waitForRun(server.url, await startRun(server.url, demoVariant(asset.id, { width: W, height: H, gapClose: 0 })));
   studio = await openStudio(server.url);
   await studio.page.addStyleTag({ content: 'body.cmp-bare .cmp-tag, body.cmp-bare .cmp-legend, body.cmp-bare .cmp-zoom, body.cmp-bare .cmp-wait { visibility: hidden; }' });
 });
 
-afterAll(async () => {
-  expect(studio?.errors() ?? []).toEqual([]);
-  await studio?.close();
-  await server?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
 
-beforeEach((ctx) => {
-  ctx.onTestFailed(async () => {
-    console.error(`screenshot: ${await studio.screenshot(`compare-${ctx.task.name}`)}\nserver log tail:\n${server.log().slice(-3000)}`);
-  });
-});
+guardStudio('compare', () => ({ server, studio }), () => rmSync(tmp, { recursive: true, force: true }));
 
 describe('compare two runs', () => {
   it('opens from the history with a shareable URL', async () => {

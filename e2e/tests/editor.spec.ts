@@ -2,10 +2,11 @@
 // export and import, undo and redo, history. Steps run in order and build on each other, like a user session.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ARTEFACTS, openStudio, type Studio } from './support/browser';
 import { doc, drag, inSocket, moveNode, node, outSocket, waitForDoc } from './support/canvas';
 import { makePng } from './support/png';
+import { guardStudio } from './support/guard';
 import { startServer, type StudioServer } from './support/server';
 
 let server: StudioServer;
@@ -20,19 +21,8 @@ beforeAll(async () => {
   studio = await openStudio(server.url);
 });
 
-afterAll(async () => {
-  // Every step passed through the UI without an uncaught error in the page.
-  expect(studio?.errors() ?? []).toEqual([]);
-  await studio?.close();
-  await server?.stop();
-});
 
-beforeEach((ctx) => {
-  ctx.onTestFailed(async () => {
-    const shot = await studio.screenshot(`editor-${ctx.task.name}`);
-    console.error(`screenshot: ${shot}\nserver log tail:\n${server.log().slice(-3000)}`);
-  });
-});
+guardStudio('editor', () => ({ server, studio }));
 
 describe('editor', () => {
   it('shows the catalogue from the server in the palette, by category', async () => {

@@ -1,9 +1,10 @@
 // Frame sequences: typed sockets refuse a FRAMES -> IMAGE link with the reason, and a preview node plays the
 // frames of a run as they arrive.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStudio, type Studio } from './support/browser';
 import { doc, drag, inSocket, moveNode, node, outSocket, waitForDoc } from './support/canvas';
 import { makePng } from './support/png';
+import { guardStudio } from './support/guard';
 import { startServer, type StudioServer } from './support/server';
 import { makeZip } from './support/zip';
 
@@ -16,18 +17,8 @@ beforeAll(async () => {
   studio = await openStudio(server.url);
 });
 
-afterAll(async () => {
-  // Every step passed through the UI without an uncaught error in the page.
-  expect(studio?.errors() ?? []).toEqual([]);
-  await studio?.close();
-  await server?.stop();
-});
 
-beforeEach((ctx) => {
-  ctx.onTestFailed(async () => {
-    console.error(`screenshot: ${await studio.screenshot(`frames-${ctx.task.name}`)}\nserver log tail:\n${server.log().slice(-3000)}`);
-  });
-});
+guardStudio('frames', () => ({ server, studio }));
 
 describe('frames', () => {
   it('builds Load Frames -> Preview Frames and refuses FRAMES into an IMAGE input', async () => {

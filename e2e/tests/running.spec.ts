@@ -3,10 +3,11 @@
 // keeps following it without queueing again; a workflow the editor accepts but the server refuses on queue
 // shows the refusal on the node and in the problems panel.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openStudio, type Studio } from './support/browser';
 import { node, waitForDoc } from './support/canvas';
 import { makePng } from './support/png';
+import { guardStudio } from './support/guard';
 import { startServer, type StudioServer } from './support/server';
 import { makeZip } from './support/zip';
 
@@ -130,18 +131,8 @@ beforeAll(async () => {
   await studio.page.evaluate(recordNodes);
 });
 
-afterAll(async () => {
-  // Every step passed through the UI without an uncaught error in the page.
-  expect(studio?.errors() ?? []).toEqual([]);
-  await studio?.close();
-  await server?.stop();
-});
 
-beforeEach((ctx) => {
-  ctx.onTestFailed(async () => {
-    console.error(`screenshot: ${await studio.screenshot(`running-${ctx.task.name}`)}\nserver log tail:\n${server.log().slice(-3000)}`);
-  });
-});
+guardStudio('running', () => ({ server, studio }));
 
 describe('running', () => {
   it('shows per-node progress growing while a node runs, and its state going running -> done', async () => {
