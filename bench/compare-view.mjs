@@ -7,48 +7,17 @@
 // in the page: the main thread's frame time. Also reports playback rate, stalls (a tick that waited for a
 // frame), A/B sync on every animation frame, time to first picture and time to show a far seek.
 import { generateDemoClip } from '@lvcd/models';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { option, startStudioServer } from './support/studio.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const FRAMES = Number(opt('frames', '1000'));
-const SECONDS = Number(opt('seconds', '10'));
-const FPS = Number(opt('fps', '24'));
-const MODES = (opt('modes', 'side,wipe,diff')).split(',');
+const FRAMES = Number(option('frames', '1000'));
+const SECONDS = Number(option('seconds', '10'));
+const FPS = Number(option('fps', '24'));
+const MODES = (option('modes', 'side,wipe,diff')).split(',');
 
-function freePort() {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function startServer() {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'lvcd-bench-'));
-  const child = spawn(process.execPath, ['bin/lvcd.mjs', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], { cwd: ROOT, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url, stop: () => (child.kill('SIGTERM'), rmSync(dataDir, { recursive: true, force: true })) };
-}
 
 async function json(url, method, path, body) {
   const res = await fetch(url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
@@ -87,8 +56,8 @@ async function run(url, document) {
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
-  const given = opt('url', null);
-  const server = given ? { url: given, stop: () => {} } : await startServer();
+  const given = option('url', null);
+  const server = given ? { url: given, stop: () => {} } : await startStudioServer();
   const tmp = mkdtempSync(join(tmpdir(), 'lvcd-bench-clip-'));
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   try {
@@ -160,7 +129,8 @@ async function main() {
 
     // Far seeks while paused: time from the scrub to both sides showing the frame.
     const seeks = [];
-    for (const target of [FRAMES - 1, Math.floor(FRAMES / 2), 137, FRAMES - 200, 3]) {
+    // Only frames the clip has: a shorter --frames run skips the far targets.
+    for (const target of new Set([FRAMES - 1, Math.floor(FRAMES / 2), 137, FRAMES - 200, 3].filter((t) => t >= 0 && t < FRAMES))) {
       const ms = await page.evaluate(
         (i) =>
           new Promise((done) => {

@@ -3,47 +3,16 @@
 // Usage: node bench/editor-open.mjs [--runs N] [--url http://127.0.0.1:5580]   (without --url it starts a server)
 // Prints, per run and as a median: first contentful paint, time to interactive (the editor shows the workflow and
 // takes input), and the time to open the same workflow from the Workflows panel into an empty canvas.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { option, startStudioServer } from './support/studio.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const RUNS = Number(opt('runs', '3'));
+const RUNS = Number(option('runs', '3'));
 const CHAINS = 100; // Load Image -> Invert Image -> Save Image, 3 nodes each
 
-function freePort() {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function startServer() {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'lvcd-bench-'));
-  const child = spawn(process.execPath, ['bin/lvcd.mjs', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], { cwd: ROOT, stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url, stop: () => (child.kill('SIGTERM'), rmSync(dataDir, { recursive: true, force: true })) };
-}
 
 /** A 1x1 PNG (CRC left zero; decoders used by the server check it, so compute it). */
 function tinyPng() {
@@ -88,8 +57,8 @@ function bigWorkflow(assetId) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  const external = opt('url');
-  const server = external ? { url: external, stop: () => {} } : await startServer();
+  const external = option('url');
+  const server = external ? { url: external, stop: () => {} } : await startStudioServer();
   try {
     const form = new FormData();
     form.append('file', new Blob([tinyPng()], { type: 'image/png' }), 'pixel.png');
