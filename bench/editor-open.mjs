@@ -6,37 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { createRgbImage, encodePng } from '@lvcd/models';
 import { chromium } from 'playwright-core';
 import { option, startStudioServer } from './support/studio.mjs';
 
 const RUNS = Number(option('runs', '3'));
 const CHAINS = 100; // Load Image -> Invert Image -> Save Image, 3 nodes each
-
-
-/** A 1x1 PNG (CRC left zero; decoders used by the server check it, so compute it). */
-function tinyPng() {
-  const table = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b) => {
-    let c = 0xffffffff;
-    for (const x of b) c = table[(c ^ x) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length);
-    head.write(type, 4, 'latin1');
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(Buffer.concat([head.subarray(4), data])));
-    return Buffer.concat([head, data, c]);
-  };
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 function bigWorkflow(assetId) {
   const nodes = [];
@@ -61,7 +36,7 @@ async function main() {
   const server = external ? { url: external, stop: () => {} } : await startStudioServer();
   try {
     const form = new FormData();
-    form.append('file', new Blob([tinyPng()], { type: 'image/png' }), 'pixel.png');
+    form.append('file', new Blob([await encodePng(createRgbImage(1, 1, 255))], { type: 'image/png' }), 'pixel.png');
     const asset = await (await fetch(`${server.url}/api/assets`, { method: 'POST', body: form })).json();
     const document = bigWorkflow(asset.id);
     const saved = await (await fetch(`${server.url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench-300', document }) })).json();

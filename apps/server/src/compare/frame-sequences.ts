@@ -1,13 +1,12 @@
 import { BadRequestException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, type OnModuleDestroy } from '@nestjs/common';
-import { decodeRgb, decodeVideoFrames, encodePng, listZipImages, MediaError, naturalSort, probeVideo, readZipEntry } from '@lvcd/models';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { decodeRgb, decodeVideoFrames, encodePng, MediaError, naturalSort, probeVideo, ZipArchive, type ZipEntry } from '@lvcd/models';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { join } from 'node:path';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
 import type { ArtifactView, SequenceInfo } from '@lvcd/nodes';
-import { readZipIndex, readZipIndexed, type ZipEntry } from './zip-index.js';
 
 export type { SequenceInfo } from '@lvcd/nodes';
 
@@ -18,8 +17,8 @@ interface Sequence {
   /** Called whenever `ready` grows or the extraction ends. */
   waiters: Set<() => void>;
   abort: AbortController;
-  /** A zip read in place: frame i is entry `entries[i]`, nothing is extracted. */
-  zip?: { path: string; entries: ZipEntry[] };
+  /** A zip read in place, kept open while the server runs: frame i is `frames[i]`, nothing is extracted. */
+  zip?: { archive: ZipArchive; frames: ZipEntry[] };
 }
 
 /** Frame entries as the zip reader of the media library takes them: images, no hidden files or macOS forks. */
@@ -40,11 +39,11 @@ export function isSequenceArtifact(a: Pick<ArtifactView, 'mime'>): boolean {
 
 /**
  * Serves single frames of a run's frame-sequence artefact (a Save Frames zip or a Save Video file) without
- * the editor downloading the whole clip. The first request splits the artefact into one PNG per frame under
- * `<data>/compare-cache/<artifactId>/`, in order and in the background, one frame in memory at a time (a
- * zip is read whole once, as the zip reader needs its bytes); a frame request waits only until its frame is
- * written, so the first frames show while a long video is still being decoded. Finished caches survive a
- * restart (artefacts never change, so there is nothing to invalidate).
+ * the editor downloading the whole clip. A zip is read in place through its central directory, so frame 900
+ * comes as fast as frame 0. A video is split on the first request into one PNG per frame under
+ * `<data>/compare-cache/<artifactId>/`, in order and in the background, one frame in memory at a time; a
+ * frame request waits only until its frame is written, so the first frames show while a long video is still
+ * being decoded. Finished caches survive a restart (artefacts never change, so there is nothing to invalidate).
  */
 @Injectable()
 export class FrameSequences implements OnModuleDestroy {
@@ -59,7 +58,9 @@ export class FrameSequences implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const pending of this.sequences.values()) void pending.then((s) => s.abort.abort(), () => undefined);
+    for (const pending of this.sequences.values()) {
+      void pending.then((s) => (s.abort.abort(), s.zip?.archive.close()), () => undefined);
+    }
   }
 
   async info(artifactId: string): Promise<SequenceInfo> {
@@ -74,7 +75,7 @@ export class FrameSequences implements OnModuleDestroy {
     for (;;) {
       if (seq.error && index >= seq.info.ready) throw new UnsupportedMediaTypeException(seq.error);
       if (index >= seq.info.count) throw new NotFoundException(`frame ${index} is outside the sequence of ${seq.info.count} frames`);
-      if (seq.zip) return this.zipFrame(seq.zip.path, seq.zip.entries[index]!);
+      if (seq.zip) return this.zipFrame(seq.zip.archive, seq.zip.frames[index]!);
       if (index < seq.info.ready) return this.frameFile(seq.dir, index);
       await new Promise<void>((resolve) => {
         const wake = () => {
@@ -107,10 +108,7 @@ export class FrameSequences implements OnModuleDestroy {
       throw new UnsupportedMediaTypeException(`artifact ${artifactId} (${artifact.name}, ${artifact.mime}) is not a frame sequence; pick a Save Frames zip or a Save Video mp4`);
     }
     const dir = join(this.root, artifactId);
-    if (artifact.mime === 'application/zip') {
-      const direct = await this.indexZip(path, artifactId, Number(artifact.meta?.fps) || 12);
-      if (direct) return { ...direct, dir };
-    }
+    if (artifact.mime === 'application/zip') return { ...(await this.indexZip(path, artifactId, Number(artifact.meta?.fps) || 12)), dir };
     const done = await readFile(join(dir, DONE_FILE), 'utf8').then((t) => JSON.parse(t) as SequenceInfo, () => null);
     const seq: Sequence = {
       dir,
@@ -121,60 +119,36 @@ export class FrameSequences implements OnModuleDestroy {
     if (done) return seq;
     await rm(dir, { recursive: true, force: true }); // a split cut short by a stop starts over
     await mkdir(dir, { recursive: true });
-    const frames = artifact.mime === 'application/zip' ? await this.zipFrames(seq, path, artifact.name) : await this.videoFrames(seq, path, artifact.name);
-    void this.extract(seq, frames);
+    void this.extract(seq, await this.videoFrames(seq, path, artifact.name));
     return seq;
   }
 
-  /** A zip whose directory this server can read in place (not zip64): its frames, in natural name order. */
-  private async indexZip(path: string, artifactId: string, fps: number): Promise<Omit<Sequence, 'dir'> | null> {
-    const file = await open(path, 'r');
-    let frames: ZipEntry[];
+  /** A zip read in place: its frames in natural name order, the archive kept open for the frame requests. */
+  private async indexZip(path: string, artifactId: string, fps: number): Promise<Omit<Sequence, 'dir'>> {
+    let archive: ZipArchive;
     try {
-      const entries = await readZipIndex(file, (await file.stat()).size);
-      if (!entries) return null;
-      const byName = new Map(entries.filter((e) => isFrameEntry(e.name)).map((e) => [e.name, e]));
-      frames = naturalSort([...byName.keys()]).map((n) => byName.get(n)!);
-      if (!frames.length) throw new UnsupportedMediaTypeException(`artifact ${artifactId} is a zip without PNG, JPEG or WebP frames`);
-      const tooBig = frames.find((e) => e.size > MAX_ENTRY_BYTES || (e.method !== 0 && e.method !== 8));
-      if (tooBig) throw new UnsupportedMediaTypeException(`"${tooBig.name}" in artifact ${artifactId} is over ${MAX_ENTRY_BYTES} bytes or uses an unknown compression`);
-      const meta = await sharp(await readZipIndexed(file, frames[0]!)).metadata();
-      const info: SequenceInfo = { artifact: artifactId, count: frames.length, width: meta.width ?? 0, height: meta.height ?? 0, fps, ready: frames.length, complete: true };
-      return { info, waiters: new Set(), abort: new AbortController(), zip: { path, entries: frames } };
-    } finally {
-      await file.close();
-    }
-  }
-
-  private async zipFrame(path: string, entry: ZipEntry): Promise<Buffer> {
-    const file = await open(path, 'r');
-    try {
-      const bytes = await readZipIndexed(file, entry);
-      // PNG entries are served as they are; JPEG or WebP frames are made PNG so every frame has one type.
-      return /\.png$/i.test(entry.name) ? bytes : await encodePng(await decodeRgb(bytes));
-    } finally {
-      await file.close();
-    }
-  }
-
-  /** Lists the zip's frames now (so the count is known), and yields their PNG bytes in natural order. */
-  private async zipFrames(seq: Sequence, path: string, label: string): Promise<AsyncIterable<Buffer>> {
-    const zip = await readFile(path);
-    let names: string[];
-    try {
-      names = listZipImages(zip, label);
+      archive = await ZipArchive.open(path);
     } catch (e) {
-      throw new UnsupportedMediaTypeException(e instanceof MediaError ? e.message : String(e));
+      throw new UnsupportedMediaTypeException(`artifact ${artifactId} is not a readable zip: ${(e as Error).message}`);
     }
-    const first = await decodeRgb(readZipEntry(zip, names[0]!, label));
-    Object.assign(seq.info, { count: names.length, width: first.width, height: first.height });
-    return (async function* () {
-      for (const name of names) {
-        const bytes = readZipEntry(zip, name, label);
-        // PNG entries are served as they are; JPEG or WebP frames are made PNG so every frame has one type.
-        yield /\.png$/i.test(name) ? Buffer.from(bytes) : await encodePng(await decodeRgb(bytes));
-      }
-    })();
+    try {
+      const frames = naturalSort([...archive.entries.keys()].filter(isFrameEntry)).map((n) => archive.entry(n));
+      if (!frames.length) throw new UnsupportedMediaTypeException(`artifact ${artifactId} is a zip without PNG, JPEG or WebP frames`);
+      const tooBig = frames.find((e) => e.size > MAX_ENTRY_BYTES);
+      if (tooBig) throw new UnsupportedMediaTypeException(`"${tooBig.name}" in artifact ${artifactId} is over ${MAX_ENTRY_BYTES} bytes`);
+      const meta = await sharp(await archive.readEntry(frames[0]!.name)).metadata();
+      const info: SequenceInfo = { artifact: artifactId, count: frames.length, width: meta.width ?? 0, height: meta.height ?? 0, fps, ready: frames.length, complete: true };
+      return { info, waiters: new Set(), abort: new AbortController(), zip: { archive, frames } };
+    } catch (e) {
+      await archive.close();
+      throw e;
+    }
+  }
+
+  private async zipFrame(archive: ZipArchive, entry: ZipEntry): Promise<Buffer> {
+    const bytes = Buffer.from(await archive.readEntry(entry.name));
+    // PNG entries are served as they are; JPEG or WebP frames are made PNG so every frame has one type.
+    return /\.png$/i.test(entry.name) ? bytes : await encodePng(await decodeRgb(bytes));
   }
 
   private async videoFrames(seq: Sequence, path: string, label: string): Promise<AsyncIterable<Buffer>> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { generateDemoClip } from '@lvcd/models';
-import { demoWorkflow, lvcdTemplateWorkflow } from '@lvcd/nodes/catalogue';
+import { DEMO_WORKFLOW_NAME, demoWorkflow, lvcdTemplateWorkflow } from '@lvcd/nodes/catalogue';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,7 @@ export class DemoSeedService {
 
   /** The id of the saved demo workflow, creating the clip and the workflow on first use. */
   async ensureDemoWorkflow(): Promise<string> {
-    const name = demoWorkflow({ frames: '0'.repeat(64) }).meta.name as string;
-    const existing = (await this.workflows.list()).find((w) => w.name === name);
+    const existing = (await this.workflows.list()).find((w) => w.name === DEMO_WORKFLOW_NAME);
     if (existing) return existing.id;
     this.log.log(`generating the demo clip (${DEMO_CLIP.frames} frames, ${DEMO_CLIP.width}x${DEMO_CLIP.height})`);
     const work = await mkdtemp(join(tmpdir(), 'lvcd-demo-'));
@@ -40,10 +39,10 @@ export class DemoSeedService {
       const temp = this.runtime.assets.tempPath();
       await copyFile(clip.zip, temp);
       const asset = await this.assets.adopt(temp, 'demo-clip.zip');
-      const saved = await this.workflows.create(name, demoWorkflow({ frames: asset.id }));
+      const saved = await this.workflows.create(DEMO_WORKFLOW_NAME, demoWorkflow({ frames: asset.id }));
       const template = lvcdTemplateWorkflow({ frames: asset.id });
       await this.workflows.create(template.meta.name as string, template);
-      this.log.log(`saved the demo workflow "${name}" and the LVCD template`);
+      this.log.log(`saved the demo workflow "${DEMO_WORKFLOW_NAME}" and the LVCD template`);
       return saved.id;
     } finally {
       await rm(work, { recursive: true, force: true });

@@ -7,9 +7,9 @@ import { OverlayWeightSource, SafetensorsFile, openWeightFile, type WeightSource
 import { writeOnnxModel } from '../onnx/index.js';
 import { createSession } from '../runtime/index.js';
 import { compareDenoiserBlocks } from './block-check.js';
-import { networkConfigFromJson, WINDOW_FRAMES } from './config.js';
+import { networkConfigFromJson } from './config.js';
 import { buildDenoiserGraph } from './denoiser-graph.js';
-import { denoiserNetworkInput, denoiserTimesteps } from './denoiser.js';
+import { goldenDenoiserCall } from './golden-call.js';
 import { referenceAttentionInputs } from './reference-attention-inputs.js';
 
 // The block check must point at the right place. Layering the files the wrong way round (svd over
@@ -37,27 +37,16 @@ describe('block-by-block localisation', () => {
     const built = buildDenoiserGraph({ weights: wrong, config, debugOutputs: true });
     const written = await writeOnnxModel(built.graph, { dir, fileName: 'wrong-order.onnx', weights: wrong });
     const session = (await createSession(written.modelPath, { provider: 'cpu' })).session;
-    const golden = await SafetensorsFile.open(path.join(fixtures, 'golden-unet.safetensors'));
     const blocks = await SafetensorsFile.open(path.join(fixtures, 'golden-unet-blocks.safetensors'));
-    const cond = await SafetensorsFile.open(path.join(fixtures, 'golden-cond.safetensors'));
     try {
-      const sigma = (await golden.readFloat32('sigma'))[0]!;
-      const result = await compareDenoiserBlocks(session, {
-        input: denoiserNetworkInput(await golden.readFloat32('x'), await cond.readFloat32('c.concat'), sigma, WINDOW_FRAMES),
-        latentHeight: 8,
-        latentWidth: 16,
-        timesteps: denoiserTimesteps(sigma, WINDOW_FRAMES),
-        context: await cond.readFloat32('c.crossattn'),
-        vector: await cond.readFloat32('c.vector'),
-        hint: await cond.readFloat32('c.control_hint'),
-        reference: referenceAttentionInputs('nohook', 0, 0),
-      }, built.debugOutputs, blocks, 1e-4);
+      const { call } = await goldenDenoiserCall();
+      const result = await compareDenoiserBlocks(session, { ...call, reference: referenceAttentionInputs('nohook', 0, 0) }, built.debugOutputs, blocks, 1e-4);
       expect(result.firstDiverging?.block).toBe('unet.input_blocks.1.out');
       expect(result.firstDiverging!.maxAbsError).toBeGreaterThan(1e-2);
       expect(result.errors.filter((e) => e.block.startsWith('control.')).every((e) => e.maxAbsError <= 1e-4)).toBe(true);
     } finally {
       await session.release();
-      await Promise.all([golden.close(), blocks.close(), cond.close()]);
+      await blocks.close();
     }
   });
 });

@@ -11,13 +11,12 @@ import { compareDenoiserBlocks } from './block-check.js';
 import { convertDenoiser, type ConvertedDenoiser } from './convert.js';
 import { DENOISER_IO } from './denoiser-graph.js';
 import { onnxDenoiserNetwork, runDenoiserGraph, type DenoiserGraphCall } from './denoiser-session.js';
-import { applyDenoiserScaling, denoiserNetworkInput, denoiserScalings, denoiserTimesteps } from './denoiser.js';
+import { applyDenoiserScaling, denoiserScalings } from './denoiser.js';
+import { goldenDenoiserCall } from './golden-call.js';
 import { referenceAttentionInputs, type ReferenceAttentionMode } from './reference-attention-inputs.js';
 
 const TOLERANCE = 1e-4;
 const fixtures = lvcdTinyFixturesDir();
-const H = 8;
-const W = 16;
 
 let dir: string;
 let config: LvcdNetworkConfig;
@@ -34,19 +33,7 @@ beforeAll(async () => {
   config = networkConfigFromJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
   golden = await SafetensorsFile.open(path.join(fixtures, 'golden-unet.safetensors'));
   blocks = await SafetensorsFile.open(path.join(fixtures, 'golden-unet-blocks.safetensors'));
-  const cond = await SafetensorsFile.open(path.join(fixtures, 'golden-cond.safetensors'));
-  x = await golden.readFloat32('x');
-  sigma = (await golden.readFloat32('sigma'))[0]!;
-  base = {
-    input: denoiserNetworkInput(x, await cond.readFloat32('c.concat'), sigma, WINDOW_FRAMES),
-    latentHeight: H,
-    latentWidth: W,
-    timesteps: denoiserTimesteps(sigma, WINDOW_FRAMES),
-    context: await cond.readFloat32('c.crossattn'),
-    vector: await cond.readFloat32('c.vector'),
-    hint: await cond.readFloat32('c.control_hint'),
-  };
-  await cond.close();
+  ({ call: base, x, sigma } = await goldenDenoiserCall());
   converted = await convertDenoiser({
     svdPath: path.join(fixtures, 'svd-tiny.safetensors'),
     lvcdPath: path.join(fixtures, 'lvcd-tiny.ckpt'),
@@ -92,7 +79,7 @@ describe('LVCD denoiser graph on the tiny fixtures', () => {
   });
 
   it('as a sampler network, phase prevref-late gives apply_model.prevref_step5', async () => {
-    const network = onnxDenoiserNetwork({ session, latentHeight: H, latentWidth: W, context: base.context, vector: base.vector });
+    const network = onnxDenoiserNetwork({ session, latentHeight: base.latentHeight, latentWidth: base.latentWidth, context: base.context, vector: base.vector });
     const out = await network.run({ input: base.input, cNoise: denoiserScalings(sigma).cNoise, hint: base.hint!, attention: 'prevref-late' });
     expect(maxAbsDiff(out, await golden.readFloat32('apply_model.prevref_step5'))).toBeLessThanOrEqual(TOLERANCE);
   });

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lvcdTinyFixturesDir } from '../convert/fixture-paths.js';
 import { SafetensorsFile } from '../formats/index.js';
 import { createSession, maxAbsDiff } from '../runtime/index.js';
-import { networkConfigFromJson, WINDOW_FRAMES, type LvcdNetworkConfig } from './config.js';
+import { networkConfigFromJson, type LvcdNetworkConfig } from './config.js';
 import { convertDenoiser } from './convert.js';
 import { DENOISER_IO } from './denoiser-graph.js';
 import { runControlNetThenUNet, runDenoiserGraph, type DenoiserGraphCall } from './denoiser-session.js';
-import { denoiserNetworkInput, denoiserTimesteps } from './denoiser.js';
+import { goldenDenoiserCall } from './golden-call.js';
 import { referenceAttentionInputs } from './reference-attention-inputs.js';
 
 const fixtures = lvcdTinyFixturesDir();
@@ -23,19 +23,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'lvcd-unet-variants-'));
   config = networkConfigFromJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
   golden = await SafetensorsFile.open(path.join(fixtures, 'golden-unet.safetensors'));
-  const cond = await SafetensorsFile.open(path.join(fixtures, 'golden-cond.safetensors'));
-  const sigma = (await golden.readFloat32('sigma'))[0]!;
-  call = {
-    input: denoiserNetworkInput(await golden.readFloat32('x'), await cond.readFloat32('c.concat'), sigma, WINDOW_FRAMES),
-    latentHeight: 8,
-    latentWidth: 16,
-    timesteps: denoiserTimesteps(sigma, WINDOW_FRAMES),
-    context: await cond.readFloat32('c.crossattn'),
-    vector: await cond.readFloat32('c.vector'),
-    hint: await cond.readFloat32('c.control_hint'),
-    reference: referenceAttentionInputs('prevref', 1, 3),
-  };
-  await cond.close();
+  call = { ...(await goldenDenoiserCall()).call, reference: referenceAttentionInputs('prevref', 1, 3) };
 });
 
 afterAll(async () => {

@@ -19,7 +19,7 @@ import { saveVideo } from './output/save-video.js';
 import { lvcdColorize, lvcdDecode, lvcdLineart, lvcdSample, modelBundle } from './lvcd/index.js';
 
 export { imageLimits } from './limits.js';
-export { demoWorkflow, type DemoAssets } from './demo-workflow.js';
+export { DEMO_WORKFLOW_NAME, demoWorkflow, type DemoAssets } from './demo-workflow.js';
 export { lvcdTemplateWorkflow } from './lvcd/index.js';
 
 export const builtinNodeTypes: readonly NodeType[] = [
