@@ -6,7 +6,7 @@
 // fit), opens #/compare/<a>/<b> and, per mode, plays for --seconds while recording requestAnimationFrame deltas
 // in the page: the main thread's frame time. Also reports playback rate, stalls (a tick that waited for a
 // frame), A/B sync on every animation frame, time to first picture and time to show a far seek.
-import { generateDemoClip } from '@lvcd/models';
+import { generateDemoClip } from '@lvcd/media';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRgbImage, encodePng } from '@lvcd/models';
+import { createRgbImage, encodePng } from '@lvcd/media';
 import { chromium } from 'playwright-core';
 import { option, startStudioServer } from './support/studio.mjs';
 

@@ -3,7 +3,7 @@
 // round. Time inside nodes is measured around each node's own execute function, so what is left (planning,
 // cache keys, cache folders and result files, events) is the executor's overhead.
 // Usage: node bench/executor.mjs [rounds=5]   (build the libs first)
-import { createRgbImage, encodePng } from '@lvcd/models';
+import { createRgbImage, encodePng } from '@lvcd/media';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION } from '@lvcd/nodes';
 import { builtinNodeTypes } from '@lvcd/nodes/catalogue';
 import { AssetStore, NodeRegistry, OutputCache, executeWorkflow } from '@lvcd/nodes/runtime';

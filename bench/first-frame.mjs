@@ -3,7 +3,7 @@
 // posts a 1-frame run (Load Image -> Save Image, a new image each round so nothing is cached) with the
 // client's socket id and measures POST -> first `frame` Socket.IO event, next to POST -> 202 and -> run:finished.
 // Usage: node bench/first-frame.mjs [rounds=10]   (build libs and server first)
-import { createRgbImage, encodePng } from '@lvcd/models';
+import { createRgbImage, encodePng } from '@lvcd/media';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // Comparing a finished run with one that is still going (docs/api.md, "Comparing runs"): the running side
 // shows its frame previews from the socket as they arrive, without a reload, and when the run finishes the
 // view swaps in its saved Save Frames zip and plays both sides frame-locked.
-import { generateDemoClip } from '@lvcd/models';
+import { generateDemoClip } from '@lvcd/media';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // Comparing two real runs of the demo workflow that differ in one parameter (Flat Colorize's gap closing):
 // opened from the history, frame-locked playback, wipe and ΔE heatmap checked on screenshots, the parameter
 // diff, the exports (mp4 checked with ffprobe, CSV) and reopening from the URL.
-import { generateDemoClip } from '@lvcd/models';
+import { generateDemoClip } from '@lvcd/media';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,10 +1,11 @@
-// The models library: tensors and file formats, ONNX graphs and sessions, the LVCD pipeline,
-// media IO and the classical (no-network) image operations. Knows nothing of nodes, HTTP or UI.
-export * from './frames/index.js';
-export * from './lvcd/index.js';
+// The models library: file formats, ONNX graphs and the networks of LVCD, the EDM scheduler, the LVCD pipeline and
+// ONNX Runtime sessions. Knows nothing of nodes, HTTP or UI; image and video work lives in @lvcd/media.
+// Test-only helpers are the '@lvcd/models/testing' subpath.
 export * from './formats/index.js';
 export * from './onnx/index.js';
-export * from './convert/index.js';
+export * from './networks/index.js';
+export * from './schedulers/index.js';
+export * from './random/index.js';
+export * from './pipelines/lvcd/index.js';
 export * from './runtime/index.js';
-export * from './media/index.js';
-export * from './unet/index.js';
+export * from './convert/index.js';

@@ -1,5 +1,5 @@
 import { PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
-import { defaultZipLimits, hasFfmpeg, listZipImages, MediaError, probeVideo, readZipEntry } from '@lvcd/models';
+import { defaultZipLimits, hasFfmpeg, listZipImages, MediaError, probeVideo, readZipEntry } from '@lvcd/media';
 import { safeDisplayName, sniffAsset } from '@lvcd/nodes/runtime';
 import { open, readFile } from 'node:fs/promises';
 import { imageSize } from './image-size.js';

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { decodeRgb, encodeVideo, hasFfmpeg, psnr, ssim, type RgbImage } from '@lvcd/models';
+import { decodeRgb, encodeVideo, hasFfmpeg, psnr, ssim, type RgbImage } from '@lvcd/media';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';

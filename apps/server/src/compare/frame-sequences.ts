@@ -1,5 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, type OnModuleDestroy } from '@nestjs/common';
-import { decodeRgb, decodeVideoFrames, encodePng, MediaError, naturalSort, probeVideo, ZipArchive, type ZipEntry } from '@lvcd/models';
+import { ZipArchive, type ZipEntry } from '@lvcd/models';
+import { decodeRgb, decodeVideoFrames, encodePng, MediaError, naturalSort, probeVideo } from '@lvcd/media';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { join } from 'node:path';

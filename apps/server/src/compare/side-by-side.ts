@@ -1,4 +1,4 @@
-import { decodeRgb, type RgbImage } from '@lvcd/models';
+import { decodeRgb, type RgbImage } from '@lvcd/media';
 import sharp from 'sharp';
 
 /** Gap between the two pictures, in pixels, so the seam between A and B stays visible. */

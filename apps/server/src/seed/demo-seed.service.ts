@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { generateDemoClip } from '@lvcd/models';
+import { generateDemoClip } from '@lvcd/media';
 import { DEMO_WORKFLOW_NAME, demoWorkflow, lvcdTemplateWorkflow } from '@lvcd/nodes/catalogue';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-import { networkConfigFromJson } from '../unet/config.js';
+import { networkConfigFromJson } from '../networks/unet/config.js';
 import type { ArchitectureOptions } from './bundle-graphs.js';
 
 export class ArchitectureConfigError extends Error {

@@ -1,15 +1,15 @@
 import type { WeightSource } from '../formats/weight-source.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
 import type { BuiltGraph, WeightPrecision } from '../onnx/graph-core.js';
-import { inferClipVisionConfig } from './clip-config.js';
-import { buildClipVisual } from './clip-visual.js';
-import { buildLineart, inferLineartConfig } from './lineart.js';
+import { inferClipVisionConfig } from '../networks/clip/clip-config.js';
+import { buildClipVisual } from '../networks/clip/clip-visual.js';
+import { buildLineart, inferLineartConfig } from '../networks/lineart/lineart.js';
 import type { ArchitectureConfig, ModelId } from './manifest.js';
-import { inferVaeDecoderConfig, inferVaeEncoderConfig } from './vae-config.js';
-import { buildVaeDecoder } from './vae-decoder.js';
-import { buildCondEncoder, buildVaeEncoder } from './vae-encoder.js';
-import { LVCD_REAL_CONFIG, type LvcdNetworkConfig } from '../unet/config.js';
-import { buildDenoiserGraph, UNET_PREFIX } from '../unet/denoiser-graph.js';
+import { inferVaeDecoderConfig, inferVaeEncoderConfig } from '../networks/vae/vae-config.js';
+import { buildVaeDecoder } from '../networks/vae/vae-decoder.js';
+import { buildCondEncoder, buildVaeEncoder } from '../networks/vae/vae-encoder.js';
+import { LVCD_REAL_CONFIG, type LvcdNetworkConfig } from '../networks/unet/config.js';
+import { buildDenoiserGraph, UNET_PREFIX } from '../networks/unet/denoiser-graph.js';
 
 /** SVD's first-stage latent scale factor (configs/lvcd.yaml). */
 export const SCALE_FACTOR = 0.18215;

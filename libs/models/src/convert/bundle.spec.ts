@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, maxAbsDiff, runFloat } from '../runtime/index.js';
 import { ShapeOnlyWeightSource, openWeightFile } from '../formats/index.js';
 import { GraphBuilder, writeOnnxModel } from '../onnx/index.js';
+import { buildClipPreprocess } from '../networks/clip/index.js';
+import { loadGoldens, lvcdTinyFixturesDir, type GoldenTensor } from '../testing/index.js';
 import {
-  architectureFromConfigJson, buildClipPreprocess, checkBundle, convertBundle, inferArchitecture, loadGoldens, lvcdTinyFixturesDir, planBundleGraphs,
-  type ConversionProgress, type ConvertBundleResult, type GoldenTensor,
+  architectureFromConfigJson, checkBundle, convertBundle, inferArchitecture, planBundleGraphs,
+  type ConversionProgress, type ConvertBundleResult,
 } from './index.js';
 
 const fixtures = lvcdTinyFixturesDir();

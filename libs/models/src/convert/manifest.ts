@@ -1,9 +1,9 @@
 import type { Dim } from '../onnx/proto.js';
 import type { WeightPrecision } from '../onnx/graph-core.js';
-import type { ClipVisionConfig } from './clip-config.js';
-import type { LineartConfig } from './lineart.js';
-import type { VaeDecoderConfig, VaeEncoderConfig } from './vae-config.js';
-import type { LvcdNetworkConfig } from '../unet/config.js';
+import type { ClipVisionConfig } from '../networks/clip/clip-config.js';
+import type { LineartConfig } from '../networks/lineart/lineart.js';
+import type { VaeDecoderConfig, VaeEncoderConfig } from '../networks/vae/vae-config.js';
+import type { LvcdNetworkConfig } from '../networks/unet/config.js';
 
 export const BUNDLE_FORMAT = 'lvcd-model-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OverlayWeightSource, ShapeOnlyWeightSource } from '../formats/index.js';
 import { readFile } from 'node:fs/promises';
-import { architectureFromConfigJson, inferArchitecture, lvcdTinyFixturesDir, planBundleGraphs, type ModelId } from './index.js';
+import { lvcdTinyFixturesDir } from '../testing/index.js';
+import { architectureFromConfigJson, inferArchitecture, planBundleGraphs, type ModelId } from './index.js';
 
 /**
  * Builds every bundle graph as a skeleton from the REAL-size key listings (shapes only, no
@@ -40,9 +41,10 @@ describe.each([
     // The denoiser's real-size mapping has its own test (unet/real-size-skeleton.spec.ts).
     for (const plan of planBundleGraphs(main, lineart, config).filter((p) => p.id !== 'denoiser')) {
       const graph = plan.buildGraph('fp32');
-      const owned = plan.weights.keys().filter(OWNED[plan.id as Exclude<ModelId, 'denoiser'>]).sort();
+      const id = plan.id as Exclude<ModelId, 'denoiser'>;
+      const owned = plan.weights.keys().filter(OWNED[id]).sort();
       expect([...graph.consumedKeys].sort(), `${plan.id} consumed keys`).toEqual(owned);
-      if (expectedCounts) expect(owned.length, `${plan.id} key count`).toBe(expectedCounts[plan.id]);
+      if (expectedCounts) expect(owned.length, `${plan.id} key count`).toBe(expectedCounts[id]);
     }
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lvcdTinyFixturesDir } from '../convert/fixture-paths.js';
+import { lvcdTinyFixturesDir } from '../testing/fixture-paths.js';
 import {
   CheckpointFormatError,
   OverlayWeightSource,

@@ -1,4 +1,7 @@
-// onnxruntime sessions with provider fallback, and tensor helpers.
+// ONNX Runtime: sessions with provider fallback, tensor helpers, the denoiser session and the bundle's opened networks.
 export * from './session.js';
 export * from './tensors.js';
 export * from './provider.js';
+export * from './denoiser-session.js';
+export * from './bundle-networks.js';
+export * from './bundle-pool.js';

@@ -1,4 +1,4 @@
-import { generateDemoClip, readEmbeddedWorkflow } from '@lvcd/models';
+import { generateDemoClip, readEmbeddedWorkflow } from '@lvcd/media';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

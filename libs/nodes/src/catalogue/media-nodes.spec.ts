@@ -1,4 +1,4 @@
-import { crc32, encodePng, FrameStoreWriter, readEmbeddedWorkflow, readFrame, type RgbImage } from '@lvcd/models';
+import { crc32, encodePng, FrameStoreWriter, readEmbeddedWorkflow, readFrame, type RgbImage } from '@lvcd/media';
 import { zipSync } from 'fflate';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -106,7 +106,7 @@ describe('bad files fail their node with the field and a fix', () => {
     const store = await FrameStoreWriter.create(join(dir, 'vid-src'), 12);
     for (let i = 0; i < 4; i++) await store.append(frame(64, 48, 30 * i));
     const info = await store.finish();
-    const { encodeVideo, readFrames } = await import('@lvcd/models');
+    const { encodeVideo, readFrames } = await import('@lvcd/media');
     const mp4 = join(dir, 'v.mp4');
     await encodeVideo((async function* () { for await (const f of readFrames(framesValue(info))) yield f.image; })(), { file: mp4, width: 64, height: 48, fps: 12, format: 'mp4' });
     const bytes = await readFile(mp4);

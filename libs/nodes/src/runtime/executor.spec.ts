@@ -1,4 +1,4 @@
-import { decodeRgb } from '@lvcd/models';
+import { decodeRgb } from '@lvcd/media';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../catalogue/index.js';

@@ -1,4 +1,5 @@
-import type { FrameStoreInfo, LatentStoreInfo } from '@lvcd/models';
+import type { LatentStoreInfo } from '@lvcd/models';
+import type { FrameStoreInfo } from '@lvcd/media';
 import type { SocketType } from '../types.js';
 
 /**

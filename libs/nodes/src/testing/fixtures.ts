@@ -1,5 +1,5 @@
 // Test helpers shared by the specs of this library (not exported from the package).
-import { createRgbImage, encodePng } from '@lvcd/models';
+import { createRgbImage, encodePng } from '@lvcd/media';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

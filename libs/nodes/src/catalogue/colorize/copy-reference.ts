@@ -1,4 +1,4 @@
-import { decodeRgb, fitImage, type RgbImage } from '@lvcd/models';
+import { decodeRgb, fitImage, type RgbImage } from '@lvcd/media';
 import { throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
 import { framesInput, imageInput, writeFrames } from '../frames/frame-io.js';
 

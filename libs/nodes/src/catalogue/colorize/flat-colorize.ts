@@ -1,4 +1,4 @@
-import { decodeRgb, defaultFlatColorizeOptions, fitImage, FlatColorizer, type RgbImage } from '@lvcd/models';
+import { decodeRgb, defaultFlatColorizeOptions, fitImage, FlatColorizer, type RgbImage } from '@lvcd/media';
 import type { NodeType } from '../../runtime/node-type.js';
 import { framesInput, imageInput, streamFrames, writeFrames } from '../frames/frame-io.js';
 

@@ -1,4 +1,4 @@
-import { encodePng, FrameStoreWriter, MediaError, readFrames, type RgbImage } from '@lvcd/models';
+import { encodePng, FrameStoreWriter, MediaError, readFrames, type RgbImage } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeError, throwIfCancelled, type ExecuteContext } from '../../runtime/node-type.js';

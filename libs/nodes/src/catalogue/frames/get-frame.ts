@@ -1,4 +1,4 @@
-import { readFrame } from '@lvcd/models';
+import { readFrame } from '@lvcd/media';
 import { readFile } from 'node:fs/promises';
 import { NodeError, type NodeType } from '../../runtime/node-type.js';
 import { framesInput, writeImageValue } from './frame-io.js';

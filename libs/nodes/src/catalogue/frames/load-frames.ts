@@ -1,4 +1,4 @@
-import { defaultZipLimits, listZipImages, readImageChecked, readZipEntry, type RgbImage } from '@lvcd/models';
+import { defaultZipLimits, listZipImages, readImageChecked, readZipEntry, type RgbImage } from '@lvcd/media';
 import { readFile, stat } from 'node:fs/promises';
 import { NodeError, type NodeType } from '../../runtime/node-type.js';
 import { imageLimits } from '../limits.js';

@@ -1,4 +1,4 @@
-import { decodeVideoFrames, defaultVideoReadLimits, hasFfmpeg, probeVideo } from '@lvcd/models';
+import { decodeVideoFrames, defaultVideoReadLimits, hasFfmpeg, probeVideo } from '@lvcd/media';
 import { NodeError, type NodeType } from '../../runtime/node-type.js';
 import { toNodeError, writeFrames } from './frame-io.js';
 

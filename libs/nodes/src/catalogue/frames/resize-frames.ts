@@ -1,4 +1,4 @@
-import { FIT_MODES, fitImage, MODEL_GRID, type FitMode, type RgbImage } from '@lvcd/models';
+import { FIT_MODES, fitImage, MODEL_GRID, type FitMode, type RgbImage } from '@lvcd/media';
 import type { NodeType } from '../../runtime/node-type.js';
 import { framesInput, streamFrames, writeFrames } from './frame-io.js';
 

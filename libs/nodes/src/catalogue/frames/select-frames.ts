@@ -1,4 +1,4 @@
-import { FrameStoreWriter, framePath, openFrameStore } from '@lvcd/models';
+import { FrameStoreWriter, framePath, openFrameStore } from '@lvcd/media';
 import { copyFile, link, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeError, throwIfCancelled, type NodeType } from '../../runtime/node-type.js';

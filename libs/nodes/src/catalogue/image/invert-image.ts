@@ -1,4 +1,4 @@
-import { decodeRgb, encodePng } from '@lvcd/models';
+import { decodeRgb, encodePng } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeType } from '../../runtime/node-type.js';

@@ -1,4 +1,4 @@
-import { embedWorkflowInPng } from '@lvcd/models';
+import { embedWorkflowInPng } from '@lvcd/media';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeType } from '../../runtime/node-type.js';

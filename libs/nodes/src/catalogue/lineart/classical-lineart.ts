@@ -1,4 +1,4 @@
-import { ClassicalLineart, type ClassicalLineartOptions, type RgbImage } from '@lvcd/models';
+import { ClassicalLineart, type ClassicalLineartOptions, type RgbImage } from '@lvcd/media';
 import type { NodeType } from '../../runtime/node-type.js';
 import { framesInput, streamFrames, writeFrames } from '../frames/frame-io.js';
 

@@ -1,4 +1,5 @@
-import { decodeRgb, outputFrameCount, paddedFrameCount, readFrame, windowCount, type ColorizeOptions, type DecodeChunkConfig, type LvcdBundle, type RgbImage } from '@lvcd/models';
+import { outputFrameCount, paddedFrameCount, windowCount, type ColorizeOptions, type DecodeChunkConfig, type LvcdBundle } from '@lvcd/models';
+import { decodeRgb, readFrame, type RgbImage } from '@lvcd/media';
 import { samplingReporter } from './run-with-bundle.js';
 import { NodeError, type ExecuteContext } from '../../runtime/node-type.js';
 import type { FramesValue } from '../../runtime/values.js';

@@ -1,4 +1,4 @@
-import type { RgbImage } from '@lvcd/models';
+import type { RgbImage } from '@lvcd/media';
 import { NodeError, type NodeType } from '../../runtime/node-type.js';
 import { framesInput, streamFrames, writeFrames } from '../frames/frame-io.js';
 import { modelsInput } from './model-bundle.js';

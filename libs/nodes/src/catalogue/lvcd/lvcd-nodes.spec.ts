@@ -1,4 +1,6 @@
-import { architectureFromConfigJson, colorizeClip, convertBundle, decodeRgb, DEFAULT_COLORIZE, generateDemoClip, lvcdTinyFixturesDir, readFrame, openLvcdBundle } from '@lvcd/models';
+import { architectureFromConfigJson, colorizeClip, convertBundle, DEFAULT_COLORIZE, openLvcdBundle } from '@lvcd/models';
+import { decodeRgb, generateDemoClip, readFrame } from '@lvcd/media';
+import { lvcdTinyFixturesDir } from '@lvcd/models/testing';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,5 @@
-import { acquireBundle, encodePng, latentPreviewRgb, SamplingCancelledError, type LvcdBundle, type SamplingProgress } from '@lvcd/models';
+import { acquireBundle, latentPreviewRgb, SamplingCancelledError, type LvcdBundle, type SamplingProgress } from '@lvcd/models';
+import { encodePng } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledError, NodeError, type ExecuteContext } from '../../runtime/node-type.js';

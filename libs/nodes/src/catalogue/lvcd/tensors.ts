@@ -1,4 +1,4 @@
-import type { RgbImage } from '@lvcd/models';
+import type { RgbImage } from '@lvcd/media';
 
 /** An 8-bit RGB image as a (3, H, W) float tensor in [0, 1] or [-1, 1] (the networks' layouts). */
 export function imageToChw(image: RgbImage, range: '0..1' | '-1..1'): Float32Array {

@@ -1,4 +1,4 @@
-import { readFrames, SequenceMetrics } from '@lvcd/models';
+import { readFrames, SequenceMetrics } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeError, throwIfCancelled, type NodeType } from '../../runtime/node-type.js';

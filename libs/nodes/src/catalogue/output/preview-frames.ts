@@ -1,4 +1,4 @@
-import { framePath } from '@lvcd/models';
+import { framePath } from '@lvcd/media';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfCancelled, type NodeType } from '../../runtime/node-type.js';

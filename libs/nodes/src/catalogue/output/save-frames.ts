@@ -1,4 +1,4 @@
-import { embedWorkflowInPng, framePath, workflowToAsciiJson, ZipFileWriter } from '@lvcd/models';
+import { embedWorkflowInPng, framePath, workflowToAsciiJson, ZipFileWriter } from '@lvcd/media';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfCancelled, type NodeType } from '../../runtime/node-type.js';

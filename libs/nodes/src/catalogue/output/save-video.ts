@@ -1,4 +1,4 @@
-import { encodeVideo, hasFfmpeg, VIDEO_FORMATS, VIDEO_MIME, workflowToAsciiJson, type VideoFormat } from '@lvcd/models';
+import { encodeVideo, hasFfmpeg, VIDEO_FORMATS, VIDEO_MIME, workflowToAsciiJson, type VideoFormat } from '@lvcd/media';
 import { join } from 'node:path';
 import { NodeError, type NodeType } from '../../runtime/node-type.js';
 import { framesInput, streamFrames, toNodeError } from '../frames/frame-io.js';

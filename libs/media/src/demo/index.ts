@@ -1,0 +1,2 @@
+// The generated demo clip with its ground truth.
+export * from './demo-clip.js';

@@ -1,0 +1,2 @@
+// Quality metrics: PSNR, SSIM, temporal flicker.
+export * from './metrics.js';

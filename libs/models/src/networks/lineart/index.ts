@@ -1,0 +1,2 @@
+// The informative-drawings lineart generator (sk_model.pth).
+export * from './lineart.js';

@@ -1,0 +1,112 @@
+import { DEFAULT_MOTION, motionVector, type MotionConditions } from './conditioning.js';
+import { DecodeStream, type VideoDecoder } from './decode-stream.js';
+import type { DecodeChunkConfig } from './decode-plan.js';
+import { SeededRng } from '../../random/rng.js';
+import { sampleClip, type DenoiserNetwork, type ReferenceMode, type SamplingProgress } from './sampler.js';
+import { outputFrameCount, windowCount, WINDOW } from './window-plan.js';
+
+/** The five networks of LVCD as the pipeline uses them; ONNX sessions implement them (runtime adapters). */
+export interface LvcdNetworks {
+  /** CLIP image embedding of the reference (3, H, W) in [-1, 1]: the single context token (D). */
+  embedReference(reference: Float32Array, height: number, width: number): Promise<Float32Array>;
+  /** The conditioner's encoder, posterior mode, unscaled (4, h, w): window 0's concat. */
+  encodeReferenceMode(reference: Float32Array, height: number, width: number): Promise<Float32Array>;
+  /** The first-stage encoder's posterior (4, h, w) each; the pipeline samples it. */
+  encodeReferencePosterior(reference: Float32Array, height: number, width: number): Promise<{ mean: Float32Array; logvar: Float32Array }>;
+  /** The ControlNet + UNet bound to this clip's context token, motion vector and latent size. */
+  denoiser(context: Float32Array, vector: Float32Array, latentHeight: number, latentWidth: number): DenoiserNetwork;
+  decoder: VideoDecoder;
+}
+
+export interface ColorizeOptions {
+  numSteps: number;
+  seed: number;
+  prevAttnSteps: number;
+  laterWindowMode: ReferenceMode;
+  motion: MotionConditions;
+  decoding?: DecodeChunkConfig;
+}
+
+export const DEFAULT_COLORIZE: ColorizeOptions = { numSteps: 25, seed: 1234, prevAttnSteps: 25, laterWindowMode: 'prevref', motion: DEFAULT_MOTION };
+
+export interface SampleClipRequest {
+  networks: LvcdNetworks;
+  /** The coloured reference frame (3, H, W) in [-1, 1]. */
+  reference: Float32Array;
+  height: number;
+  width: number;
+  frameCount: number;
+  /** The control hint of a clip frame (3, H, W): the sketch in [0, 1], white paper, dark lines. */
+  hint(frame: number): Promise<Float32Array>;
+  options: ColorizeOptions;
+  /** Recorded noise instead of the seeded RNG (golden tests): x_T (19, 4, h, w) and the posterior eps (4, h, w). */
+  noise?: { xT: Float32Array; posteriorEps: Float32Array };
+  signal?: AbortSignal;
+  onProgress?(p: SamplingProgress): void;
+  /** Each output latent (scaled, (4, h, w)) once it is final, in frame order. */
+  onLatent(index: number, latent: Float32Array): void | Promise<void>;
+}
+
+export interface ColorizeRequest extends Omit<SampleClipRequest, 'onLatent'> {
+  onLatent?(index: number, latent: Float32Array): void | Promise<void>;
+  /** Each decoded frame (3, H, W) in [-1, 1], in order, as soon as its decoding chunk is complete. */
+  onFrame(index: number, frame: Float32Array): void | Promise<void>;
+}
+
+export class ClipTooShortError extends Error {
+  override name = 'ClipTooShortError';
+}
+
+/** LVCD sampling of a whole clip to latents: conditioning once, then the windows in sequence. */
+export async function sampleClipLatents(r: SampleClipRequest): Promise<{ windows: number; outputFrames: number }> {
+  if (windowCount(r.frameCount) === 0) throw new ClipTooShortError(`LVCD needs at least ${WINDOW.video + 1} frames, got ${r.frameCount}; pad the clip`);
+  const h = r.height / 8;
+  const w = r.width / 8;
+  const row = 4 * h * w;
+  const rng = new SeededRng(r.options.seed);
+  // Draw order as the original: x_T first, then the posterior's noise.
+  const xT = r.noise?.xT ?? rng.normals(WINDOW.length * row);
+  const eps = r.noise?.posteriorEps ?? rng.normals(row);
+
+  const context = await r.networks.embedReference(r.reference, r.height, r.width);
+  const referenceModeLatent = await r.networks.encodeReferenceMode(r.reference, r.height, r.width);
+  const posterior = await r.networks.encodeReferencePosterior(r.reference, r.height, r.width);
+  return sampleClip({
+    network: r.networks.denoiser(context, motionVector(r.options.motion), h, w),
+    frameCount: r.frameCount,
+    latentHeight: h,
+    latentWidth: w,
+    referenceModeLatent,
+    referenceSampleLatent: samplePosterior(posterior.mean, posterior.logvar, eps),
+    hint: r.hint,
+    noise: xT,
+    numSteps: r.options.numSteps,
+    prevAttnSteps: r.options.prevAttnSteps,
+    laterWindowMode: r.options.laterWindowMode,
+    ...(r.signal ? { signal: r.signal } : {}),
+    ...(r.onProgress ? { onStep: r.onProgress } : {}),
+    onLatent: r.onLatent,
+  });
+}
+
+/**
+ * Reference-based colorization of a whole clip: latents sampled window by window and each decoded in chunks
+ * as soon as it is final, so frames stream out while later windows run and memory stays flat.
+ */
+export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: number; outputFrames: number }> {
+  const decode = new DecodeStream(r.networks.decoder, outputFrameCount(windowCount(r.frameCount)), r.options.decoding, r.onFrame);
+  return sampleClipLatents({
+    ...r,
+    onLatent: async (index, latent) => {
+      await r.onLatent?.(index, latent);
+      await decode.push(index, latent);
+    },
+  });
+}
+
+/** mean + exp(logvar / 2) eps, with logvar clamped to [-30, 20] as the original's diagonal Gaussian. */
+export function samplePosterior(mean: Float32Array, logvar: Float32Array, eps: Float32Array): Float32Array {
+  const out = new Float32Array(mean.length);
+  for (let i = 0; i < mean.length; i++) out[i] = mean[i]! + Math.exp(0.5 * Math.min(20, Math.max(-30, logvar[i]!))) * eps[i]!;
+  return out;
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRng } from '../../random/rng.js';
+import { LATENT_SCALE, SamplingCancelledError, sampleClip, type DenoiserNetwork, type DenoiserStep } from './sampler.js';
+
+const h = 2;
+const w = 3;
+const row = 4 * h * w;
+
+/**
+ * A network whose output at each position depends only on that position's own input and hint. With it the
+ * overlap positions of a window follow exactly the trajectory they had at positions 15..18 of the previous
+ * window (same carried noise, blended denoised values), which is the invariant the original relies on.
+ */
+class PerPositionNetwork implements DenoiserNetwork {
+  calls: DenoiserStep[] = [];
+  async run(step: DenoiserStep): Promise<Float32Array> {
+    this.calls.push({ ...step, input: new Float32Array(0), hint: new Float32Array(0) });
+    const out = new Float32Array(19 * row);
+    for (let p = 0; p < 19; p++) {
+      for (let i = 0; i < row; i++) {
+        const xin = step.input[p * 2 * row + i]!;
+        const concat = step.input[p * 2 * row + row + i]!;
+        out[p * row + i] = Math.tanh(xin + 0.3 * concat + 0.1 * step.hint[p * 3]! + step.cNoise * 0.01);
+      }
+    }
+    return out;
+  }
+}
+
+function request(network: DenoiserNetwork, frameCount: number, latents: Map<number, Float32Array>) {
+  const rng = new SeededRng(3);
+  return {
+    network,
+    frameCount,
+    latentHeight: h,
+    latentWidth: w,
+    referenceModeLatent: rng.normals(row),
+    referenceSampleLatent: rng.normals(row),
+    hint: async (frame: number) => new Float32Array(3 * 4).fill(frame / 10),
+    noise: rng.normals(19 * row),
+    numSteps: 6,
+    prevAttnSteps: 4,
+    laterWindowMode: 'prevref' as const,
+    onLatent: (index: number, latent: Float32Array) => {
+      expect(latents.has(index)).toBe(false);
+      expect(index).toBe(latents.size);
+      latents.set(index, latent);
+    },
+  };
+}
+
+describe('sampleClip', () => {
+  it('emits 35 latents for 39 frames, in order, frame 0 being the scaled reference sample', async () => {
+    const latents = new Map<number, Float32Array>();
+    const network = new PerPositionNetwork();
+    const r = request(network, 39, latents);
+    expect(await sampleClip(r)).toEqual({ windows: 3, outputFrames: 35 });
+    expect(latents.size).toBe(35);
+    expect(Array.from(latents.get(0)!)).toEqual(Array.from(r.referenceSampleLatent, (v) => Math.fround(v * LATENT_SCALE)));
+    expect(network.calls).toHaveLength(18);
+  });
+
+  it('uses normal attention in window 0 and previous-reference attention for prev_attn_steps steps after', async () => {
+    const network = new PerPositionNetwork();
+    await sampleClip(request(network, 39, new Map()));
+    expect(network.calls.map((c) => c.attention)).toEqual([
+      ...Array(6).fill('normal'),
+      ...[0, 1].flatMap(() => [...Array(4).fill('prevref'), 'prevref-late', 'prevref-late']),
+    ]);
+  });
+
+  it('reproduces the overlap frames of the previous window exactly (blending + noise carry-over)', async () => {
+    // Run window 0 alone (15 frames, all final) and the full clip: frames 11..14 must agree bit for bit.
+    const alone = new Map<number, Float32Array>();
+    const full = new Map<number, Float32Array>();
+    await sampleClip(request(new PerPositionNetwork(), 15, alone));
+    await sampleClip(request(new PerPositionNetwork(), 25, full));
+    for (let f = 0; f < 15; f++) expect(Array.from(full.get(f)!)).toEqual(Array.from(alone.get(f)!));
+  });
+
+  it('stops between steps when cancelled', async () => {
+    const controller = new AbortController();
+    const network: DenoiserNetwork = { run: async (s) => (controller.abort(), new Float32Array(s.input.length / 2)) };
+    await expect(sampleClip({ ...request(network, 15, new Map()), signal: controller.signal })).rejects.toBeInstanceOf(SamplingCancelledError);
+  });
+});

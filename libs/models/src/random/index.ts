@@ -1,0 +1,2 @@
+// Seeded random numbers for sampling noise.
+export * from './rng.js';
