@@ -4,12 +4,12 @@ import type { BuiltGraph, WeightPrecision } from '../onnx/graph-core.js';
 import { inferClipVisionConfig } from '../networks/clip/clip-config.js';
 import { buildClipVisual } from '../networks/clip/clip-visual.js';
 import { buildLineart, inferLineartConfig } from '../networks/lineart/lineart.js';
-import type { ArchitectureConfig, ModelId } from './manifest.js';
+import type { ArchitectureConfig, ModelId } from '../runtime/bundle-manifest.js';
 import { inferVaeDecoderConfig, inferVaeEncoderConfig } from '../networks/vae/vae-config.js';
 import { buildVaeDecoder } from '../networks/vae/vae-decoder.js';
 import { buildCondEncoder, buildVaeEncoder } from '../networks/vae/vae-encoder.js';
 import { LVCD_REAL_CONFIG, type LvcdNetworkConfig } from '../networks/unet/config.js';
-import { buildDenoiserGraph, UNET_PREFIX } from '../networks/unet/denoiser-graph.js';
+import { buildDenoiserGraph, UNET_PREFIX } from '../networks/denoiser/denoiser-graph.js';
 
 /** SVD's first-stage latent scale factor (configs/lvcd.yaml). */
 export const SCALE_FACTOR = 0.18215;

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createSession } from '../runtime/session.js';
 import { sha256File } from './file-hash.js';
-import { MANIFEST_FILE, validateManifest, type BundleManifest } from './manifest.js';
+import { MANIFEST_FILE, validateManifest, type BundleManifest } from '../runtime/bundle-manifest.js';
 
 export interface BundleCheck {
   readonly ok: boolean;

@@ -9,7 +9,7 @@ import { sha256File } from './file-hash.js';
 import {
   BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE,
   type BundleManifest, type ModelId, type ModelRecord, type SourceRecord, type TensorRecord,
-} from './manifest.js';
+} from '../runtime/bundle-manifest.js';
 
 export interface ConvertBundleOptions extends ArchitectureOptions {
   /** svd.safetensors (SVD img2vid). */

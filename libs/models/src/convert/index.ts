@@ -1,6 +1,5 @@
 // Checkpoints -> ONNX model bundle (graphs, manifest, hashes) and the bundle check.
 export * from './file-hash.js';
-export * from './manifest.js';
 export * from './architecture-json.js';
 export * from './bundle-graphs.js';
 export * from './convert-bundle.js';

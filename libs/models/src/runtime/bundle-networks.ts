@@ -1,7 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, validateManifest, type BundleManifest, type ModelId } from '../convert/manifest.js';
+import { MANIFEST_FILE, validateManifest, type BundleManifest, type ModelId } from './bundle-manifest.js';
 import { createSession, type ProviderChoice } from './session.js';
 import { runFloat } from './tensors.js';
 import { onnxDenoiserNetwork } from './denoiser-session.js';

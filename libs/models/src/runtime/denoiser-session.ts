@@ -1,6 +1,6 @@
 import { ort } from './ort.js';
 import { WINDOW_FRAMES } from '../networks/unet/config.js';
-import { DENOISER_IO } from '../networks/unet/denoiser-graph.js';
+import { DENOISER_IO } from '../networks/denoiser/denoiser-graph.js';
 import { referencePhaseInputs, type ReferenceAttentionInputs, type ReferenceLayerLayout, type ReferencePhase } from '../networks/unet/reference-attention-inputs.js';
 
 /** One evaluation of the denoiser graph: everything but the reference tables is float32, row-major. */

@@ -1,4 +1,5 @@
 // ONNX Runtime: sessions with provider fallback, tensor helpers, the denoiser session and the bundle's opened networks.
+export * from './bundle-manifest.js';
 export * from './session.js';
 export * from './tensors.js';
 export * from './provider.js';

@@ -8,5 +8,4 @@ export * from './temporal.js';
 export * from './resblock.js';
 export * from './spatial-transformer.js';
 export * from './unet.js';
-export * from './denoiser-graph.js';
-export * from './convert.js';
+export * from '../denoiser/convert-denoiser.js';

@@ -1,6 +1,6 @@
 import { OverlayWeightSource, openWeightFile, type WeightSource } from '../../formats/index.js';
 import { writeOnnxModel, type WeightPrecision, type WrittenModel } from '../../onnx/index.js';
-import type { LvcdNetworkConfig } from './config.js';
+import type { LvcdNetworkConfig } from '../unet/config.js';
 import { buildDenoiserGraph, type DenoiserGraph, type DenoiserGraphPart } from './denoiser-graph.js';
 
 export interface ConvertDenoiserOptions {

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lvcdTinyFixturesDir } from '../../testing/fixture-paths.js';
 import { SafetensorsFile } from '../../formats/index.js';
 import { createSession, maxAbsDiff } from '../../runtime/index.js';
-import { networkConfigFromJson, WINDOW_FRAMES, type LvcdNetworkConfig } from './config.js';
+import { networkConfigFromJson, WINDOW_FRAMES, type LvcdNetworkConfig } from '../unet/config.js';
 import { compareDenoiserBlocks } from '../../testing/block-check.js';
-import { convertDenoiser, type ConvertedDenoiser } from './convert.js';
+import { convertDenoiser, type ConvertedDenoiser } from './convert-denoiser.js';
 import { DENOISER_IO } from './denoiser-graph.js';
 import { onnxDenoiserNetwork, runDenoiserGraph, type DenoiserGraphCall } from '../../runtime/denoiser-session.js';
 import { applyDenoiserScaling, denoiserScalings } from '../../schedulers/denoiser.js';
 import { goldenDenoiserCall } from '../../testing/golden-call.js';
-import { referenceAttentionInputs, type ReferenceAttentionMode } from './reference-attention-inputs.js';
+import { referenceAttentionInputs, type ReferenceAttentionMode } from '../unet/reference-attention-inputs.js';
 
 const TOLERANCE = 1e-4;
 const fixtures = lvcdTinyFixturesDir();

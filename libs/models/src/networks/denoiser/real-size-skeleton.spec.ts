@@ -2,7 +2,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lvcdTinyFixturesDir } from '../../testing/fixture-paths.js';
 import { OverlayWeightSource, ShapeOnlyWeightSource } from '../../formats/index.js';
-import { LVCD_REAL_CONFIG } from './config.js';
+import { LVCD_REAL_CONFIG } from '../unet/config.js';
 import { CONTROLNET_PREFIX, DENOISER_IO, UNET_PREFIX, buildDenoiserGraph } from './denoiser-graph.js';
 
 // The real-size mapping, checked against the key listings of the REAL svd.safetensors and lvcd.ckpt

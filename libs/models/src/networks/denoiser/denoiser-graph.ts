@@ -1,13 +1,13 @@
 import type { WeightSource } from '../../formats/index.js';
 import { GraphBuilder, type BuiltGraph, type Tensor, type WeightPrecision } from '../../onnx/index.js';
-import { planNetwork } from './block-plan.js';
-import { WINDOW_FRAMES, referenceLayerCounts, timeEmbedDim, type LvcdNetworkConfig, type VideoUNetConfig } from './config.js';
+import { planNetwork } from '../unet/block-plan.js';
+import { WINDOW_FRAMES, referenceLayerCounts, timeEmbedDim, type LvcdNetworkConfig, type VideoUNetConfig } from '../unet/config.js';
 import { controlNet } from '../controlnet/controlnet.js';
-import { timestepAndLabelEmbedding } from './embeddings.js';
-import { referenceLayerCounter, type NetworkContext } from './network-context.js';
-import type { ReferenceAttentionTensors } from './reference-attention.js';
-import { controlledVideoUNet } from './unet.js';
-import type { ReferenceLayerLayout } from './reference-attention-inputs.js';
+import { timestepAndLabelEmbedding } from '../unet/embeddings.js';
+import { referenceLayerCounter, type NetworkContext } from '../unet/network-context.js';
+import type { ReferenceAttentionTensors } from '../unet/reference-attention.js';
+import { controlledVideoUNet } from '../unet/unet.js';
+import type { ReferenceLayerLayout } from '../unet/reference-attention-inputs.js';
 
 /** Checkpoint prefixes of the two networks (svd.safetensors / lvcd.ckpt state-dict names). */
 export const UNET_PREFIX = 'model.diffusion_model';

@@ -7,10 +7,10 @@ import { OverlayWeightSource, SafetensorsFile, openWeightFile, type WeightSource
 import { writeOnnxModel } from '../../onnx/index.js';
 import { createSession } from '../../runtime/index.js';
 import { compareDenoiserBlocks } from '../../testing/block-check.js';
-import { networkConfigFromJson } from './config.js';
+import { networkConfigFromJson } from '../unet/config.js';
 import { buildDenoiserGraph } from './denoiser-graph.js';
 import { goldenDenoiserCall } from '../../testing/golden-call.js';
-import { referenceAttentionInputs } from './reference-attention-inputs.js';
+import { referenceAttentionInputs } from '../unet/reference-attention-inputs.js';
 
 // The block check must point at the right place. Layering the files the wrong way round (svd over
 // lvcd.ckpt) leaves the UNet's fine-tuned attentions at their SVD values while the ControlNet (only in

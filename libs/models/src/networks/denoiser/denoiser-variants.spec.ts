@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lvcdTinyFixturesDir } from '../../testing/fixture-paths.js';
 import { SafetensorsFile } from '../../formats/index.js';
 import { createSession, maxAbsDiff } from '../../runtime/index.js';
-import { networkConfigFromJson, type LvcdNetworkConfig } from './config.js';
-import { convertDenoiser } from './convert.js';
+import { networkConfigFromJson, type LvcdNetworkConfig } from '../unet/config.js';
+import { convertDenoiser } from './convert-denoiser.js';
 import { DENOISER_IO } from './denoiser-graph.js';
 import { runControlNetThenUNet, runDenoiserGraph, type DenoiserGraphCall } from '../../runtime/denoiser-session.js';
 import { goldenDenoiserCall } from '../../testing/golden-call.js';
-import { referenceAttentionInputs } from './reference-attention-inputs.js';
+import { referenceAttentionInputs } from '../unet/reference-attention-inputs.js';
 
 const fixtures = lvcdTinyFixturesDir();
 let dir: string;
