@@ -8,4 +8,3 @@ export * from './temporal.js';
 export * from './resblock.js';
 export * from './spatial-transformer.js';
 export * from './unet.js';
-export * from '../denoiser/convert-denoiser.js';
