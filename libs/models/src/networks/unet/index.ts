@@ -1,4 +1,4 @@
-// LVCD's video UNet as ONNX graph builders (with the one-graph denoiser that joins it to the ControlNet), reference attention as graph inputs.
+// LVCD's video UNet as ONNX graph builders, with the reference attention as graph inputs.
 export * from './config.js';
 export * from './block-plan.js';
 export * from './reference-attention-inputs.js';
