@@ -1,6 +1,6 @@
 // Comparing runs: single frames of sequence artefacts, pairwise metrics and the side-by-side mp4 export,
 // against the real server with real runs of the demo workflow.
-import { ffprobePath, generateDemoClip, listZipImages, readZipEntry } from '@lvcd/models';
+import { ffprobePath, generateDemoClip, listZipImages, readZipEntry } from '@lvcd/media';
 import { demoWorkflow } from '@lvcd/nodes/catalogue';
 import type { WorkflowDocument } from '@lvcd/nodes';
 import { execFile } from 'node:child_process';

@@ -1,4 +1,4 @@
-import { crc32 } from '@lvcd/models';
+import { crc32 } from '@lvcd/media';
 import { request } from 'node:http';
 import { deflateRawSync } from 'node:zlib';
 

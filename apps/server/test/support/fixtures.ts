@@ -1,4 +1,4 @@
-import { createRgbImage, encodePng } from '@lvcd/models';
+import { createRgbImage, encodePng } from '@lvcd/media';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '@lvcd/nodes';
 
 /** A PNG filled with one grey level; a different `fill` gives different bytes, hence a fresh cache key. */
