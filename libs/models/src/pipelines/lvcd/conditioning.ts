@@ -5,6 +5,7 @@
 export interface MotionConditions {
   fpsId: number;
   motionBucketId: number;
+  /** Also scales the noise added to the conditioning frame (pipeline.ts); ComfyUI's LVCD example workflow uses 0.02. */
   condAug: number;
 }
 

@@ -8,7 +8,9 @@ import { lvcdTinyFixturesDir } from '../../testing/fixture-paths.js';
 import { loadGoldens, type GoldenTensor } from '../../testing/golden.js';
 import { maxAbsDiff } from '../../runtime/tensors.js';
 import { openLvcdBundle, type LvcdBundle } from '../../runtime/bundle-networks.js';
-import { DEFAULT_COLORIZE, colorizeClip } from './pipeline.js';
+import { TorchGenerator } from '../../random/torch-generator.js';
+import { motionVector } from './conditioning.js';
+import { DEFAULT_COLORIZE, colorizeClip, sampleClipLatents, samplePosterior, type LvcdNetworks } from './pipeline.js';
 
 const fixtures = lvcdTinyFixturesDir();
 /** The spec's tolerance for the whole long-video procedure. */
@@ -36,42 +38,126 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The concat channels (4..7) of a denoiser input (19, 8, h, w), as (19, 4, h, w). */
+function concatOf(input: Float32Array, row: number): Float32Array {
+  const out = new Float32Array(19 * row);
+  for (let p = 0; p < 19; p++) out.set(input.subarray(p * 2 * row + row, (p + 1) * 2 * row), p * row);
+  return out;
+}
+
 const frameOf = (t: GoldenTensor, i: number) => {
   const size = t.data.length / t.dims[0]!;
   return t.data.subarray(i * size, (i + 1) * size);
 };
 
+/** Runs golden-sample's clip and settings, with its recorded noise or from a seed alone, and measures the errors. */
+async function runGoldenClip(noise: 'recorded' | { seed: number }) {
+  const latents: Float32Array[] = [];
+  const frames: Float32Array[] = [];
+  const progress: number[] = [];
+  const result = await colorizeClip({
+    networks: bundle,
+    reference: golden['reference_image']!.data,
+    height: 64,
+    width: 128,
+    frameCount: golden['sketches']!.dims[0]!,
+    hint: async (f) => frameOf(golden['sketches']!, f),
+    options: {
+      ...DEFAULT_COLORIZE,
+      numSteps: Number(golden['params.num_steps']!.data[0]),
+      prevAttnSteps: Number(golden['params.prev_attn_steps']!.data[0]),
+      ...(noise === 'recorded' ? {} : { seed: noise.seed }),
+    },
+    ...(noise === 'recorded' ? { noise: { xT: golden['x_T']!.data, posteriorEps: golden['vae_eps']!.data } } : {}),
+    onProgress: (p) => progress.push(p.window * p.steps + p.step),
+    onLatent: (i, latent) => void (latents[i] = latent),
+    onFrame: (i, frame) => void (frames[i] = frame),
+  });
+  expect(result).toEqual({ windows: 3, outputFrames: 35 });
+  expect(progress).toEqual(Array.from({ length: 18 }, (_, i) => i));
+  expect(latents).toHaveLength(35);
+  expect(frames).toHaveLength(35);
+  return {
+    latentErr: Math.max(...latents.map((l, i) => maxAbsDiff(l, frameOf(golden['latents']!, i)))),
+    frameErr: Math.max(...frames.map((f, i) => maxAbsDiff(f, frameOf(golden['frames']!, i)))),
+  };
+}
+
 describe('LVCD pipeline on the tiny bundle', () => {
   it('matches golden-sample latents and frames (39 frames, 3 windows, recorded x_T and posterior noise)', async () => {
-    const latents: Float32Array[] = [];
-    const frames: Float32Array[] = [];
-    const progress: number[] = [];
-    const result = await colorizeClip({
-      networks: bundle,
-      reference: golden['reference_image']!.data,
-      height: 64,
-      width: 128,
-      frameCount: golden['sketches']!.dims[0]!,
-      hint: async (f) => frameOf(golden['sketches']!, f),
-      options: {
-        ...DEFAULT_COLORIZE,
-        numSteps: Number(golden['params.num_steps']!.data[0]),
-        prevAttnSteps: Number(golden['params.prev_attn_steps']!.data[0]),
-      },
-      noise: { xT: golden['x_T']!.data, posteriorEps: golden['vae_eps']!.data },
-      onProgress: (p) => progress.push(p.window * p.steps + p.step),
-      onLatent: (i, latent) => void (latents[i] = latent),
-      onFrame: (i, frame) => void (frames[i] = frame),
-    });
-    expect(result).toEqual({ windows: 3, outputFrames: 35 });
-    expect(progress).toEqual(Array.from({ length: 18 }, (_, i) => i));
-    const latentErr = Math.max(...latents.map((l, i) => maxAbsDiff(l, frameOf(golden['latents']!, i))));
-    const frameErr = Math.max(...frames.map((f, i) => maxAbsDiff(f, frameOf(golden['frames']!, i))));
-    console.log(`golden-sample max abs error: latents ${latentErr.toExponential(2)}, frames ${frameErr.toExponential(2)}`);
-    expect(latents).toHaveLength(35);
-    expect(frames).toHaveLength(35);
+    const { latentErr, frameErr } = await runGoldenClip('recorded');
+    console.log(`golden-sample, recorded noise, max abs error: latents ${latentErr.toExponential(2)}, frames ${frameErr.toExponential(2)}`);
     expect(latentErr).toBeLessThanOrEqual(TOLERANCE);
     expect(frameErr).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it("matches golden-sample from seed 1234 alone: the seed draws the original's noise", async () => {
+    const { latentErr, frameErr } = await runGoldenClip({ seed: 1234 });
+    console.log(`golden-sample, seed 1234, max abs error: latents ${latentErr.toExponential(2)}, frames ${frameErr.toExponential(2)}`);
+    expect(latentErr).toBeLessThanOrEqual(TOLERANCE);
+    expect(frameErr).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('cond_aug as the original: the vector, and window 0 encodes reference + cond_aug x the seed\'s first (1, 3, H, W) draw', async () => {
+    const condAug = 0.02;
+    const reference = golden['reference_image']!.data;
+    const row = 4 * 8 * 16;
+    const seen = { clip: [] as Float32Array[], mode: [] as Float32Array[], posterior: [] as Float32Array[], vectors: [] as Float32Array[], concats: [] as Float32Array[] };
+    // The real bundle, with each call's inputs kept to compare with the spec.
+    const observed: LvcdNetworks = {
+      embedReference: (ref, h, w) => (seen.clip.push(ref), bundle.embedReference(ref, h, w)),
+      encodeReferenceMode: (ref, h, w) => (seen.mode.push(ref), bundle.encodeReferenceMode(ref, h, w)),
+      encodeReferencePosterior: (ref, h, w) => (seen.posterior.push(ref), bundle.encodeReferencePosterior(ref, h, w)),
+      denoiser: (context, vector, h, w) => {
+        seen.vectors.push(vector);
+        const network = bundle.denoiser(context, vector, h, w);
+        return { run: (step) => (seen.concats.push(concatOf(step.input, row)), network.run(step)) };
+      },
+      decoder: bundle.decoder,
+    };
+    await sampleClipLatents({
+      networks: observed,
+      reference,
+      height: 64,
+      width: 128,
+      frameCount: 25,
+      hint: async (f) => frameOf(golden['sketches']!, f),
+      options: { ...DEFAULT_COLORIZE, numSteps: 2, prevAttnSteps: 1, seed: 1234, motion: { ...DEFAULT_COLORIZE.motion, condAug } },
+      onLatent: () => undefined,
+    });
+
+    // Spec 2.3: cond_frames = reference + cond_aug * randn_like(reference), the first draw after seed_everything(seed).
+    const noise = new TorchGenerator(1234).randn([1, 3, 64, 128]);
+    const condFrame = reference.map((v, i) => v + Math.fround(Math.fround(condAug) * noise[i]!));
+    expect(seen.mode).toHaveLength(1);
+    expect(maxAbsDiff(seen.mode[0]!, condFrame)).toBe(0);
+    expect(maxAbsDiff(seen.mode[0]!, reference)).toBeGreaterThan(0.05);
+    // CLIP and the first-stage encoder see the clean reference.
+    expect(seen.clip).toEqual([reference]);
+    expect(seen.posterior).toEqual([reference]);
+
+    // Spec 2.2: the third 256 block of the vector is cond_aug's sinusoidal embedding, cos first.
+    expect(seen.vectors).toHaveLength(1);
+    const vector = seen.vectors[0]!;
+    let vectorErr = maxAbsDiff(vector.subarray(0, 512), motionVector().subarray(0, 512));
+    for (let j = 0; j < 128; j++) {
+      const angle = condAug * Math.exp((-Math.log(10000) * j) / 128);
+      vectorErr = Math.max(vectorErr, Math.abs(vector[512 + j]! - Math.cos(angle)), Math.abs(vector[640 + j]! - Math.sin(angle)));
+    }
+    expect(vectorErr).toBeLessThan(1e-6);
+
+    // Window 0's concat, every position and step: the conditioner's encoder (mode) of the noised frame.
+    const expectedConcat = await bundle.encodeReferenceMode(condFrame, 64, 128);
+    expect(seen.concats).toHaveLength(4);
+    for (const concat of seen.concats.slice(0, 2)) {
+      for (let p = 0; p < 19; p++) expect(maxAbsDiff(concat.subarray(p * row, (p + 1) * row), expectedConcat)).toBe(0);
+    }
+    // Window 1's concat at positions 0 and 5..18 is the clean first-stage sample: cond_aug does not reach it.
+    const posterior = await bundle.encodeReferencePosterior(reference, 64, 128);
+    const firstCond = samplePosterior(posterior.mean, posterior.logvar, golden['vae_eps']!.data);
+    for (const p of [0, ...Array.from({ length: 14 }, (_, i) => 5 + i)]) {
+      expect(maxAbsDiff(seen.concats[2]!.subarray(p * row, (p + 1) * row), firstCond)).toBe(0);
+    }
   });
 
   it('refuses frames of another size than the bundle was built for, saying how to fix it', async () => {

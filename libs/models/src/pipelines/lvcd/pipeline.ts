@@ -1,7 +1,7 @@
 import { DEFAULT_MOTION, motionVector, type MotionConditions } from './conditioning.js';
 import { DecodeStream, type VideoDecoder } from './decode-stream.js';
 import type { DecodeChunkConfig } from './decode-plan.js';
-import { SeededRng } from '../../random/rng.js';
+import { lvcdConditioningFrameNoise, lvcdInitialNoise } from '../../random/lvcd-noise.js';
 import { sampleClip, type DenoiserNetwork, type ReferenceMode, type SamplingProgress } from './sampler.js';
 import { outputFrameCount, windowCount, WINDOW } from './window-plan.js';
 
@@ -20,6 +20,7 @@ export interface LvcdNetworks {
 
 export interface ColorizeOptions {
   numSteps: number;
+  /** What the seed means in the original: torch.manual_seed(seed) on PyTorch's CPU generator (random/lvcd-noise.ts). */
   seed: number;
   prevAttnSteps: number;
   laterWindowMode: ReferenceMode;
@@ -39,7 +40,7 @@ export interface SampleClipRequest {
   /** The control hint of a clip frame (3, H, W): the sketch in [0, 1], white paper, dark lines. */
   hint(frame: number): Promise<Float32Array>;
   options: ColorizeOptions;
-  /** Recorded noise instead of the seeded RNG (golden tests): x_T (19, 4, h, w) and the posterior eps (4, h, w). */
+  /** Recorded noise instead of the seed's (a recorded run): x_T (19, 4, h, w) and the posterior eps (4, h, w). */
   noise?: { xT: Float32Array; posteriorEps: Float32Array };
   signal?: AbortSignal;
   onProgress?(p: SamplingProgress): void;
@@ -63,13 +64,13 @@ export async function sampleClipLatents(r: SampleClipRequest): Promise<{ windows
   const h = r.height / 8;
   const w = r.width / 8;
   const row = 4 * h * w;
-  const rng = new SeededRng(r.options.seed);
-  // Draw order as the original: x_T first, then the posterior's noise.
-  const xT = r.noise?.xT ?? rng.normals(WINDOW.length * row);
-  const eps = r.noise?.posteriorEps ?? rng.normals(row);
+  const { xT, posteriorEps: eps } = r.noise ?? lvcdInitialNoise(r.options.seed, WINDOW.length, h, w);
+  if (xT.length !== WINDOW.length * row || eps.length !== row) {
+    throw new RangeError(`recorded noise must hold x_T (${WINDOW.length}, 4, ${h}, ${w}) and the posterior eps (4, ${h}, ${w})`);
+  }
 
   const context = await r.networks.embedReference(r.reference, r.height, r.width);
-  const referenceModeLatent = await r.networks.encodeReferenceMode(r.reference, r.height, r.width);
+  const referenceModeLatent = await r.networks.encodeReferenceMode(conditioningFrame(r), r.height, r.width);
   const posterior = await r.networks.encodeReferencePosterior(r.reference, r.height, r.width);
   return sampleClip({
     network: r.networks.denoiser(context, motionVector(r.options.motion), h, w),
@@ -102,6 +103,21 @@ export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: numbe
       await decode.push(index, latent);
     },
   });
+}
+
+/**
+ * The original's `cond_frames`: the reference plus cond_aug times noise of its shape, drawn right after the
+ * window's `seed_everything(seed)` (the same noise in every window). Only window 0's concat is encoded from it;
+ * later windows get their concat explicitly, and CLIP and the first-stage encoder see the clean reference.
+ */
+function conditioningFrame(r: SampleClipRequest): Float32Array {
+  const condAug = r.options.motion.condAug;
+  if (!Number.isFinite(condAug) || condAug < 0) throw new RangeError(`cond_aug must be a number >= 0, got ${condAug}`);
+  if (condAug === 0) return r.reference;
+  const noise = lvcdConditioningFrameNoise(r.options.seed, r.height, r.width);
+  const out = new Float32Array(r.reference.length);
+  for (let i = 0; i < out.length; i++) out[i] = r.reference[i]! + Math.fround(Math.fround(condAug) * noise[i]!);
+  return out;
 }
 
 /** mean + exp(logvar / 2) eps, with logvar clamped to [-30, 20] as the original's diagonal Gaussian. */

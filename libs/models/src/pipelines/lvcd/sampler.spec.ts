@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRng } from '../../random/rng.js';
+import { TorchGenerator } from '../../random/torch-generator.js';
 import { LATENT_SCALE, SamplingCancelledError, sampleClip, type DenoiserNetwork, type DenoiserStep } from './sampler.js';
 
 const h = 2;
@@ -28,16 +28,16 @@ class PerPositionNetwork implements DenoiserNetwork {
 }
 
 function request(network: DenoiserNetwork, frameCount: number, latents: Map<number, Float32Array>) {
-  const rng = new SeededRng(3);
+  const rng = new TorchGenerator(3);
   return {
     network,
     frameCount,
     latentHeight: h,
     latentWidth: w,
-    referenceModeLatent: rng.normals(row),
-    referenceSampleLatent: rng.normals(row),
+    referenceModeLatent: rng.randn([row]),
+    referenceSampleLatent: rng.randn([row]),
     hint: async (frame: number) => new Float32Array(3 * 4).fill(frame / 10),
-    noise: rng.normals(19 * row),
+    noise: rng.randn([19 * row]),
     numSteps: 6,
     prevAttnSteps: 4,
     laterWindowMode: 'prevref' as const,
