@@ -10,6 +10,7 @@ import { buildVaeDecoder } from '../networks/vae/vae-decoder.js';
 import { buildCondEncoder, buildVaeEncoder } from '../networks/vae/vae-encoder.js';
 import { LVCD_REAL_CONFIG, type LvcdNetworkConfig } from '../networks/unet/config.js';
 import { buildDenoiserGraph, UNET_PREFIX } from '../networks/denoiser/denoiser-graph.js';
+import type { AttentionForm } from '../networks/unet/attention.js';
 
 /** SVD's first-stage latent scale factor (configs/lvcd.yaml). */
 export const SCALE_FACTOR = 0.18215;
@@ -83,7 +84,13 @@ function plan(id: ModelId, fileName: string, description: string, weights: Weigh
   };
 }
 
-export function planBundleGraphs(main: WeightSource, lineart: WeightSource | undefined, config: ArchitectureConfig): GraphPlan[] {
+/** Choices about how the graphs are built (not what they compute). */
+export interface BundleGraphOptions {
+  /** The denoiser's attention form: 'fused' (default, CPU and CUDA) or 'plain' for a provider without MultiHeadAttention. */
+  readonly attention?: AttentionForm;
+}
+
+export function planBundleGraphs(main: WeightSource, lineart: WeightSource | undefined, config: ArchitectureConfig, options: BundleGraphOptions = {}): GraphPlan[] {
   const plans: GraphPlan[] = [
     plan('vae_encoder', 'vae_encoder.onnx', 'first-stage VAE encoder: posterior mean and logvar (host samples with its seeded RNG, then x0.18215)', main, (b) => buildVaeEncoder(b, config.vaeEncoder)),
     plan('vae_decoder', 'vae_decoder.onnx', 'temporal VAE decoder on one chunk of unscaled latents (frames = dynamic axis)', main, (b) => buildVaeDecoder(b, config.vaeDecoder)),
@@ -97,7 +104,7 @@ export function planBundleGraphs(main: WeightSource, lineart: WeightSource | und
   plans.push({
     id: 'denoiser', fileName: 'denoiser.onnx', weights: main,
     description: 'LVCD ControlNet + video UNet: model output F for one 19-position window per call (reference attention by ref_* inputs)',
-    buildGraph: (precision) => buildDenoiserGraph({ weights: main, config: config.denoiser, precision }).graph,
+    buildGraph: (precision) => buildDenoiserGraph({ weights: main, config: config.denoiser, precision, attention: options.attention ?? 'fused' }).graph,
   });
   return plans;
 }

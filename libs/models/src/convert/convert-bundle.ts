@@ -4,14 +4,14 @@ import { OverlayWeightSource, openWeightFile, type WeightSource } from '../forma
 import type { BuiltGraph, WeightInitializer } from '../onnx/graph-core.js';
 import { OPSET_VERSION, writeOnnxModel } from '../onnx/model-writer.js';
 import { OnnxDataType, type ValueInfoSpec } from '../onnx/proto.js';
-import { inferArchitecture, planBundleGraphs, type ArchitectureOptions } from './bundle-graphs.js';
+import { inferArchitecture, planBundleGraphs, type ArchitectureOptions, type BundleGraphOptions } from './bundle-graphs.js';
 import { sha256File } from './file-hash.js';
 import {
   BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE,
   type BundleManifest, type ModelId, type ModelRecord, type SourceRecord, type TensorRecord,
 } from '../runtime/bundle-manifest.js';
 
-export interface ConvertBundleOptions extends ArchitectureOptions {
+export interface ConvertBundleOptions extends ArchitectureOptions, BundleGraphOptions {
   /** svd.safetensors (SVD img2vid). */
   readonly svd: string;
   /** lvcd.ckpt or lvcd-fp16.safetensors; its keys override svd's. */
@@ -75,7 +75,7 @@ export async function convertBundle(
     const main = new OverlayWeightSource(svd, lvcd);
     const config = inferArchitecture(main, lineart, options);
     const precision = options.fp16 ? 'fp16' : 'fp32';
-    const graphs = planBundleGraphs(main, lineart, config).map((plan) => ({ plan, graph: plan.buildGraph(precision) }));
+    const graphs = planBundleGraphs(main, lineart, config, options.attention ? { attention: options.attention } : {}).map((plan) => ({ plan, graph: plan.buildGraph(precision) }));
 
     // Progress is by bytes: every source byte is hashed once, every weight byte written once.
     const files = { svd: options.svd, lvcd: options.lvcd, ...(options.lineart ? { lineart: options.lineart } : {}) };

@@ -4,6 +4,9 @@ import { GraphShapeError, formatShape } from './shape.js';
 
 export type ElementType = 'float32' | 'float16' | 'int64';
 
+/** ONNX Runtime's contrib-op domain (MultiHeadAttention): CPU and CUDA kernels, not standard ONNX. */
+export const MS_DOMAIN = 'com.microsoft';
+
 export const ONNX_ELEMENT_TYPE: Readonly<Record<ElementType, OnnxDataType>> = {
   float32: OnnxDataType.FLOAT, float16: OnnxDataType.FLOAT16, int64: OnnxDataType.INT64,
 };
@@ -206,15 +209,19 @@ export class GraphCore {
   }
 
   /** Emits one ONNX node with a single output of the given (already inferred) shape. */
-  node(opType: string, inputs: readonly (Tensor | '')[], shape: readonly Dim[], attributes: Record<string, AttributeValue> = {}, dtype: ElementType = 'float32'): Tensor {
-    return this.nodeMulti(opType, inputs, [shape], attributes, dtype)[0]!;
+  node(opType: string, inputs: readonly (Tensor | '')[], shape: readonly Dim[], attributes: Record<string, AttributeValue> = {}, dtype: ElementType = 'float32', domain?: string): Tensor {
+    return this.nodeMulti(opType, inputs, [shape], attributes, dtype, domain)[0]!;
   }
 
-  nodeMulti(opType: string, inputs: readonly (Tensor | '')[], shapes: readonly (readonly Dim[])[], attributes: Record<string, AttributeValue> = {}, dtype: ElementType = 'float32'): Tensor[] {
+  /** `domain` names an operator set other than standard ONNX (MS_DOMAIN); the writer imports it. */
+  nodeMulti(opType: string, inputs: readonly (Tensor | '')[], shapes: readonly (readonly Dim[])[], attributes: Record<string, AttributeValue> = {}, dtype: ElementType = 'float32', domain?: string): Tensor[] {
     const name = this.uniqueName(opType);
     const outputs = shapes.map((shape, i) => ({ name: shapes.length === 1 ? name : `${name}:${i}`, shape, dtype }));
     for (const o of outputs) this.usedNames.add(o.name);
-    this.nodes.push({ opType, name, inputs: inputs.map((t) => (t === '' ? '' : t.name)), outputs: outputs.map((o) => o.name), attributes });
+    this.nodes.push({
+      opType, name, inputs: inputs.map((t) => (t === '' ? '' : t.name)), outputs: outputs.map((o) => o.name), attributes,
+      ...(domain ? { domain } : {}),
+    });
     return outputs;
   }
 

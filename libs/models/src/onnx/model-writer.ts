@@ -3,13 +3,15 @@ import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { WeightSource } from '../formats/weight-source.js';
 import { float32ToFloat16 } from '../formats/dtype.js';
-import type { BuiltGraph, WeightInitializer } from './graph-core.js';
+import { MS_DOMAIN, type BuiltGraph, type WeightInitializer } from './graph-core.js';
 import { OnnxDataType, encodeModel, type TensorProtoSpec } from './proto.js';
 
 /** ONNX opset the graphs target (onnxruntime-node 1.29, CPU and CUDA). */
 export const OPSET_VERSION = 17;
 /** IR version 8 is the one that goes with opset 17. */
 export const IR_VERSION = 8;
+/** Opset version of ONNX Runtime's contrib domain (its ops are all registered at version 1). */
+const MS_DOMAIN_VERSION = 1;
 /** Weight offsets in the data file are aligned so runtimes can map them directly. */
 const DATA_ALIGNMENT = 64;
 
@@ -96,6 +98,7 @@ export async function writeOnnxModel(graph: BuiltGraph, options: WriteModelOptio
   const model = encodeModel({
     graph: { name: graph.name, nodes: graph.nodes, initializers: tensors, inputs: graph.inputs, outputs: graph.outputs },
     opsetVersion: OPSET_VERSION,
+    ...(graph.nodes.some((n) => n.domain === MS_DOMAIN) ? { domainOpsets: [{ domain: MS_DOMAIN, version: MS_DOMAIN_VERSION }] } : {}),
     irVersion: IR_VERSION,
     producerName: 'lvcd-studio',
     producerVersion: '0.1.0',

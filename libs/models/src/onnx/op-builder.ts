@@ -1,4 +1,4 @@
-import { GraphCore, type Tensor } from './graph-core.js';
+import { GraphCore, MS_DOMAIN, type Tensor } from './graph-core.js';
 import type { AttributeValue, Dim } from './proto.js';
 import { GraphShapeError, assertDim, broadcastShapes, dimExpr, formatShape, normalizeAxis, product } from './shape.js';
 
@@ -266,5 +266,37 @@ export class OpBuilder extends GraphCore {
   layerNormalization(x: Tensor, scale: Tensor, bias: Tensor, epsilon: number): Tensor {
     assertDim(scale.shape[0]!, x.shape[x.shape.length - 1]!, 'LayerNormalization scale');
     return this.node('LayerNormalization', [x, scale, bias], x.shape, { axis: int(-1), epsilon: float(epsilon) });
+  }
+
+  /** ONNX InstanceNormalization: per-sample, per-channel (axis 1) statistics over the trailing axes. */
+  instanceNormalization(x: Tensor, scale: Tensor, bias: Tensor, epsilon: number): Tensor {
+    assertDim(scale.shape[0]!, x.shape[1]!, 'InstanceNormalization scale');
+    return this.node('InstanceNormalization', [x, scale, bias], x.shape, { epsilon: float(epsilon) });
+  }
+
+  /**
+   * ONNX Runtime's fused MultiHeadAttention (com.microsoft): q (B, S, N*Hq), k (B, L, N*Hq), v (B, L, N*Hv)
+   * -> (B, S, N*Hv), heads as contiguous channel blocks, softmax(scale * q.k + attentionBias) v.
+   * `scale` defaults to 1/sqrt(Hq). `attentionBias` must be (1|B, 1|N, S, L): the CPU kernel broadcasts
+   * only the first two axes. Without a bias the CPU kernel runs tiled (flash) and never holds the logits.
+   */
+  multiHeadAttention(q: Tensor, k: Tensor, v: Tensor, options: { heads: number; scale?: number; attentionBias?: Tensor }): Tensor {
+    const what = `MultiHeadAttention ${formatShape(q.shape)} x ${formatShape(k.shape)} x ${formatShape(v.shape)}`;
+    if (q.shape.length !== 3 || k.shape.length !== 3 || v.shape.length !== 3) throw new GraphShapeError(`${what}: q, k and v must be (batch, tokens, channels)`);
+    const [qc, vc] = [q.shape[2], v.shape[2]];
+    if (typeof qc !== 'number' || typeof vc !== 'number' || qc % options.heads !== 0 || vc % options.heads !== 0) {
+      throw new GraphShapeError(`${what}: channels must be static and divisible into ${options.heads} heads`);
+    }
+    assertDim(k.shape[2]!, qc, `${what} key channels`);
+    assertDim(v.shape[1]!, k.shape[1]!, `${what} value tokens`);
+    for (const t of [k, v]) assertDim(t.shape[0]!, q.shape[0]!, `${what} batch`);
+    const bias = options.attentionBias;
+    if (bias) {
+      if (bias.shape.length !== 4) throw new GraphShapeError(`${what}: attention bias ${formatShape(bias.shape)} must be (batch|1, heads|1, queries, keys)`);
+      assertDim(bias.shape[2]!, q.shape[1]!, `${what} attention bias queries (not broadcast by the CPU kernel)`);
+      assertDim(bias.shape[3]!, k.shape[1]!, `${what} attention bias keys (not broadcast by the CPU kernel)`);
+    }
+    const attributes: Record<string, AttributeValue> = { num_heads: int(options.heads), ...(options.scale !== undefined ? { scale: float(options.scale) } : {}) };
+    return this.node('MultiHeadAttention', bias ? [q, k, v, '', '', bias] : [q, k, v], [q.shape[0]!, q.shape[1]!, vc], attributes, 'float32', MS_DOMAIN);
   }
 }

@@ -62,6 +62,8 @@ export interface GraphSpec {
 export interface ModelSpec {
   readonly graph: GraphSpec;
   readonly opsetVersion: number;
+  /** Opsets of other domains the nodes use (e.g. ONNX Runtime's 'com.microsoft' contrib ops). */
+  readonly domainOpsets?: readonly { readonly domain: string; readonly version: number }[];
   readonly irVersion: number;
   readonly producerName: string;
   readonly producerVersion: string;
@@ -158,6 +160,7 @@ export function encodeModel(m: ModelSpec): Uint8Array {
   w.join();
   // OperatorSetIdProto { domain = 1; version = 2 }, default domain "".
   w.tag(8, LEN).fork().tag(1, LEN).string('').tag(2, VARINT).int64(m.opsetVersion).join();
+  for (const o of m.domainOpsets ?? []) w.tag(8, LEN).fork().tag(1, LEN).string(o.domain).tag(2, VARINT).int64(o.version).join();
   for (const [k, v] of Object.entries(m.metadata ?? {})) stringEntry(w, 14, k, v);
   return w.finish();
 }

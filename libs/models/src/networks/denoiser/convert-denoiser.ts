@@ -1,5 +1,6 @@
 import { OverlayWeightSource, openWeightFile, type WeightSource } from '../../formats/index.js';
 import { writeOnnxModel, type WeightPrecision, type WrittenModel } from '../../onnx/index.js';
+import type { AttentionForm } from '../unet/attention.js';
 import type { LvcdNetworkConfig } from '../unet/config.js';
 import { buildDenoiserGraph, type DenoiserGraph, type DenoiserGraphPart } from './denoiser-graph.js';
 
@@ -14,6 +15,8 @@ export interface ConvertDenoiserOptions {
   readonly precision?: WeightPrecision;
   readonly part?: DenoiserGraphPart;
   readonly debugOutputs?: boolean;
+  /** See DenoiserGraphOptions.attention. */
+  readonly attention?: AttentionForm;
   /** See DenoiserGraphOptions.attentionFrameGroup. */
   readonly attentionFrameGroup?: number;
   readonly onTensor?: (progress: { key: string; bytes: number; done: number; total: number }) => void;
@@ -53,6 +56,7 @@ export async function convertDenoiser(options: ConvertDenoiserOptions): Promise<
       ...(options.precision ? { precision: options.precision } : {}),
       ...(options.part ? { part: options.part } : {}),
       ...(options.debugOutputs ? { debugOutputs: true } : {}),
+      ...(options.attention ? { attention: options.attention } : {}),
       ...(options.attentionFrameGroup !== undefined ? { attentionFrameGroup: options.attentionFrameGroup } : {}),
     });
     const written = await writeOnnxModel(graph.graph, {
@@ -62,6 +66,7 @@ export async function convertDenoiser(options: ConvertDenoiserOptions): Promise<
       docString: 'LVCD ControlNet + video UNet (reference attention driven by ref_* inputs)',
       metadata: {
         precision: graph.graph.precision,
+        attention: options.attention ?? 'fused',
         reference_layers: `${graph.referenceLayers.controlLayers},${graph.referenceLayers.unetLayers}`,
       },
       ...(options.onTensor ? { onTensor: options.onTensor } : {}),

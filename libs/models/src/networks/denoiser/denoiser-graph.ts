@@ -6,6 +6,7 @@ import { controlNet } from '../controlnet/controlnet.js';
 import { timestepAndLabelEmbedding } from '../unet/embeddings.js';
 import { referenceLayerCounter, type NetworkContext } from '../unet/network-context.js';
 import type { ReferenceAttentionTensors } from '../unet/reference-attention.js';
+import { ATTENTION_FORMS, type AttentionForm } from '../unet/attention.js';
 import { controlledVideoUNet } from '../unet/unet.js';
 import type { ReferenceLayerLayout } from '../unet/reference-attention-inputs.js';
 
@@ -53,6 +54,12 @@ export interface DenoiserGraphOptions {
    */
   readonly debugOutputs?: boolean;
   /**
+   * 'fused' (default): every attention is ONNX Runtime's MultiHeadAttention (CPU and CUDA providers).
+   * 'plain': MatMul -> Softmax -> MatMul only, for a provider without that contrib op (needs far
+   * more memory: ~13 GB for the tiny networks at 576x320).
+   */
+  readonly attention?: AttentionForm;
+  /**
    * Compute the spatial reference attention this many frames at a time (exact: frames attend
    * independently). Bounds the transient logits at full latent resolution; 19 or undefined = one pass.
    */
@@ -73,11 +80,12 @@ function networkContext(
   shared: { timesteps: Tensor; y: Tensor; context: Tensor; reference: ReferenceAttentionTensors },
   layers: { offset: number; count: number; name: string },
   tap: (block: string, value: Tensor) => void,
+  attention: AttentionForm,
   attentionFrameGroup: number | undefined,
 ): NetworkContext {
   const emb = timestepAndLabelEmbedding(b, shared.timesteps, shared.y, config.modelChannels, tap);
   return {
-    b, config, emb, context: shared.context, reference: shared.reference, attentionFrameGroup,
+    b, config, emb, context: shared.context, reference: shared.reference, attention, attentionFrameGroup,
     nextReferenceLayer: referenceLayerCounter(layers.offset, layers.count, layers.name),
     tap,
   };
@@ -94,6 +102,8 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
   if (options.attentionFrameGroup !== undefined && !(Number.isInteger(options.attentionFrameGroup) && options.attentionFrameGroup >= 1)) {
     throw new RangeError(`attentionFrameGroup must be a whole number >= 1, got ${options.attentionFrameGroup}`);
   }
+  const attention = options.attention ?? 'fused';
+  if (!ATTENTION_FORMS.includes(attention)) throw new RangeError(`attention must be one of ${ATTENTION_FORMS.join(', ')}, got ${String(attention)}`);
   const T = WINDOW_FRAMES;
   const b = new GraphBuilder({ name: `lvcd_${part}`, weights, precision: options.precision ?? 'fp32' });
   const cnetCounts = referenceLayerCounts(config.controlnet);
@@ -128,7 +138,7 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
     const cnetPlan = planNetwork(config.controlnet);
     const hint = b.input(DENOISER_IO.hint, [T, config.controlnet.hintChannels, 'hint_height', 'hint_width']);
     control = b.scope(CONTROLNET_PREFIX, () => {
-      const ctx = networkContext(b, config.controlnet, shared, { offset: 0, count: referenceLayers.controlLayers, name: 'the ControlNet' }, tapper('control'), options.attentionFrameGroup);
+      const ctx = networkContext(b, config.controlnet, shared, { offset: 0, count: referenceLayers.controlLayers, name: 'the ControlNet' }, tapper('control'), attention, options.attentionFrameGroup);
       return controlNet(ctx, cnetPlan, x, hint);
     });
   }
@@ -141,7 +151,7 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
       control = widths.map((c, k) => b.input(DENOISER_IO.control(k), [T, c, `control_${k}_height`, `control_${k}_width`]));
     }
     const out = b.scope(UNET_PREFIX, () => {
-      const ctx = networkContext(b, config.unet, shared, { offset: referenceLayers.controlLayers, count: referenceLayers.unetLayers, name: 'the UNet' }, tapper('unet'), options.attentionFrameGroup);
+      const ctx = networkContext(b, config.unet, shared, { offset: referenceLayers.controlLayers, count: referenceLayers.unetLayers, name: 'the UNet' }, tapper('unet'), attention, options.attentionFrameGroup);
       return controlledVideoUNet(ctx, unetPlan, x, control);
     });
     b.output(out, DENOISER_IO.output, [T, config.unet.outChannels, 'height', 'width']);

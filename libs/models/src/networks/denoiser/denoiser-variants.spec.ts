@@ -48,8 +48,33 @@ describe('LVCD denoiser graph variants', () => {
     }
   });
 
-  it('reference attention computed 4 frames at a time matches apply_model.prevref_step1 within 1e-4', async () => {
-    const grouped = await convertDenoiser({ ...weightFiles(), outDir: dir, config, fileName: 'grouped.onnx', attentionFrameGroup: 4 });
+  it('the plain-op attention form matches the goldens within 1e-4 and the fused form within 1e-5', async () => {
+    const fused = await convertDenoiser({ ...weightFiles(), outDir: dir, config, fileName: 'fused.onnx' });
+    const plain = await convertDenoiser({ ...weightFiles(), outDir: dir, config, fileName: 'plain.onnx', attention: 'plain' });
+    const contribOps = (c: typeof fused) => c.graph.graph.nodes.filter((n) => n.domain === 'com.microsoft').length;
+    expect(contribOps(plain)).toBe(0);
+    // 23 reference attentions and 23 temporal attentions (ControlNet 7 + UNet 16 transformers).
+    expect(contribOps(fused)).toBe(46);
+    const fs = (await createSession(fused.written.modelPath, { provider: 'cpu' })).session;
+    const ps = (await createSession(plain.written.modelPath, { provider: 'cpu' })).session;
+    try {
+      for (const [key, reference] of [['apply_model.prevref_step1', call.reference], ['apply_model.normal', referenceAttentionInputs('normal', 0, 0)]] as const) {
+        const { [DENOISER_IO.output]: f } = await runDenoiserGraph(fs, { ...call, reference });
+        const { [DENOISER_IO.output]: p } = await runDenoiserGraph(ps, { ...call, reference });
+        const expected = await golden.readFloat32(key);
+        const [fusedErr, plainErr, between] = [maxAbsDiff(f!, expected), maxAbsDiff(p!, expected), maxAbsDiff(f!, p!)];
+        console.log(`${key}: fused ${fusedErr.toExponential(3)}, plain ${plainErr.toExponential(3)}, fused vs plain ${between.toExponential(3)}`);
+        expect(plainErr).toBeLessThanOrEqual(1e-4);
+        expect(between).toBeLessThanOrEqual(1e-5);
+      }
+    } finally {
+      await fs.release();
+      await ps.release();
+    }
+  });
+
+  it('plain reference attention computed 4 frames at a time matches apply_model.prevref_step1 within 1e-4', async () => {
+    const grouped = await convertDenoiser({ ...weightFiles(), outDir: dir, config, fileName: 'grouped.onnx', attention: 'plain', attentionFrameGroup: 4 });
     const session = (await createSession(grouped.written.modelPath, { provider: 'cpu' })).session;
     try {
       const { [DENOISER_IO.output]: out } = await runDenoiserGraph(session, call);

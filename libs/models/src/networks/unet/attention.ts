@@ -3,11 +3,21 @@ import { GraphShapeError, formatShape } from '../../onnx/index.js';
 import { acknowledgeUnusedWeight, staticDim } from './ops.js';
 
 /**
- * Scaled dot-product attention on (B, Lq, C) queries and (B, Lk, C) keys/values, heads as
- * contiguous channel blocks (c = head * d + j), scale 1/sqrt(d). `addToScores` may add a bias to
+ * How the denoiser's attentions are built. 'fused': ONNX Runtime's MultiHeadAttention contrib op, which
+ * the CPU and CUDA providers both have (the default; the CPU kernel never holds the logits when no
+ * attention bias is given). 'plain': MatMul -> Softmax -> MatMul in standard ONNX, for a provider
+ * without the contrib op; it materialises (batch, heads, Lq, Lk) logits, gigabytes at 576x320.
+ */
+export type AttentionForm = 'fused' | 'plain';
+
+export const ATTENTION_FORMS: readonly AttentionForm[] = ['fused', 'plain'];
+
+/**
+ * Scaled dot-product attention as plain ops on (B, Lq, C) queries and (B, Lk, C) keys/values, heads
+ * as contiguous channel blocks (c = head * d + j), scale 1/sqrt(d). `addToScores` may add a bias to
  * the (B, heads, Lq, Lk) logits before the softmax (a mask, or the reference-attention bias).
  */
-export function multiHeadAttention(
+export function plainAttention(
   b: GraphBuilder,
   q: Tensor,
   k: Tensor,
@@ -25,6 +35,13 @@ export function multiHeadAttention(
   if (addToScores) scores = addToScores(scores);
   const out = b.matmul(b.softmax(scores, -1), split(v, [0, 2, 1, 3]));
   return b.reshape(b.transpose(out, [0, 2, 1, 3]), [0, 0, c]);
+}
+
+/** Attention with an additive (1, 1, Lq, Lk) logit mask, in either form. */
+export function maskedAttention(b: GraphBuilder, form: AttentionForm, q: Tensor, k: Tensor, v: Tensor, heads: number, mask: Tensor): Tensor {
+  return form === 'fused'
+    ? b.multiHeadAttention(q, k, v, { heads, attentionBias: mask })
+    : plainAttention(b, q, k, v, heads, (scores) => b.add(scores, mask));
 }
 
 /**
