@@ -23,17 +23,31 @@ export interface DecodeChunkConfig {
 
 export const DEFAULT_DECODE_CHUNKS: DecodeChunkConfig = { chunk: 10, overlap: 3, first: 1 };
 
-export function planDecodeChunks(latentCount: number, config: DecodeChunkConfig = DEFAULT_DECODE_CHUNKS): DecodeChunk[] {
+/**
+ * The chunks of spec §4.9 for `latentCount` latents. When only the first `originalCount` of them are the original's
+ * output (the rest come from padding), those are original exactly as the original chunks `originalCount` latents, so
+ * their frames are the original's; the extra latents follow in chunks of their own, each still led by the reference
+ * and by `overlap` latents before it whose frames are dropped.
+ */
+export function planDecodeChunks(latentCount: number, config: DecodeChunkConfig = DEFAULT_DECODE_CHUNKS, originalCount = latentCount): DecodeChunk[] {
   const { chunk, overlap, first } = config;
   const advance = chunk - first - overlap;
   if (advance < 1) throw new RangeError(`decoding chunk ${chunk} must exceed reference ${first} + overlap ${overlap}`);
+  const original = originalCount > 0 && originalCount < latentCount ? originalCount : latentCount;
   const chunks: DecodeChunk[] = [];
-  for (let i = 0, end = 0; end < latentCount; i++) {
+  for (let i = 0, end = 0; end < original; i++) {
     const start = i * advance + first;
+    end = Math.min(start + chunk - first, original);
+    chunks.push({ latents: chunkLatents(first, start, end), drop: i === 0 ? 0 : first + overlap, firstOutput: i === 0 ? 0 : start + overlap });
+  }
+  if (original < latentCount && original - overlap < first) throw new RangeError(`${original} original latents are too few to lead padding chunks with ${overlap} overlapping ones`);
+  for (let start = original - overlap, end = original; end < latentCount; start += advance) {
     end = Math.min(start + chunk - first, latentCount);
-    const latents = [...Array(first).fill(0), ...Array.from({ length: end - start }, (_, j) => start + j)];
-    const drop = i === 0 ? 0 : first + overlap;
-    chunks.push({ latents, drop, firstOutput: i === 0 ? 0 : start + overlap });
+    chunks.push({ latents: chunkLatents(first, start, end), drop: first + overlap, firstOutput: start + overlap });
   }
   return chunks;
+}
+
+function chunkLatents(first: number, start: number, end: number): number[] {
+  return [...Array<number>(first).fill(0), ...Array.from({ length: end - start }, (_, j) => start + j)];
 }

@@ -21,8 +21,10 @@ export class DecodeStream {
     totalLatents: number,
     config: DecodeChunkConfig | undefined,
     private readonly onFrame: (index: number, frame: Float32Array) => void | Promise<void>,
+    /** Leading latents that are the original's output (the rest pad the clip): decoded as the original decodes them. */
+    originalLatents = totalLatents,
   ) {
-    this.chunks = planDecodeChunks(totalLatents, config);
+    this.chunks = planDecodeChunks(totalLatents, config, originalLatents);
   }
 
   /** Takes the scaled latent of output frame `index`; decodes every chunk that is now complete. */

@@ -10,6 +10,7 @@ import { maxAbsDiff } from '../../runtime/tensors.js';
 import { openLvcdBundle, type LvcdBundle } from '../../runtime/bundle-networks.js';
 import { TorchGenerator } from '../../random/torch-generator.js';
 import { motionVector } from './conditioning.js';
+import { paddedFrameCount } from './window-plan.js';
 import { DEFAULT_COLORIZE, colorizeClip, sampleClipLatents, samplePosterior, type LvcdNetworks } from './pipeline.js';
 
 const fixtures = lvcdTinyFixturesDir();
@@ -50,8 +51,14 @@ const frameOf = (t: GoldenTensor, i: number) => {
   return t.data.subarray(i * size, (i + 1) * size);
 };
 
-/** Runs golden-sample's clip and settings, with its recorded noise or from a seed alone, and measures the errors. */
-async function runGoldenClip(noise: 'recorded' | { seed: number }) {
+/**
+ * Runs golden-sample's clip and settings, with its recorded noise or from a seed alone, and measures the errors on
+ * the 35 frames the original gives. Padded, the 39 frames become 45 (the last sketch repeated) and a 4th window runs.
+ */
+async function runGoldenClip(noise: 'recorded' | { seed: number }, pad = false) {
+  const clipFrames = golden['sketches']!.dims[0]!;
+  const windows = pad ? 4 : 3;
+  const outputs = pad ? 45 : 35;
   const latents: Float32Array[] = [];
   const frames: Float32Array[] = [];
   const progress: number[] = [];
@@ -60,8 +67,9 @@ async function runGoldenClip(noise: 'recorded' | { seed: number }) {
     reference: golden['reference_image']!.data,
     height: 64,
     width: 128,
-    frameCount: golden['sketches']!.dims[0]!,
-    hint: async (f) => frameOf(golden['sketches']!, f),
+    frameCount: pad ? paddedFrameCount(clipFrames) : clipFrames,
+    ...(pad ? { clipFrameCount: clipFrames } : {}),
+    hint: async (f) => frameOf(golden['sketches']!, Math.min(f, clipFrames - 1)),
     options: {
       ...DEFAULT_COLORIZE,
       numSteps: Number(golden['params.num_steps']!.data[0]),
@@ -73,13 +81,15 @@ async function runGoldenClip(noise: 'recorded' | { seed: number }) {
     onLatent: (i, latent) => void (latents[i] = latent),
     onFrame: (i, frame) => void (frames[i] = frame),
   });
-  expect(result).toEqual({ windows: 3, outputFrames: 35 });
-  expect(progress).toEqual(Array.from({ length: 18 }, (_, i) => i));
-  expect(latents).toHaveLength(35);
-  expect(frames).toHaveLength(35);
+  expect(result).toEqual({ windows, outputFrames: outputs });
+  expect(progress).toEqual(Array.from({ length: windows * 6 }, (_, i) => i));
+  expect(latents).toHaveLength(outputs);
+  expect(frames).toHaveLength(outputs);
+  expect(frames.every((f) => f.every(Number.isFinite))).toBe(true);
+  const original = Array.from({ length: 35 }, (_, i) => i);
   return {
-    latentErr: Math.max(...latents.map((l, i) => maxAbsDiff(l, frameOf(golden['latents']!, i)))),
-    frameErr: Math.max(...frames.map((f, i) => maxAbsDiff(f, frameOf(golden['frames']!, i)))),
+    latentErr: Math.max(...original.map((i) => maxAbsDiff(latents[i]!, frameOf(golden['latents']!, i)))),
+    frameErr: Math.max(...original.map((i) => maxAbsDiff(frames[i]!, frameOf(golden['frames']!, i)))),
   };
 }
 
@@ -94,6 +104,13 @@ describe('LVCD pipeline on the tiny bundle', () => {
   it("matches golden-sample from seed 1234 alone: the seed draws the original's noise", async () => {
     const { latentErr, frameErr } = await runGoldenClip({ seed: 1234 });
     console.log(`golden-sample, seed 1234, max abs error: latents ${latentErr.toExponential(2)}, frames ${frameErr.toExponential(2)}`);
+    expect(latentErr).toBeLessThanOrEqual(TOLERANCE);
+    expect(frameErr).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it("padded to 45 frames, gives the original's 35 frames as the original does, then 10 more (seed 1234)", async () => {
+    const { latentErr, frameErr } = await runGoldenClip({ seed: 1234 }, true);
+    console.log(`golden-sample padded, seed 1234, max abs error on the original's frames: latents ${latentErr.toExponential(2)}, frames ${frameErr.toExponential(2)}`);
     expect(latentErr).toBeLessThanOrEqual(TOLERANCE);
     expect(frameErr).toBeLessThanOrEqual(TOLERANCE);
   });

@@ -36,7 +36,10 @@ export interface SampleClipRequest {
   reference: Float32Array;
   height: number;
   width: number;
+  /** Frames the windows cover: the clip, or the clip padded by repeating its last sketch. */
   frameCount: number;
+  /** The clip's own length when frameCount pads it: the frames the original gives for it keep its values and decoding. */
+  clipFrameCount?: number;
   /** The control hint of a clip frame (3, H, W): the sketch in [0, 1], white paper, dark lines. */
   hint(frame: number): Promise<Float32Array>;
   options: ColorizeOptions;
@@ -61,6 +64,9 @@ export class ClipTooShortError extends Error {
 /** LVCD sampling of a whole clip to latents: conditioning once, then the windows in sequence. */
 export async function sampleClipLatents(r: SampleClipRequest): Promise<{ windows: number; outputFrames: number }> {
   if (windowCount(r.frameCount) === 0) throw new ClipTooShortError(`LVCD needs at least ${WINDOW.video + 1} frames, got ${r.frameCount}; pad the clip`);
+  if (r.clipFrameCount !== undefined && !(r.clipFrameCount >= 1 && r.clipFrameCount <= r.frameCount)) {
+    throw new RangeError(`the clip's own length (${r.clipFrameCount}) must be between 1 and the padded frame count (${r.frameCount})`);
+  }
   const h = r.height / 8;
   const w = r.width / 8;
   const row = 4 * h * w;
@@ -75,6 +81,7 @@ export async function sampleClipLatents(r: SampleClipRequest): Promise<{ windows
   return sampleClip({
     network: r.networks.denoiser(context, motionVector(r.options.motion), h, w),
     frameCount: r.frameCount,
+    ...(r.clipFrameCount === undefined ? {} : { clipFrameCount: r.clipFrameCount }),
     latentHeight: h,
     latentWidth: w,
     referenceModeLatent,
@@ -95,7 +102,9 @@ export async function sampleClipLatents(r: SampleClipRequest): Promise<{ windows
  * as soon as it is final, so frames stream out while later windows run and memory stays flat.
  */
 export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: number; outputFrames: number }> {
-  const decode = new DecodeStream(r.networks.decoder, outputFrameCount(windowCount(r.frameCount)), r.options.decoding, r.onFrame);
+  const total = outputFrameCount(windowCount(r.frameCount));
+  const original = r.clipFrameCount === undefined ? total : outputFrameCount(windowCount(r.clipFrameCount));
+  const decode = new DecodeStream(r.networks.decoder, total, r.options.decoding, r.onFrame, original);
   return sampleClipLatents({
     ...r,
     onLatent: async (index, latent) => {

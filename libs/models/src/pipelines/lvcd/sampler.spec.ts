@@ -78,6 +78,24 @@ describe('sampleClip', () => {
     for (let f = 0; f < 15; f++) expect(Array.from(full.get(f)!)).toEqual(Array.from(alone.get(f)!));
   });
 
+  it("with padding, keeps the frames the original gives, even past the 25 blended steps", async () => {
+    // 16 frames: the original runs one window and gives 15; padded to 25, a second window adds frames 15..24.
+    // With 30 steps the overlap frames are pinned for 25 only, so a re-generated frame 11..14 would drift.
+    const run = (n: number, frameCount: number, clipFrameCount?: number) => {
+      const latents = new Map<number, Float32Array>();
+      const r = { ...request(new PerPositionNetwork(), frameCount, latents), numSteps: n, ...(clipFrameCount ? { clipFrameCount } : {}) };
+      return sampleClip(r).then((result) => ({ result, latents }));
+    };
+    const original = await run(30, 16);
+    const padded = await run(30, 25, 16);
+    const regenerated = await run(30, 25);
+    expect(original.result).toEqual({ windows: 1, outputFrames: 15 });
+    expect(padded.result).toEqual({ windows: 2, outputFrames: 25 });
+    for (let f = 0; f < 15; f++) expect(Array.from(padded.latents.get(f)!)).toEqual(Array.from(original.latents.get(f)!));
+    expect(Array.from(regenerated.latents.get(14)!)).not.toEqual(Array.from(original.latents.get(14)!));
+    for (let f = 15; f < 25; f++) expect(Array.from(padded.latents.get(f)!)).toEqual(Array.from(regenerated.latents.get(f)!));
+  });
+
   it('stops between steps when cancelled', async () => {
     const controller = new AbortController();
     const network: DenoiserNetwork = { run: async (s) => (controller.abort(), new Float32Array(s.input.length / 2)) };

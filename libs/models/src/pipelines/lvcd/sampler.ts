@@ -1,6 +1,6 @@
 import { applyDenoiserScaling, denoiserNetworkInput, denoiserScalings } from '../../schedulers/denoiser.js';
 import { EdmEulerScheduler, LVCD_SCHEDULE } from '../../schedulers/edm-scheduler.js';
-import { BLEND_SOURCE_POSITIONS, BLENDED_POSITIONS, WINDOW, carryNoise, planWindows, type WindowPlan } from './window-plan.js';
+import { BLEND_SOURCE_POSITIONS, BLENDED_POSITIONS, WINDOW, carryNoise, planWindows, windowCount, type WindowPlan } from './window-plan.js';
 
 /** Latent scale factor of the SVD VAE: diffusion runs on latents x 0.18215. */
 export const LATENT_SCALE = 0.18215;
@@ -33,7 +33,13 @@ export interface DenoiserNetwork {
 
 export interface SampleRequest {
   network: DenoiserNetwork;
+  /** Frames the windows cover: the clip, or the clip padded by repeating its last sketch. */
   frameCount: number;
+  /**
+   * The clip's own length when frameCount pads it. The frames the original gives for this length keep the
+   * original's values: the window that ends them is their last, and later windows add only frames after them.
+   */
+  clipFrameCount?: number;
   latentHeight: number;
   latentWidth: number;
   /** Window 0's concat: the conditioner encoder's posterior mode of the reference, unscaled (4, h, w). */
@@ -88,6 +94,7 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
   let previousStore: Float32Array[] | undefined;
   let previousTail: Float32Array | undefined;
   let emitted = 0;
+  const originalWindows = r.clipFrameCount === undefined ? plans.length : windowCount(r.clipFrameCount);
 
   for (const plan of plans) {
     const concat = windowConcat(plan, r, previousTail, row);
@@ -110,8 +117,9 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
       scheduler.step(x, denoised, step);
       r.onStep?.({ window: plan.index, windows: plans.length, step, steps: r.numSteps, firstFrame: plan.start, denoised });
     }
-    const isLast = plan.index === plans.length - 1;
-    emitted = await emitFinalLatents(plan, x, r, row, emitted, isLast);
+    // The original's last window ends its output; a padding window only appends to it.
+    const endsOutput = plan.index === plans.length - 1 || plan.index === originalWindows - 1;
+    emitted = await emitFinalLatents(plan, x, r, row, emitted, endsOutput);
     previousStore = store;
     previousTail = x.slice(BLEND_SOURCE_POSITIONS[0] * row);
     noise = carryNoise(noise, row);
@@ -123,7 +131,7 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
  * Window 0's results are [reference sample x scale, x0[5..18]]; each later window replaces the previous
  * window's last 4 and appends 10. So the last 4 of a window become final only when the next one ends.
  */
-async function emitFinalLatents(plan: WindowPlan, x0: Float32Array, r: SampleRequest, row: number, emitted: number, isLast: boolean): Promise<number> {
+async function emitFinalLatents(plan: WindowPlan, x0: Float32Array, r: SampleRequest, row: number, emitted: number, endsOutput: boolean): Promise<number> {
   if (plan.index === 0) {
     const first = new Float32Array(row);
     for (let i = 0; i < row; i++) first[i] = r.referenceSampleLatent[i]! * LATENT_SCALE;
@@ -131,7 +139,7 @@ async function emitFinalLatents(plan: WindowPlan, x0: Float32Array, r: SampleReq
     emitted = 1;
   }
   const videoStart = WINDOW.length - WINDOW.video; // position 5
-  const finalUpTo = isLast ? plan.end : plan.end - WINDOW.overlap;
+  const finalUpTo = endsOutput ? plan.end : plan.end - WINDOW.overlap;
   for (let frame = emitted; frame < finalUpTo; frame++) {
     const position = videoStart + (frame - plan.start);
     await r.onLatent(frame, x0.slice(position * row, (position + 1) * row));

@@ -53,4 +53,18 @@ describe('decode chunks (spec §4.9)', () => {
     const kept = chunks.flatMap((c) => c.latents.slice(c.drop));
     expect(kept).toEqual(range(0, 75));
   });
+
+  it("with padding, chunks the original's latents as the original does and the extra ones in chunks of their own", () => {
+    const original = planDecodeChunks(35);
+    expect(original.at(-1)!.latents).toEqual([0, ...range(31, 35)]);
+    const padded = planDecodeChunks(45, undefined, 35);
+    expect(padded.slice(0, original.length)).toEqual(original);
+    expect(padded.slice(original.length)).toEqual([
+      { latents: [0, ...range(32, 41)], drop: 4, firstOutput: 35 },
+      { latents: [0, ...range(38, 45)], drop: 4, firstOutput: 41 },
+    ]);
+    expect(padded.flatMap((c) => c.latents.slice(c.drop))).toEqual(range(0, 45));
+    // Without original frames (a clip shorter than one window) all latents are chunked as usual.
+    expect(planDecodeChunks(15, undefined, 0)).toEqual(planDecodeChunks(15));
+  });
 });
