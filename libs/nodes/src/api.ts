@@ -5,7 +5,7 @@ import type { WorkflowDocument } from './workflow.js';
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const NODE_STATUSES = ['queued', 'running', 'cached', 'done', 'failed', 'cancelled'] as const;
+export const NODE_STATUSES = ['queued', 'running', 'cached', 'done', 'bypassed', 'failed', 'cancelled'] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 /** A node's state within a run: its status, timing, last progress and failure message. */
@@ -16,6 +16,8 @@ export interface NodeState {
   max?: number;
   text?: string;
   message?: string;
+  /** The input or param a failure names, so the editor can mark it. */
+  field?: string;
 }
 
 /** An artefact as the API shows it: fetch the file from /api/artifacts/:id. */
@@ -32,6 +34,8 @@ export interface ArtifactView {
 export interface RunError {
   node: string;
   message: string;
+  /** The input or param of `node` the failure names, when it named one. */
+  field?: string;
 }
 
 export interface RunSummary {

@@ -5,5 +5,8 @@ export * from './workflow.js';
 export * from './problems.js';
 export * from './params.js';
 export * from './graph.js';
+export * from './plan.js';
+export * from './roles.js';
 export * from './validate.js';
 export * from './api.js';
+export * from './socket-protocol.js';

@@ -55,6 +55,16 @@ export interface OutputSpec {
   label?: string;
 }
 
+/**
+ * What the editor and server may rely on a node for, instead of knowing type ids:
+ * - `frames-output`: saves or shows the run's frame sequence (what compare plays);
+ * - `clip-source`: loads the clip, so its fps is the clip's;
+ * - `metrics`: measures frames against ground truth (its artefact's summary is the run's metrics);
+ * - `model-loader`: opens model files (runs that use it need a worker that can hold them).
+ */
+export const NODE_ROLES = ['frames-output', 'clip-source', 'metrics', 'model-loader'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
 export interface NodeSpec {
   /** Stable id used in workflow documents, e.g. `image/load`. */
   type: string;
@@ -68,6 +78,7 @@ export interface NodeSpec {
   params: readonly ParamSpec[];
   /** Output nodes are what a run executes by default: they save, preview or measure. */
   isOutput?: boolean;
+  roles?: readonly NodeRole[];
 }
 
 export type ParamValue = string | number | boolean | null;

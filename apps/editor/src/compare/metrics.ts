@@ -1,6 +1,6 @@
 // Per-frame quality numbers for the strip: against ground truth when both runs measured it (Quality Metrics
 // node), otherwise B against A (computed by the server).
-import type { WorkflowDocument } from '@lvcd/nodes';
+import { nodesWithRole, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import type { RunDetail } from '../api/types';
 import type { MetricRow } from './compare-api';
 
@@ -19,8 +19,8 @@ export interface CompareMetrics {
 }
 
 /** The JSON artefact of the run's Quality Metrics node, if it has one. */
-export function truthMetricsArtifact(run: RunDetail): string | undefined {
-  const nodes = new Set((run.document as WorkflowDocument).nodes.filter((n) => n.type === 'metrics/quality').map((n) => n.id));
+export function truthMetricsArtifact(run: RunDetail, specs: ReadonlyMap<string, NodeSpec>): string | undefined {
+  const nodes = new Set(nodesWithRole(run.document as WorkflowDocument, specs, 'metrics').map((n) => n.id));
   return run.artifacts.find((a) => nodes.has(a.node) && a.mime === 'application/json')?.id;
 }
 

@@ -1,9 +1,10 @@
 // The data of a comparison: both runs, the sequence each side plays, its frames (lazy or live), the metrics
 // and the workflow diff. The view and the player read from here; nothing here draws.
-import type { WorkflowDocument } from '@lvcd/nodes';
+import { nodesWithRole, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import { io, type Socket } from 'socket.io-client';
 import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
 import { api } from '../api/client';
+import { useCatalogue } from '../composables/useCatalogue';
 import type { Artifact, FrameEvent, RunDetail } from '../api/types';
 import { compareApi, isSequence, pickSequence } from './compare-api';
 import { ArtifactFrames, LiveFrames, type FrameSource } from './frame-source';
@@ -23,9 +24,9 @@ export interface SideState {
 const empty = (): SideState => ({ run: null, sequences: [], sequence: null, source: null, error: '' });
 const STILL_GOING = ['queued', 'running'];
 
-/** The node whose frames a live side shows: the one feeding the run's Save Frames / Save Video node. */
-export function liveFrameNode(doc: WorkflowDocument): string | null {
-  const saver = doc.nodes.find((n) => n.type === 'output/save-frames') ?? doc.nodes.find((n) => n.type === 'output/save-video');
+/** The node whose frames a live side shows: the one feeding the run's first frames-output node (Save Frames, Save Video, Preview). */
+export function liveFrameNode(doc: WorkflowDocument, specs: ReadonlyMap<string, NodeSpec>): string | null {
+  const saver = nodesWithRole(doc, specs, 'frames-output')[0];
   const link = saver && doc.links.find((l) => l.to.node === saver.id && l.to.input === 'frames');
   return link?.from.node ?? null;
 }
@@ -35,6 +36,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
   const b = shallowRef<SideState>(empty());
   const metrics = shallowRef<CompareMetrics | null>(null);
   const metricsNote = ref('');
+  const catalogue = useCatalogue();
   let socket: Socket | null = null;
   let generation = 0;
 
@@ -54,7 +56,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
         if (gen !== generation) return;
         side.value = { run, sequences, sequence, source: new ArtifactFrames(sequence.id, info, onFrames), error: '' };
       } else if (STILL_GOING.includes(run.status)) {
-        side.value = { run, sequences, sequence: null, source: new LiveFrames(Number(findFps(run)) || 12, onFrames), error: '' };
+        side.value = { run, sequences, sequence: null, source: new LiveFrames(Number(findFps(run, catalogue.specMap.value)) || 12, onFrames), error: '' };
         watchLive(key);
       } else {
         side.value = { ...empty(), run, error: `This run has no frame sequence to compare (status ${run.status}; add Save Frames or Save Video to its workflow).` };
@@ -71,7 +73,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
       socket.on('frame', (e: FrameEvent) => {
         for (const k of ['a', 'b'] as const) {
           const s = sideRef(k).value;
-          if (s.run?.id !== e.runId || !(s.source instanceof LiveFrames) || e.node !== liveFrameNode(s.run.document)) continue;
+          if (s.run?.id !== e.runId || !(s.source instanceof LiveFrames) || e.node !== liveFrameNode(s.run.document, catalogue.specMap.value)) continue;
           void s.source.push(e.index, e.data, e.mime, e.count, e.width, e.height);
         }
       });
@@ -98,8 +100,8 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
     metrics.value = null;
     const [ra, rb] = [a.value.run, b.value.run];
     if (!ra || !rb) return;
-    const truthA = truthMetricsArtifact(ra);
-    const truthB = truthMetricsArtifact(rb);
+    const truthA = truthMetricsArtifact(ra, catalogue.specMap.value);
+    const truthB = truthMetricsArtifact(rb, catalogue.specMap.value);
     try {
       if (truthA && truthB) {
         metricsNote.value = 'Loading metrics…';
@@ -124,6 +126,8 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
   async function load(): Promise<void> {
     generation++;
     metrics.value = null;
+    // Which nodes save frames or measure them comes from the catalogue's roles; a compare link opened first loads it.
+    if (catalogue.specMap.value.size === 0) await catalogue.load();
     await Promise.all([loadSide('a', pair.value.a), loadSide('b', pair.value.b)]);
     await loadMetrics();
   }
@@ -133,7 +137,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
     const run = sideRef(key).value.run;
     if (!run) return;
     await loadSide(key, run.id, artifactId);
-    if (truthMetricsArtifact(a.value.run!) && truthMetricsArtifact(b.value.run!)) return;
+    if (truthMetricsArtifact(a.value.run!, catalogue.specMap.value) && truthMetricsArtifact(b.value.run!, catalogue.specMap.value)) return;
     await loadMetrics();
   }
 
@@ -151,7 +155,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
   return { a, b, metrics, metricsNote, diff, load, chooseSequence };
 }
 
-/** The frame rate a running run will play at: its Load Frames fps param, when it has one. */
-function findFps(run: RunDetail): unknown {
-  return run.document.nodes.find((n) => n.type === 'frames/load')?.params.fps;
+/** The frame rate a running run will play at: its clip loader's fps param, when it has one. */
+function findFps(run: RunDetail, specs: ReadonlyMap<string, NodeSpec>): unknown {
+  return nodesWithRole(run.document, specs, 'clip-source')[0]?.params.fps;
 }

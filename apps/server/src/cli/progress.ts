@@ -41,6 +41,9 @@ export class ProgressReporter {
       case 'node:finished':
         this.done++;
         return this.status(`${name} done in ${formatMs(e.ms)}`);
+      case 'node:bypassed':
+        this.done++;
+        return this.status(`${name} bypassed`);
       case 'node:failed':
         return this.line(`${this.prefix()} ${name} failed: ${e.message}`);
       case 'artifact':

@@ -1,15 +1,16 @@
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
-import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '@lvcd/nodes';
+import type { Server as IoServer, Socket as IoSocket } from 'socket.io';
 import { isUuid } from '../common/id-pipes.js';
 import { RunEventsBus } from '../runs/run-events.js';
-import type { RunDetail } from '../runs/run-views.js';
 import { RunsService } from '../runs/runs.service.js';
 import { AccessControl } from '../security/access-control.js';
 import { socketGuard } from '../security/socket-guard.js';
 
 const room = (runId: string) => `run:${runId}`;
 
-type SubscribeAck = { ok: true; run: RunDetail } | { ok: false; message: string };
+type Server = IoServer<ClientToServerEvents, ServerToClientEvents>;
+type Socket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Socket.IO on the HTTP server: run-level events to everyone, a run's node, frame and artefact events to its room. */
 @WebSocketGateway({ serveClient: false })
@@ -23,8 +24,10 @@ export class RealtimeGateway implements OnGatewayInit {
   afterInit(server: Server): void {
     // Before any handler: Host, Origin and session are checked on the handshake, as for HTTP.
     server.use(socketGuard(this.access));
-    this.bus.onBroadcast((event, payload) => server.emit(event, payload));
-    this.bus.onRoom((runId, event, payload) => server.to(room(runId)).emit(event, payload));
+    // The bus is typed per event; Socket.IO's emit cannot narrow a generic event name, so it gets the pair as is.
+    const emitAll = server.emit.bind(server) as (event: string, payload: unknown) => boolean;
+    this.bus.onBroadcast((event, payload) => emitAll(event, payload));
+    this.bus.onRoom((runId, event, payload) => (server.to(room(runId)).emit as (event: string, payload: unknown) => boolean)(event, payload));
     // An unknown socket id joins nothing: the client gets no events and can still subscribe later.
     this.bus.onJoin((runId, socketId) => server.in(socketId).socketsJoin(room(runId)));
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Dim } from '../onnx/proto.js';
 import type { WeightPrecision } from '../onnx/graph-core.js';
 import type { ClipVisionConfig } from '../networks/clip/clip-config.js';
@@ -103,4 +104,16 @@ export function validateManifest(value: unknown): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The bundle's content identity: its precision and every model file's hashes. Re-converting into the same folder
+ * (fp16 <-> fp32, a converter fix) changes it, so caches and opened sessions keyed on it never serve old weights.
+ */
+export function bundleContentHash(manifest: BundleManifest): string {
+  const models = Object.entries(manifest.models)
+    .filter((entry): entry is [string, ModelRecord] => entry[1] !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, m]) => `${id}:${m.sha256}:${m.dataSha256}`);
+  return createHash('sha256').update(JSON.stringify({ precision: manifest.precision, models })).digest('hex');
 }

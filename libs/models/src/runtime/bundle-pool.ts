@@ -1,45 +1,72 @@
 import type { ProviderChoice } from './session.js';
-import { openLvcdBundle, type LvcdBundle } from './bundle-networks.js';
+import { bundleContentHash } from './bundle-manifest.js';
+import { openLvcdBundle, readBundleManifest, type LvcdBundle } from './bundle-networks.js';
 
 interface Entry {
   opening: Promise<LvcdBundle>;
   users: number;
+  idleTimer?: NodeJS.Timeout;
 }
 
 const open = new Map<string, Entry>();
 
+/** How long an unused bundle stays open; the real model holds gigabytes, so memory goes back after a while. */
+let idleMs = 5 * 60_000;
+
+/** Sets how long a bundle nobody uses stays open (0 closes it as soon as its last user releases it). */
+export function setBundleIdleTimeout(ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`bundle idle timeout must be >= 0 ms, got ${ms}`);
+  idleMs = ms;
+}
+
+/** How many bundles are open now (for health reports and tests). */
+export function openBundleCount(): number {
+  return open.size;
+}
+
+function close(key: string, entry: Entry): void {
+  clearTimeout(entry.idleTimer);
+  if (open.get(key) === entry) open.delete(key);
+  void entry.opening.then((b) => b.release(), () => undefined);
+}
+
 /**
- * Opened bundles shared across runs: opening the real model takes seconds and gigabytes, so a bundle stays
- * open while it is in use and after, until another bundle is asked for while it is idle.
+ * Opened bundles shared across runs: opening the real model takes seconds and gigabytes, so a bundle stays open
+ * while it is in use and for the idle timeout after. Entries are keyed by the bundle's content hash, so a bundle
+ * re-converted into the same folder is opened afresh and the old sessions close once idle. Another bundle asked
+ * for closes idle ones at once: one set of weights in memory at a time when nothing else needs them.
  */
 export async function acquireBundle(dir: string, provider: ProviderChoice): Promise<{ bundle: LvcdBundle; release(): void }> {
-  const key = `${provider}:${dir}`;
-  for (const [other, entry] of open) {
-    if (other !== key && entry.users === 0) {
-      open.delete(other);
-      void entry.opening.then((b) => b.release(), () => undefined);
-    }
-  }
+  const key = `${provider}:${dir}:${bundleContentHash(await readBundleManifest(dir))}`;
+  for (const [other, entry] of open) if (other !== key && entry.users === 0) close(other, entry);
   let entry = open.get(key);
   if (!entry) {
-    entry = { opening: openLvcdBundle(dir, provider), users: 0 };
-    open.set(key, entry);
-    entry.opening.catch(() => open.delete(key));
+    const created: Entry = { opening: openLvcdBundle(dir, provider), users: 0 };
+    open.set(key, created);
+    created.opening.catch(() => open.get(key) === created && open.delete(key));
+    entry = created;
   }
+  clearTimeout(entry.idleTimer);
   entry.users++;
   const held = entry;
+  const releaseOne = () => {
+    held.users--;
+    if (held.users > 0) return;
+    if (idleMs === 0) close(key, held);
+    else held.idleTimer = setTimeout(() => held.users === 0 && close(key, held), idleMs).unref();
+  };
   try {
     const bundle = await held.opening;
     let released = false;
     return {
       bundle,
       release: () => {
-        if (!released) held.users--;
+        if (!released) releaseOne();
         released = true;
       },
     };
   } catch (e) {
-    held.users--;
+    releaseOne();
     throw e;
   }
 }

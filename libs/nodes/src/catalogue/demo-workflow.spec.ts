@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetStore } from '../runtime/asset-store.js';
-import { executeWorkflow, type ExecutorDeps } from '../runtime/executor.js';
+import type { ExecutorDeps } from '../runtime/executor.js';
 import { OutputCache } from '../runtime/output-cache.js';
 import type { MetricsValue } from '../runtime/values.js';
+import { runWorkflow } from '../testing/fixtures.js';
 import { validateWorkflow } from '../validate.js';
 import { demoWorkflow } from './demo-workflow.js';
 import { createBuiltinRegistry } from './index.js';
@@ -37,7 +38,7 @@ describe('the demo workflow', () => {
   it('runs end to end from the zip: colours, measures and saves an mp4 that carries the workflow', async () => {
     const document = demoWorkflow({ frames: zipId });
     const frames: number[] = [];
-    const result = await executeWorkflow({ document, signal: new AbortController().signal, onEvent: (e) => e.type === 'frame' && frames.push(e.index) }, deps);
+    const result = await runWorkflow(document, deps, { onEvent: (e) => e.type === 'frame' && frames.push(e.index) });
     expect(result.error).toBeUndefined();
     expect(result.status).toBe('succeeded');
     expect(frames.length).toBeGreaterThan(0);
@@ -48,12 +49,12 @@ describe('the demo workflow', () => {
     const video = result.artifacts.find((a) => a.artifact.mime === 'video/mp4')!.artifact;
     expect(readEmbeddedWorkflow(new Uint8Array(await readFile(video.file)))).toEqual(validateWorkflow(document, { specs: deps.registry.specs }).document);
 
-    const again = await executeWorkflow({ document, signal: new AbortController().signal }, deps);
+    const again = await runWorkflow(document, deps);
     expect(Object.values(again.nodes).every((n) => n.status === 'cached')).toBe(true);
   });
 
   it('runs from the mp4 through Load Video', async () => {
-    const result = await executeWorkflow({ document: demoWorkflow({ video: videoId }), signal: new AbortController().signal }, deps);
+    const result = await runWorkflow(demoWorkflow({ video: videoId }), deps);
     expect(result.error).toBeUndefined();
     const metrics = result.artifacts.find((a) => a.artifact.name === 'metrics.json')!.artifact;
     expect((metrics.meta as { frames: number }).frames).toBe(8);

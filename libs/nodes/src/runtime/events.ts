@@ -6,18 +6,20 @@ export type ExecutionEvent =
   | { type: 'node:progress'; node: string; value: number; max: number; text?: string }
   | { type: 'node:cached'; node: string; artifacts: Artifact[] }
   | { type: 'node:finished'; node: string; ms: number; artifacts: Artifact[] }
-  | { type: 'node:failed'; node: string; message: string }
+  | { type: 'node:bypassed'; node: string }
+  | { type: 'node:failed'; node: string; message: string; field?: string }
   | ({ type: 'frame'; node: string } & FramePreview)
   | { type: 'artifact'; node: string; artifact: Artifact };
 
 export interface NodeOutcome {
-  status: 'done' | 'cached' | 'failed' | 'cancelled';
+  status: 'done' | 'cached' | 'bypassed' | 'failed' | 'cancelled';
   ms: number;
 }
 
 export interface ExecutionResult {
   status: 'succeeded' | 'failed' | 'cancelled';
-  error?: { node: string; message: string };
+  /** The failing node, its message, and the input or param it names when the node said which. */
+  error?: { node: string; message: string; field?: string };
   nodes: Record<string, NodeOutcome>;
   artifacts: { node: string; artifact: Artifact }[];
   /** Cache keys the run used, so a caller can keep them while it copies artefacts. */

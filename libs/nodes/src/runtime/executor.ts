@@ -1,15 +1,13 @@
 import { nodeCacheKey } from './hash.js';
 import { resolveParams } from '../params.js';
-import { planExecution } from '../graph.js';
-import { WorkflowInvalidError } from '../problems.js';
-import { socketAccepts } from '../types.js';
-import { validateWorkflow } from '../validate.js';
+import type { RunPlan } from '../plan.js';
+import { socketAccepts, type ParamValue } from '../types.js';
 import type { WorkflowDocument, WorkflowNode } from '../workflow.js';
 import type { ExecutionEvent, ExecutionResult } from './events.js';
-import { CancelledError, type Artifact, type AssetResolver, type NodeType, type Outputs } from './node-type.js';
+import { CancelledError, NodeError, type Artifact, type AssetResolver, type NodeType, type Outputs } from './node-type.js';
 import type { OutputCache } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
-import type { Value } from './values.js';
+import { VALUE_KIND, type Value } from './values.js';
 
 export interface ExecutorDeps {
   registry: NodeRegistry;
@@ -19,9 +17,8 @@ export interface ExecutorDeps {
 }
 
 export interface ExecutionRequest {
-  document: unknown;
-  /** Node ids whose outputs are wanted; by default every output node. */
-  targets?: readonly string[];
+  /** What to run, from `planRun` (validated once, where the run was submitted). */
+  plan: RunPlan;
   signal: AbortSignal;
   onEvent?: (event: ExecutionEvent) => void;
 }
@@ -32,23 +29,19 @@ interface Computed {
 }
 
 /**
- * Runs a workflow: validates it, plans what the targets need, and executes node by node in dependency order,
- * reusing cached outputs by content key. Cancellation is checked between nodes and passed into each node,
- * which checks it between its own steps. A failing node fails the run with its message; nothing else breaks.
+ * Executes a run plan node by node in dependency order, reusing cached outputs by content key. Cancellation is
+ * checked between nodes and passed into each node, which checks it between its own steps. A failing node fails
+ * the run with its message; nothing else breaks. Every node of the plan that is reached ends with exactly one
+ * terminal event: cached, finished, bypassed or failed (a cancelled run's remaining nodes end with the run).
  */
 export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorDeps): Promise<ExecutionResult> {
-  const { document, problems } = validateWorkflow(request.document, { specs: deps.registry.specs, assetExists: (id) => deps.assets.exists(id) });
-  if (!document || problems.length > 0) throw new WorkflowInvalidError(problems);
-  const targets = request.targets ?? document.nodes.filter((n) => deps.registry.get(n.type)?.isOutput).map((n) => n.id);
-  if (targets.length === 0) {
-    throw new WorkflowInvalidError([{ code: 'nothing-to-run', message: 'the workflow has no output node', fix: 'add a Save or Preview node' }]);
-  }
+  const { document, order } = request.plan;
   const emit = request.onEvent ?? (() => undefined);
   const nodesById = new Map(document.nodes.map((n) => [n.id, n]));
   const computed = new Map<string, Computed>();
   const result: ExecutionResult = { status: 'succeeded', nodes: {}, artifacts: [], cacheKeys: [] };
 
-  for (const id of planExecution(document, targets)) {
+  for (const id of order) {
     const node = nodesById.get(id)!;
     const type = deps.registry.get(node.type)!;
     if (request.signal.aborted) {
@@ -60,11 +53,13 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
       const { inputs, inputKeys } = gatherInputs(document, node, type, computed);
       if (node.bypass) {
         computed.set(id, bypass(node, type, inputs, inputKeys));
-        result.nodes[id] = { status: 'done', ms: 0 };
+        emit({ type: 'node:bypassed', node: id });
+        result.nodes[id] = { status: 'bypassed', ms: 0 };
         continue;
       }
       const params = resolveParams(type.params, node.params);
-      const key = nodeCacheKey(type.type, type.version, params, inputKeys);
+      const fingerprint = type.fingerprint ? await type.fingerprint({ params, inputs, modelsDir: deps.modelsDir, assets: deps.assets }) : undefined;
+      const key = nodeCacheKey(type.type, type.version, params, inputKeys, fingerprint);
       result.cacheKeys.push(key);
       const hit = await deps.cache.get(key);
       let outputs: Outputs;
@@ -92,10 +87,11 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
         break;
       }
       const message = e instanceof Error ? e.message : String(e);
-      emit({ type: 'node:failed', node: id, message });
+      const field = e instanceof NodeError ? e.field : undefined;
+      emit({ type: 'node:failed', node: id, message, ...(field ? { field } : {}) });
       result.nodes[id] = { status: 'failed', ms };
       result.status = 'failed';
-      result.error = { node: id, message };
+      result.error = { node: id, message, ...(field ? { field } : {}) };
       break;
     }
   }
@@ -104,7 +100,7 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
 
 interface RunNodeArgs {
   id: string;
-  params: Record<string, import('../types.js').ParamValue>;
+  params: Record<string, ParamValue>;
   inputs: Record<string, Value | undefined>;
   outDir: string;
   document: WorkflowDocument;
@@ -147,7 +143,16 @@ function gatherInputs(doc: WorkflowDocument, node: WorkflowNode, type: NodeType,
     inputs[link.to.input] = source.outputs[link.from.output];
     inputKeys[link.to.input] = source.keys[link.from.output]!;
   }
-  for (const input of type.inputs) if (!(input.name in inputs)) inputs[input.name] = undefined;
+  // Validation checked the link types; this checks the values, so a node's typed inputs hold what they say.
+  for (const input of type.inputs) {
+    const value = inputs[input.name];
+    if (value === undefined) {
+      if (!input.optional) throw new Error(`input "${input.name}" of ${type.title} has no value (planner bug)`);
+      inputs[input.name] = undefined;
+    } else if (value.kind !== VALUE_KIND[input.type]) {
+      throw new Error(`input "${input.name}" of ${type.title} got ${value.kind} where ${input.type} was declared (a bug in the node feeding it)`);
+    }
+  }
   return { inputs, inputKeys };
 }
 

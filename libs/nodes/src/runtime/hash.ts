@@ -15,9 +15,10 @@ export function sha256(text: string): string {
 }
 
 /**
- * The cache key of a node's outputs: its type and version, its resolved params and the keys of what feeds
- * its inputs. Asset params are content hashes already, so a changed upload changes the key.
+ * The cache key of a node's outputs: its type and version, its resolved params, the keys of what feeds its
+ * inputs, and its fingerprint (the content of files its params name). Asset params are content hashes already,
+ * so a changed upload changes the key.
  */
-export function nodeCacheKey(type: string, version: number, params: Record<string, unknown>, inputKeys: Record<string, string>): string {
-  return sha256(canonicalJson({ type, version, params, inputs: inputKeys }));
+export function nodeCacheKey(type: string, version: number, params: Record<string, unknown>, inputKeys: Record<string, string>, fingerprint?: string): string {
+  return sha256(canonicalJson({ type, version, params, inputs: inputKeys, ...(fingerprint === undefined ? {} : { fingerprint }) }));
 }

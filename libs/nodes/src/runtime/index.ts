@@ -1,6 +1,7 @@
 // Node-only runtime: execute functions, the executor, the output cache and the asset store.
 export * from './values.js';
 export * from './node-type.js';
+export * from './define-node.js';
 export * from './registry.js';
 export * from './hash.js';
 export * from './output-cache.js';

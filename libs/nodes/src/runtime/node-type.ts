@@ -49,14 +49,15 @@ export interface ExecuteContext {
 
 export type Outputs = Record<string, Value>;
 
-/** A node type: its catalogue entry plus the one function that runs it. */
+/** A node type as the registry and executor hold it: its catalogue entry plus the functions that run it. Write nodes with `defineNode`. */
 export interface NodeType extends NodeSpec {
+  fingerprint?(ctx: Pick<ExecuteContext, 'params' | 'inputs' | 'modelsDir' | 'assets'>): Promise<string> | string;
   execute(ctx: ExecuteContext): Promise<Outputs>;
 }
 
 /**
- * An error a node reports about its own input or params: the executor shows it on the node as is,
- * so the message must say what is wrong and how to fix it.
+ * An error a node reports about its own input or params: the executor shows it on the node as is, with the
+ * input or param it names (`field`) marked in the editor, so the message must say what is wrong and how to fix it.
  */
 export class NodeError extends Error {
   override name = 'NodeError';
@@ -82,6 +83,6 @@ export function throwIfCancelled(signal: AbortSignal): void {
 
 /** The catalogue entry of a node type without its execute function (what the editor receives). */
 export function specOf(type: NodeType): NodeSpec {
-  const { execute: _execute, ...spec } = type;
+  const { execute: _execute, fingerprint: _fingerprint, ...spec } = type;
   return spec;
 }

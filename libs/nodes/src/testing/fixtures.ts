@@ -3,6 +3,10 @@ import { createRgbImage, encodePng } from '@lvcd/media';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planRun } from '../plan.js';
+import { WorkflowInvalidError } from '../problems.js';
+import type { ExecutionResult } from '../runtime/events.js';
+import { executeWorkflow, type ExecutionRequest, type ExecutorDeps } from '../runtime/executor.js';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Link, type WorkflowDocument, type WorkflowNode } from '../workflow.js';
 
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -36,4 +40,15 @@ export function link(from: string, output: string, to: string, input: string): L
 
 export function workflow(nodes: WorkflowNode[], links: Link[]): WorkflowDocument {
   return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, nodes, links, meta: {} };
+}
+
+/** Plans and executes a document as the server does (one planRun, then the executor); invalid documents reject with every problem. */
+export async function runWorkflow(
+  document: unknown,
+  deps: ExecutorDeps,
+  options: { targets?: readonly string[]; signal?: AbortSignal; onEvent?: ExecutionRequest['onEvent'] } = {},
+): Promise<ExecutionResult> {
+  const { plan, problems } = planRun(document, deps.registry, { ...(options.targets ? { targets: options.targets } : {}), assetExists: (id) => deps.assets.exists(id) });
+  if (!plan) throw new WorkflowInvalidError(problems);
+  return executeWorkflow({ plan, signal: options.signal ?? new AbortController().signal, ...(options.onEvent ? { onEvent: options.onEvent } : {}) }, deps);
 }

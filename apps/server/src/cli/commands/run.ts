@@ -1,4 +1,4 @@
-import { describeProblem, planExecution, validateWorkflow, WorkflowInvalidError, type Problem } from '@lvcd/nodes';
+import { describeProblem, planRun, WorkflowInvalidError, type Problem } from '@lvcd/nodes';
 import { executeWorkflow, type Artifact } from '@lvcd/nodes/runtime';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -28,20 +28,17 @@ export const runCommand: Command = {
     const raw = await readWorkflowFile(file);
     const runtime = await createRuntime(config);
 
-    const { document, problems } = validateWorkflow(raw, { specs: runtime.registry.specs, assetExists: (id) => runtime.assets.exists(id) });
-    const targets = document?.nodes.filter((n) => runtime.registry.get(n.type)?.isOutput).map((n) => n.id) ?? [];
-    if (document && targets.length === 0) problems.push({ code: 'nothing-to-run', message: 'the workflow has no output node', fix: 'add a Save or Preview node' });
-    if (!document || problems.length > 0) return printProblems(file, problems);
+    const { plan, problems } = planRun(raw, runtime.registry, { assetExists: (id) => runtime.assets.exists(id) });
+    if (!plan) return printProblems(file, problems);
 
-    const plan = planExecution(document, targets);
-    const titles = new Map(document.nodes.map((n) => [n.id, n.title ?? runtime.registry.get(n.type)!.title]));
-    const progress = new ProgressReporter(process.stdout, plan.length, titles);
+    const titles = new Map(plan.document.nodes.map((n) => [n.id, n.title ?? runtime.registry.get(n.type)!.title]));
+    const progress = new ProgressReporter(process.stdout, plan.order.length, titles);
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.once('SIGINT', onSignal);
     const started = performance.now();
     try {
-      const result = await executeWorkflow({ document, targets, signal: controller.signal, onEvent: (e) => progress.onEvent(e) }, runtime);
+      const result = await executeWorkflow({ plan, signal: controller.signal, onEvent: (e) => progress.onEvent(e) }, runtime);
       progress.finish();
       const elapsed = formatMs(performance.now() - started);
       if (result.status === 'cancelled') {

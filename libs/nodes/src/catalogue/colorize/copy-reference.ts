@@ -1,8 +1,9 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { decodeRgb, fitImage, type RgbImage } from '@lvcd/media';
-import { throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
-import { framesInput, imageInput, writeFrames } from '../frames/frame-io.js';
+import { throwIfCancelled } from '../../runtime/node-type.js';
+import { writeFrames } from '../frames/frame-io.js';
 
-export const copyReference: NodeType = {
+export const copyReference = defineNode({
   type: 'colorize/copy-reference',
   title: 'Copy Reference',
   category: 'colorize',
@@ -15,8 +16,8 @@ export const copyReference: NodeType = {
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [],
   async execute(ctx) {
-    const reference = imageInput(ctx, 'reference');
-    const sketches = framesInput(ctx, 'sketches');
+    const reference = ctx.inputs.reference;
+    const sketches = ctx.inputs.sketches;
     const image = await fitImage(await decodeRgb(reference.file), sketches.width, sketches.height, 'crop');
     const frames = async function* (): AsyncGenerator<RgbImage> {
       for (let i = 0; i < sketches.count; i++) {
@@ -26,4 +27,4 @@ export const copyReference: NodeType = {
     };
     return { frames: await writeFrames(ctx, frames(), sketches.fps, { total: sketches.count }) };
   },
-};
+});

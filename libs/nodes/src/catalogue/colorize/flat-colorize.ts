@@ -1,8 +1,8 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { decodeRgb, defaultFlatColorizeOptions, fitImage, FlatColorizer, type RgbImage } from '@lvcd/media';
-import type { NodeType } from '../../runtime/node-type.js';
-import { framesInput, imageInput, streamFrames, writeFrames } from '../frames/frame-io.js';
+import { streamFrames, writeFrames } from '../frames/frame-io.js';
 
-export const flatColorize: NodeType = {
+export const flatColorize = defineNode({
   type: 'colorize/flat',
   title: 'Flat Colorize',
   category: 'colorize',
@@ -20,20 +20,20 @@ export const flatColorize: NodeType = {
     { name: 'minArea', label: 'Smallest region (px)', schema: { kind: 'integer', default: defaultFlatColorizeOptions.minArea, min: 1, max: 10_000 } },
   ],
   async execute(ctx) {
-    const reference = imageInput(ctx, 'reference');
-    const sketches = framesInput(ctx, 'sketches');
+    const reference = ctx.inputs.reference;
+    const sketches = ctx.inputs.sketches;
     let refImage: RgbImage = await decodeRgb(reference.file);
     // A reference of another size is fitted to the sketches (crop keeps its aspect), as LVCD conditions on it.
     refImage = await fitImage(refImage, sketches.width, sketches.height, 'crop');
     const colorizer = new FlatColorizer(refImage, {
       ...defaultFlatColorizeOptions,
-      lineThreshold: ctx.params.lineThreshold as number,
-      gapClose: ctx.params.gapClose as number,
-      minArea: ctx.params.minArea as number,
+      lineThreshold: ctx.params.lineThreshold,
+      gapClose: ctx.params.gapClose,
+      minArea: ctx.params.minArea,
     });
     const frames = async function* (): AsyncGenerator<RgbImage> {
       for await (const sketch of streamFrames(ctx, sketches)) yield colorizer.colorize(sketch);
     };
     return { frames: await writeFrames(ctx, frames(), sketches.fps, { total: sketches.count }) };
   },
-};
+});

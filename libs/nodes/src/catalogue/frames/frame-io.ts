@@ -10,19 +10,6 @@ export function toNodeError(e: unknown, field: string): unknown {
   return e;
 }
 
-/** The frame sequence on an input, or a NodeError saying what to connect. */
-export function framesInput(ctx: ExecuteContext, name: string): FramesValue {
-  const value: Value | undefined = ctx.inputs[name];
-  if (!value || value.kind !== 'frames') throw new NodeError(`input "${name}" needs a frame sequence`, name);
-  return value;
-}
-
-export function imageInput(ctx: ExecuteContext, name: string): ImageValue {
-  const value: Value | undefined = ctx.inputs[name];
-  if (!value || value.kind !== 'image') throw new NodeError(`input "${name}" needs an image`, name);
-  return value;
-}
-
 /** Previews go out at most this often, so a long clip does not flood the editor's socket. */
 const PREVIEW_INTERVAL_MS = 400;
 

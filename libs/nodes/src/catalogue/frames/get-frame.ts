@@ -1,9 +1,10 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { readFrame } from '@lvcd/media';
 import { readFile } from 'node:fs/promises';
-import { NodeError, type NodeType } from '../../runtime/node-type.js';
-import { framesInput, writeImageValue } from './frame-io.js';
+import { NodeError } from '../../runtime/node-type.js';
+import { writeImageValue } from './frame-io.js';
 
-export const getFrame: NodeType = {
+export const getFrame = defineNode({
   type: 'frames/get-frame',
   title: 'Get Frame',
   category: 'frames',
@@ -13,12 +14,12 @@ export const getFrame: NodeType = {
   outputs: [{ name: 'image', type: 'IMAGE' }],
   params: [{ name: 'index', label: 'Frame', schema: { kind: 'integer', default: 0, min: 0, max: 1_000_000 } }],
   async execute(ctx) {
-    const input = framesInput(ctx, 'frames');
-    const index = ctx.params.index as number;
+    const input = ctx.inputs.frames;
+    const index = ctx.params.index;
     if (index >= input.count) throw new NodeError(`frame ${index} is past the end of the sequence (${input.count} frames); pick 0 to ${input.count - 1}`, 'index');
     const image = await readFrame(input, index);
     const value = await writeImageValue(ctx, image);
     ctx.frame({ output: 'image', index: 0, count: 1, width: image.width, height: image.height, mime: 'image/png', data: await readFile(value.file) });
     return { image: value };
   },
-};
+});

@@ -1,18 +1,20 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { defaultZipLimits, listZipImages, readImageChecked, readZipEntry, type RgbImage } from '@lvcd/media';
 import { readFile, stat } from 'node:fs/promises';
-import { NodeError, type NodeType } from '../../runtime/node-type.js';
+import { NodeError } from '../../runtime/node-type.js';
 import { imageLimits } from '../limits.js';
 import { toNodeError, writeFrames } from './frame-io.js';
 
 /** A zip is read into memory whole (its entries are inflated one at a time), so its own size is capped. */
 const MAX_ZIP_BYTES = 2 * 1024 * 1024 * 1024;
 
-export const loadFrames: NodeType = {
+export const loadFrames = defineNode({
   type: 'frames/load',
   title: 'Load Frames',
   category: 'frames',
   description: 'An uploaded image sequence: a zip of PNG, JPEG or WebP frames, ordered by natural sort of their names (frame_2 before frame_10).',
   version: 1,
+  roles: ['clip-source'],
   inputs: [],
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [
@@ -20,7 +22,7 @@ export const loadFrames: NodeType = {
     { name: 'fps', label: 'Frames per second', schema: { kind: 'number', default: 12, min: 1, max: 120, step: 1 } },
   ],
   async execute(ctx) {
-    const id = ctx.params.frames as string;
+    const id = ctx.params.frames;
     const label = ctx.assets.info(id)?.name ?? 'the zip';
     try {
       const path = ctx.assets.pathOf(id);
@@ -38,9 +40,9 @@ export const loadFrames: NodeType = {
           yield image;
         }
       };
-      return { frames: await writeFrames(ctx, frames(), ctx.params.fps as number, { total: names.length }) };
+      return { frames: await writeFrames(ctx, frames(), ctx.params.fps, { total: names.length }) };
     } catch (e) {
       throw toNodeError(e, 'frames');
     }
   },
-};
+});

@@ -1,10 +1,10 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { FIT_MODES, fitImage, MODEL_GRID, type FitMode, type RgbImage } from '@lvcd/media';
-import type { NodeType } from '../../runtime/node-type.js';
-import { framesInput, streamFrames, writeFrames } from './frame-io.js';
+import { streamFrames, writeFrames } from './frame-io.js';
 
 const PADS: Record<string, [number, number, number]> = { white: [255, 255, 255], black: [0, 0, 0] };
 
-export const resizeFrames: NodeType = {
+export const resizeFrames = defineNode({
   type: 'frames/resize',
   title: 'Resize / Crop Frames',
   category: 'frames',
@@ -19,15 +19,15 @@ export const resizeFrames: NodeType = {
     { name: 'pad', label: 'Pad colour', schema: { kind: 'enum', default: 'white', options: ['white', 'black'] } },
   ],
   async execute(ctx) {
-    const input = framesInput(ctx, 'frames');
+    const input = ctx.inputs.frames;
     // The grid is enforced by rounding, so a hand-edited workflow with 500 still gives a size the model takes.
-    const width = Math.max(MODEL_GRID, Math.round((ctx.params.width as number) / MODEL_GRID) * MODEL_GRID);
-    const height = Math.max(MODEL_GRID, Math.round((ctx.params.height as number) / MODEL_GRID) * MODEL_GRID);
-    const mode = ctx.params.mode as FitMode;
-    const pad = PADS[ctx.params.pad as string] ?? PADS.white!;
+    const width = Math.max(MODEL_GRID, Math.round(ctx.params.width / MODEL_GRID) * MODEL_GRID);
+    const height = Math.max(MODEL_GRID, Math.round(ctx.params.height / MODEL_GRID) * MODEL_GRID);
+    const mode = ctx.params.mode;
+    const pad = PADS[ctx.params.pad] ?? PADS.white!;
     const resized = async function* (): AsyncGenerator<RgbImage> {
       for await (const image of streamFrames(ctx, input)) yield fitImage(image, width, height, mode, pad);
     };
     return { frames: await writeFrames(ctx, resized(), input.fps, { total: input.count }) };
   },
-};
+});

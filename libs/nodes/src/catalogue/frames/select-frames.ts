@@ -1,11 +1,11 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { FrameStoreWriter, framePath, openFrameStore } from '@lvcd/media';
 import { copyFile, link, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NodeError, throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
+import { NodeError, throwIfCancelled } from '../../runtime/node-type.js';
 import { framesValue } from '../../runtime/values.js';
-import { framesInput } from './frame-io.js';
 
-export const selectFrames: NodeType = {
+export const selectFrames = defineNode({
   type: 'frames/select',
   title: 'Select Frames',
   category: 'frames',
@@ -19,10 +19,10 @@ export const selectFrames: NodeType = {
     { name: 'stride', label: 'Every n-th', schema: { kind: 'integer', default: 1, min: 1, max: 1000 } },
   ],
   async execute(ctx) {
-    const input = framesInput(ctx, 'frames');
-    const start = ctx.params.start as number;
-    const end = Math.min(input.count, (ctx.params.end as number) || input.count);
-    const stride = ctx.params.stride as number;
+    const input = ctx.inputs.frames;
+    const start = ctx.params.start;
+    const end = Math.min(input.count, ctx.params.end || input.count);
+    const stride = ctx.params.stride;
     if (start >= end) throw new NodeError(`start ${start} leaves no frames (the sequence has ${input.count}, end is ${end}); set start below ${end}`, 'start');
     const dir = join(ctx.outDir, 'frames');
     await FrameStoreWriter.create(dir, input.fps);
@@ -36,4 +36,4 @@ export const selectFrames: NodeType = {
     await writeFile(join(dir, 'frames.json'), JSON.stringify({ count, width: input.width, height: input.height, fps: input.fps / stride }));
     return { frames: framesValue(await openFrameStore(dir)) };
   },
-};
+});

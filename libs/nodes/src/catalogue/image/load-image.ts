@@ -1,10 +1,11 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { decodeRgb, encodePng } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NodeError, type NodeType } from '../../runtime/node-type.js';
+import { NodeError } from '../../runtime/node-type.js';
 import { imageLimits } from '../limits.js';
 
-export const loadImage: NodeType = {
+export const loadImage = defineNode({
   type: 'image/load',
   title: 'Load Image',
   category: 'image',
@@ -14,7 +15,7 @@ export const loadImage: NodeType = {
   outputs: [{ name: 'image', type: 'IMAGE' }],
   params: [{ name: 'image', label: 'Image', schema: { kind: 'asset', accept: ['image'] } }],
   async execute(ctx) {
-    const id = ctx.params.image as string;
+    const id = ctx.params.image;
     let image;
     try {
       image = await decodeRgb(ctx.assets.pathOf(id), imageLimits.maxPixels);
@@ -23,6 +24,6 @@ export const loadImage: NodeType = {
     }
     const file = join(ctx.outDir, 'image.png');
     await writeFile(file, await encodePng(image));
-    return { image: { kind: 'image', file, width: image.width, height: image.height } };
+    return { image: { kind: 'image' as const, file, width: image.width, height: image.height } };
   },
-};
+});

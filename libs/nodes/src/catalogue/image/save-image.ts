@@ -1,10 +1,10 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { embedWorkflowInPng } from '@lvcd/media';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NodeType } from '../../runtime/node-type.js';
 import type { ImageValue } from '../../runtime/values.js';
 
-export const saveImage: NodeType = {
+export const saveImage = defineNode({
   type: 'image/save',
   title: 'Save Image',
   category: 'output',
@@ -15,7 +15,7 @@ export const saveImage: NodeType = {
   outputs: [],
   params: [{ name: 'name', label: 'File name', schema: { kind: 'string', default: 'image', maxLength: 80 } }],
   async execute(ctx) {
-    const input = ctx.inputs.image as ImageValue;
+    const input = ctx.inputs.image;
     const png = embedWorkflowInPng(await readFile(input.file), ctx.workflow);
     const name = `${String(ctx.params.name).replace(/[^\w.-]+/g, '_') || 'image'}.png`;
     const file = join(ctx.outDir, name);
@@ -24,4 +24,4 @@ export const saveImage: NodeType = {
     ctx.artifact({ file, name, mime: 'image/png', kind: 'image', meta: { width: input.width, height: input.height } });
     return {};
   },
-};
+});

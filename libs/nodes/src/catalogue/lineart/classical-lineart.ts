@@ -1,6 +1,6 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { ClassicalLineart, type ClassicalLineartOptions, type RgbImage } from '@lvcd/media';
-import type { NodeType } from '../../runtime/node-type.js';
-import { framesInput, streamFrames, writeFrames } from '../frames/frame-io.js';
+import { streamFrames, writeFrames } from '../frames/frame-io.js';
 
 /**
  * Extractors this node runs. The neural one (ONNX informative-drawings) will join this enum and share
@@ -8,7 +8,7 @@ import { framesInput, streamFrames, writeFrames } from '../frames/frame-io.js';
  */
 const EXTRACTORS = ['xdog', 'dog'] as const;
 
-export const classicalLineart: NodeType = {
+export const classicalLineart = defineNode({
   type: 'lineart/extract',
   title: 'Extract Lineart',
   category: 'lineart',
@@ -24,13 +24,13 @@ export const classicalLineart: NodeType = {
     { name: 'lineWidth', label: 'Line width (px)', schema: { kind: 'integer', default: 1, min: 1, max: 6 } },
   ],
   async execute(ctx) {
-    const input = framesInput(ctx, 'frames');
+    const input = ctx.inputs.frames;
     const options: ClassicalLineartOptions = {
-      extractor: ctx.params.extractor as ClassicalLineartOptions['extractor'],
-      sigma: ctx.params.sigma as number,
-      threshold: ctx.params.threshold as number,
-      sharpness: ctx.params.sharpness as number,
-      lineWidth: ctx.params.lineWidth as number,
+      extractor: ctx.params.extractor,
+      sigma: ctx.params.sigma,
+      threshold: ctx.params.threshold,
+      sharpness: ctx.params.sharpness,
+      lineWidth: ctx.params.lineWidth,
     };
     const extractor = new ClassicalLineart(input.width, input.height, options);
     const sketches = async function* (): AsyncGenerator<RgbImage> {
@@ -38,4 +38,4 @@ export const classicalLineart: NodeType = {
     };
     return { sketches: await writeFrames(ctx, sketches(), input.fps, { total: input.count, output: 'sketches' }) };
   },
-};
+});

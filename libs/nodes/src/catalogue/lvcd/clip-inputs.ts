@@ -1,21 +1,21 @@
 import { outputFrameCount, paddedFrameCount, windowCount, type ColorizeOptions, type DecodeChunkConfig, type LvcdBundle } from '@lvcd/models';
 import { decodeRgb, readFrame, type RgbImage } from '@lvcd/media';
 import { samplingReporter } from './run-with-bundle.js';
-import { NodeError, type ExecuteContext } from '../../runtime/node-type.js';
+import type { ParamsOf, TypedContext } from '../../runtime/define-node.js';
+import { NodeError } from '../../runtime/node-type.js';
 import type { FramesValue } from '../../runtime/values.js';
-import { framesInput, imageInput } from '../frames/frame-io.js';
 import { imageToChw } from './tensors.js';
 import type { InputSpec, ParamSpec } from '../../types.js';
 
 /** What LVCD samples from: the model bundle, the coloured reference frame and every frame's sketch. */
-export const CLIP_INPUTS: readonly InputSpec[] = [
+export const CLIP_INPUTS = [
   { name: 'models', type: 'LVCD_MODELS' },
   { name: 'reference', type: 'IMAGE' },
   { name: 'sketches', type: 'SKETCHES' },
-];
+] as const satisfies readonly InputSpec[];
 
 /** The sampling knobs the spec calls safe (num_frames and overlap are fixed by the model). */
-export const SAMPLING_PARAMS: readonly ParamSpec[] = [
+export const SAMPLING_PARAMS = [
   { name: 'steps', label: 'Steps', schema: { kind: 'integer', default: 25, min: 1, max: 100 } },
   { name: 'seed', label: 'Seed', schema: { kind: 'seed', default: 1234 } },
   { name: 'prevAttnSteps', label: 'Previous-reference steps', description: 'Steps of each later window that attend to the previous window (the rest attend to the reference only).', schema: { kind: 'integer', default: 25, min: 0, max: 100 } },
@@ -23,32 +23,34 @@ export const SAMPLING_PARAMS: readonly ParamSpec[] = [
   { name: 'motionBucketId', label: 'Motion bucket', schema: { kind: 'integer', default: 160, min: 0, max: 255 } },
   { name: 'fpsId', label: 'FPS id', schema: { kind: 'integer', default: 6, min: 0, max: 30 } },
   { name: 'pad', label: 'Pad the last window', description: 'Repeat the last sketch so the windows cover every frame; the original drops frames past the last full window.', schema: { kind: 'boolean', default: true } },
-];
+] as const satisfies readonly ParamSpec[];
 
-export const DECODING_PARAMS: readonly ParamSpec[] = [
+export const DECODING_PARAMS = [
   { name: 'decodeChunk', label: 'Decode chunk (frames)', description: 'Latents decoded together, reference included; smaller uses less memory.', schema: { kind: 'integer', default: 10, min: 3, max: 19 } },
   { name: 'decodeOverlap', label: 'Decode overlap (frames)', schema: { kind: 'integer', default: 3, min: 0, max: 8 } },
-];
+] as const satisfies readonly ParamSpec[];
 
-export function decodingOptions(ctx: ExecuteContext): DecodeChunkConfig {
-  const chunk = ctx.params.decodeChunk as number;
-  const overlap = ctx.params.decodeOverlap as number;
+export function decodingOptions(params: ParamsOf<typeof DECODING_PARAMS>): DecodeChunkConfig {
+  const chunk = params.decodeChunk;
+  const overlap = params.decodeOverlap;
   if (chunk - 1 - overlap < 1) throw new NodeError(`a decode chunk of ${chunk} frames leaves no new frame after the reference and ${overlap} overlapping ones; raise the chunk or lower the overlap`, 'decodeChunk');
   return { chunk, overlap, first: 1 };
 }
 
 /** Sampling options from the node's params, with the decoding ones when the node decodes too. */
-export function samplingOptions(ctx: ExecuteContext): ColorizeOptions {
-  const p = ctx.params;
+export function samplingOptions(p: ParamsOf<typeof SAMPLING_PARAMS>, decoding?: DecodeChunkConfig): ColorizeOptions {
   return {
-    numSteps: p.steps as number,
-    seed: p.seed as number,
-    prevAttnSteps: p.prevAttnSteps as number,
-    laterWindowMode: p.referenceMode as ColorizeOptions['laterWindowMode'],
-    motion: { fpsId: p.fpsId as number, motionBucketId: p.motionBucketId as number, condAug: 0 },
-    ...('decodeChunk' in p ? { decoding: decodingOptions(ctx) } : {}),
+    numSteps: p.steps,
+    seed: p.seed,
+    prevAttnSteps: p.prevAttnSteps,
+    laterWindowMode: p.referenceMode,
+    motion: { fpsId: p.fpsId, motionBucketId: p.motionBucketId, condAug: 0 },
+    ...(decoding ? { decoding } : {}),
   };
 }
+
+/** What the clip-taking LVCD nodes (Colorize, Sample) share: the clip inputs and the sampling params. */
+export type ClipContext = TypedContext<typeof CLIP_INPUTS, typeof SAMPLING_PARAMS>;
 
 export interface PreparedClip {
   reference: Float32Array;
@@ -65,9 +67,8 @@ export interface PreparedClip {
 }
 
 /** The reference and sketches as the pipeline takes them, checked against each other. */
-export async function prepareClip(ctx: ExecuteContext): Promise<PreparedClip> {
-  const sketches = framesInput(ctx, 'sketches');
-  const referenceValue = imageInput(ctx, 'reference');
+export async function prepareClip(ctx: ClipContext): Promise<PreparedClip> {
+  const { sketches, reference: referenceValue } = ctx.inputs;
   if (referenceValue.width !== sketches.width || referenceValue.height !== sketches.height) {
     throw new NodeError(`the reference is ${referenceValue.width}x${referenceValue.height} but the sketches are ${sketches.width}x${sketches.height}; resize both to the model's grid (576x320)`, 'reference');
   }
@@ -75,7 +76,7 @@ export async function prepareClip(ctx: ExecuteContext): Promise<PreparedClip> {
     throw new NodeError(`LVCD needs frame sizes in multiples of 64, not ${sketches.width}x${sketches.height}; put a Resize Frames node (576x320) before the lineart`, 'sketches');
   }
   const reference: RgbImage = await decodeRgb(referenceValue.file);
-  const pad = ctx.params.pad as boolean;
+  const { pad } = ctx.params;
   const minimum = paddedFrameCount(1);
   if (!pad && windowCount(sketches.count) === 0) throw new NodeError(`LVCD needs at least ${minimum} frames, the clip has ${sketches.count}; turn on padding`, 'pad');
   const frameCount = pad ? paddedFrameCount(sketches.count) : sketches.count;
@@ -97,7 +98,7 @@ export async function prepareClip(ctx: ExecuteContext): Promise<PreparedClip> {
 }
 
 /** The pipeline request for a prepared clip: the bundle's networks, the clip, the knobs, cancellation and progress. */
-export function clipRequest(ctx: ExecuteContext, clip: PreparedClip, options: ColorizeOptions, bundle: LvcdBundle) {
+export function clipRequest(ctx: ClipContext, clip: PreparedClip, options: ColorizeOptions, bundle: LvcdBundle) {
   return {
     networks: bundle,
     reference: clip.reference,

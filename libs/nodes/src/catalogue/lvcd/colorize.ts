@@ -1,12 +1,11 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { colorizeClip } from '@lvcd/models';
-import type { NodeType } from '../../runtime/node-type.js';
 import { FramesOutput } from '../frames/frame-io.js';
-import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
-import { modelsInput } from './model-bundle.js';
+import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, decodingOptions, prepareClip, samplingOptions } from './clip-inputs.js';
 import { withBundle, writeRunReport } from './run-with-bundle.js';
 import { chwToImage } from './tensors.js';
 
-export const lvcdColorize: NodeType = {
+export const lvcdColorize = defineNode({
   type: 'lvcd/colorize',
   title: 'LVCD Colorize',
   category: 'lvcd',
@@ -16,9 +15,9 @@ export const lvcdColorize: NodeType = {
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [...SAMPLING_PARAMS, ...DECODING_PARAMS],
   async execute(ctx) {
-    const models = modelsInput(ctx);
+    const models = ctx.inputs.models;
     const clip = await prepareClip(ctx);
-    const options = samplingOptions(ctx);
+    const options = samplingOptions(ctx.params, decodingOptions(ctx.params));
     return withBundle(ctx, models, async (bundle) => {
       const started = performance.now();
       const output = await FramesOutput.create(ctx, clip.sketches.fps, { total: clip.keep, progress: false });
@@ -32,4 +31,4 @@ export const lvcdColorize: NodeType = {
       return { frames: await output.finish() };
     });
   },
-};
+});

@@ -1,12 +1,13 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { DecodeStream, readLatent } from '@lvcd/models';
-import { NodeError, throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
+import { NodeError, throwIfCancelled } from '../../runtime/node-type.js';
 import type { Value } from '../../runtime/values.js';
 import { FramesOutput } from '../frames/frame-io.js';
 import { DECODING_PARAMS, decodingOptions } from './clip-inputs.js';
 import { withBundle } from './run-with-bundle.js';
 import { chwToImage } from './tensors.js';
 
-export const lvcdDecode: NodeType = {
+export const lvcdDecode = defineNode({
   type: 'lvcd/decode',
   title: 'LVCD Decode',
   category: 'lvcd',
@@ -16,9 +17,8 @@ export const lvcdDecode: NodeType = {
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: DECODING_PARAMS,
   async execute(ctx) {
-    const latents: Value | undefined = ctx.inputs.latents;
-    if (!latents || latents.kind !== 'latents') throw new NodeError('connect LVCD Sample to "latents"', 'latents');
-    const decoding = decodingOptions(ctx);
+    const { latents } = ctx.inputs;
+    const decoding = decodingOptions(ctx.params);
     const [, h, w] = latents.shape;
     return withBundle(ctx, latents.bundle, async (bundle) => {
       const output = await FramesOutput.create(ctx, latents.fps, { total: latents.keep });
@@ -32,4 +32,4 @@ export const lvcdDecode: NodeType = {
       return { frames: await output.finish() };
     });
   },
-};
+});

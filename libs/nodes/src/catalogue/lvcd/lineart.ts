@@ -1,11 +1,11 @@
+import { defineNode } from '../../runtime/define-node.js';
 import type { RgbImage } from '@lvcd/media';
-import { NodeError, type NodeType } from '../../runtime/node-type.js';
-import { framesInput, streamFrames, writeFrames } from '../frames/frame-io.js';
-import { modelsInput } from './model-bundle.js';
+import { NodeError } from '../../runtime/node-type.js';
+import { streamFrames, writeFrames } from '../frames/frame-io.js';
 import { withBundle } from './run-with-bundle.js';
 import { imageToChw, lineMapToSketch } from './tensors.js';
 
-export const lvcdLineart: NodeType = {
+export const lvcdLineart = defineNode({
   type: 'lvcd/lineart',
   title: 'LVCD Lineart',
   category: 'lineart',
@@ -18,8 +18,8 @@ export const lvcdLineart: NodeType = {
   outputs: [{ name: 'sketches', type: 'SKETCHES' }],
   params: [],
   async execute(ctx) {
-    const models = modelsInput(ctx);
-    const frames = framesInput(ctx, 'frames');
+    const models = ctx.inputs.models;
+    const frames = ctx.inputs.frames;
     return withBundle(ctx, models, async (bundle) => {
       const lineart = bundle.lineart;
       if (!lineart) throw new NodeError('this bundle has no lineart model; convert it again with --lineart sk_model.pth, or use Extract Lineart', 'models');
@@ -32,4 +32,4 @@ export const lvcdLineart: NodeType = {
       return { sketches: await writeFrames(ctx, sketches(), frames.fps, { total: frames.count, output: 'sketches' }) };
     });
   },
-};
+});

@@ -5,10 +5,10 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { link, node, workflow } from '../../testing/fixtures.js';
+import { link, node, runWorkflow, workflow } from '../../testing/fixtures.js';
 import { AssetStore } from '../../runtime/asset-store.js';
 import type { ExecutionEvent } from '../../runtime/events.js';
-import { executeWorkflow, type ExecutorDeps } from '../../runtime/executor.js';
+import type { ExecutorDeps } from '../../runtime/executor.js';
 import { OutputCache } from '../../runtime/output-cache.js';
 import type { FramesValue } from '../../runtime/values.js';
 import { createBuiltinRegistry, lvcdTemplateWorkflow } from '../index.js';
@@ -20,17 +20,23 @@ let dir: string;
 let deps: ExecutorDeps;
 let clipAsset: string;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'lvcd-nodes-lvcd-'));
+/** Converts the tiny checkpoints into a bundle folder of the models dir (fp16 storage when asked). */
+async function convertTiny(name: string, fp16 = false): Promise<void> {
   const architecture = architectureFromConfigJson(JSON.parse(await readFile(join(fixtures, 'tiny-config.json'), 'utf8')));
   await convertBundle({
     svd: join(fixtures, 'svd-tiny.safetensors'),
     lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
     lineart: join(fixtures, 'sk-tiny.pth'),
-    outDir: join(dir, 'models', 'tiny'),
+    outDir: join(dir, 'models', name),
     frame: { height: 64, width: 128 },
+    fp16,
     ...architecture,
   });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lvcd-nodes-lvcd-'));
+  await convertTiny('tiny');
   const assets = new AssetStore(join(dir, 'assets'));
   await assets.init();
   const clip = await generateDemoClip(join(dir, 'clip'), { frames: 20, width: 128, height: 64, seed: 3, fps: 8 });
@@ -45,10 +51,10 @@ afterAll(async () => {
 });
 
 /** Load the clip, frame 0 as reference, LVCD lineart, then the node(s) under test, then Save Frames. */
-function lvcdWorkflow(tail: 'colorize' | 'sample-decode', params: Record<string, number | boolean | string> = {}) {
+function lvcdWorkflow(tail: 'colorize' | 'sample-decode', params: Record<string, number | boolean | string> = {}, bundle = 'tiny') {
   const nodes = [
     node('load', 'frames/load', { frames: clipAsset, fps: 8 }),
-    node('models', 'lvcd/model-bundle', { bundle: 'tiny', provider: 'cpu' }),
+    node('models', 'lvcd/model-bundle', { bundle, provider: 'cpu' }),
     node('reference', 'frames/get-frame', { index: 0 }),
     node('lineart', 'lvcd/lineart'),
     node('save', 'output/save-frames', { name: 'out' }),
@@ -70,7 +76,7 @@ function lvcdWorkflow(tail: 'colorize' | 'sample-decode', params: Record<string,
 }
 
 async function run(document: unknown, signal = new AbortController().signal, onEvent?: (e: ExecutionEvent) => void) {
-  return executeWorkflow({ document, signal, ...(onEvent ? { onEvent } : {}) }, deps);
+  return runWorkflow(document, deps, { signal, ...(onEvent ? { onEvent } : {}) });
 }
 
 async function outputFrames(nodeId: string, doc: unknown): Promise<FramesValue> {
@@ -154,7 +160,29 @@ describe('LVCD nodes through the executor (tiny bundle, CPU)', () => {
     expect(traversal.error?.message).toMatch(/not a bundle folder name/);
     doc.nodes.find((n) => n.id === 'models')!.params.bundle = 'absent';
     const missing = await run(doc);
-    expect(missing.error).toMatchObject({ node: 'models', message: expect.stringMatching(/no bundle "absent".*lvcd convert/) });
+    expect(missing.error).toMatchObject({ node: 'models', field: 'bundle', message: expect.stringMatching(/no bundle "absent".*lvcd convert/) });
   });
+
+  it('re-runs everything below the bundle with the new weights when a bundle is converted again into the same folder', async () => {
+    await convertTiny('reconverted');
+    const doc = lvcdWorkflow('colorize', {}, 'reconverted');
+    const first = await run(doc);
+    expect(first.status, first.error?.message).toBe('succeeded');
+    expect((await run(doc)).nodes.colorize?.status).toBe('cached');
+    const before = await outputFrames('colorize', doc);
+    const beforeFrame = (await readFrame(before, 5)).data;
+
+    await convertTiny('reconverted', true);
+    const events: ExecutionEvent[] = [];
+    const after = await run(doc, undefined, (e) => events.push(e));
+    expect(after.status, after.error?.message).toBe('succeeded');
+    for (const id of ['models', 'lineart', 'colorize', 'save']) expect(after.nodes[id]?.status, id).toBe('done');
+    expect(after.nodes.load?.status).toBe('cached');
+    // The sessions of the old conversion are not reused: the run reports the new bundle's precision...
+    expect(after.artifacts.find((a) => a.node === 'colorize' && a.artifact.name === 'lvcd.json')!.artifact.meta).toMatchObject({ precision: 'fp16' });
+    // ...and fp16-rounded weights give (slightly) other pixels.
+    const changed = await outputFrames('colorize', doc);
+    expect(Buffer.compare(Buffer.from((await readFrame(changed, 5)).data), Buffer.from(beforeFrame))).not.toBe(0);
+  }, 300_000); // two conversions and five runs of the tiny bundle
 });
 

@@ -1,41 +1,50 @@
-import { readBundleManifest } from '@lvcd/models';
+import { bundleContentHash, readBundleManifest } from '@lvcd/models';
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { NodeError, type NodeType } from '../../runtime/node-type.js';
-import type { ModelBundleValue, Value } from '../../runtime/values.js';
-import type { ExecuteContext } from '../../runtime/node-type.js';
+import { defineNode } from '../../runtime/define-node.js';
+import { NodeError } from '../../runtime/node-type.js';
+import type { ModelBundleValue } from '../../runtime/values.js';
 
 /** A bundle is named by its folder inside the models dir: a plain name, never a path. */
 const BUNDLE_NAME = /^[\w][\w.-]{0,99}$/;
 
-export const modelBundle: NodeType = {
+export const modelBundle = defineNode({
   type: 'lvcd/model-bundle',
   title: 'LVCD Model Bundle',
   category: 'lvcd',
   description: 'A converted LVCD model bundle from the models folder (made with `lvcd convert`), and where it runs.',
   version: 1,
+  roles: ['model-loader'],
   inputs: [],
   outputs: [{ name: 'models', type: 'LVCD_MODELS' }],
   params: [
     { name: 'bundle', label: 'Bundle folder', description: 'Folder name inside the models dir.', schema: { kind: 'string', default: 'lvcd', maxLength: 100 } },
-    { name: 'provider', label: 'Run on', schema: { kind: 'enum', default: 'auto', options: ['auto', 'cuda', 'cpu'] } },
+    { name: 'provider', label: 'Run on', description: 'auto takes CUDA when its provider loads, else the CPU.', schema: { kind: 'enum', default: 'auto', options: ['auto', 'cuda', 'cpu'] } },
   ],
+  // The folder name alone does not say which weights are in it: a re-conversion into the same folder must not
+  // be answered from the cache, so the manifest's hashes are part of the key of this node and of all below it.
+  async fingerprint(ctx) {
+    const { manifest } = await openManifest(ctx.modelsDir, ctx.params.bundle);
+    return bundleContentHash(manifest);
+  },
   async execute(ctx) {
-    const name = ctx.params.bundle as string;
-    if (!BUNDLE_NAME.test(name) || name.includes('..')) {
-      throw new NodeError(`"${name}" is not a bundle folder name; use the plain name of a folder inside the models dir`, 'bundle');
-    }
-    const dir = await insideModelsDir(ctx.modelsDir, name);
-    let manifest;
-    try {
-      manifest = await readBundleManifest(dir);
-    } catch (e) {
-      throw new NodeError((e as Error).message, 'bundle');
-    }
-    const value: ModelBundleValue = { kind: 'models', dir, provider: ctx.params.provider as ModelBundleValue['provider'], precision: manifest.precision };
+    const { dir, manifest } = await openManifest(ctx.modelsDir, ctx.params.bundle);
+    const value: ModelBundleValue = { kind: 'models', dir, provider: ctx.params.provider, precision: manifest.precision };
     return { models: value };
   },
-};
+});
+
+async function openManifest(modelsDir: string, name: string) {
+  if (!BUNDLE_NAME.test(name) || name.includes('..')) {
+    throw new NodeError(`"${name}" is not a bundle folder name; use the plain name of a folder inside the models dir`, 'bundle');
+  }
+  const dir = await insideModelsDir(modelsDir, name);
+  try {
+    return { dir, manifest: await readBundleManifest(dir) };
+  } catch (e) {
+    throw new NodeError((e as Error).message, 'bundle');
+  }
+}
 
 /** The bundle folder's real path, refused when it (or a link in it) leads outside the models dir. */
 async function insideModelsDir(modelsDir: string, name: string): Promise<string> {
@@ -49,10 +58,4 @@ async function insideModelsDir(modelsDir: string, name: string): Promise<string>
   }
   if (!dir.startsWith(root + sep)) throw new NodeError(`bundle "${name}" leads outside the models dir`, 'bundle');
   return dir;
-}
-
-export function modelsInput(ctx: ExecuteContext): ModelBundleValue {
-  const value: Value | undefined = ctx.inputs.models;
-  if (!value || value.kind !== 'models') throw new NodeError('connect an LVCD Model Bundle to "models"', 'models');
-  return value;
 }

@@ -1,12 +1,11 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
 import { join } from 'node:path';
-import type { NodeType } from '../../runtime/node-type.js';
 import type { LatentsValue } from '../../runtime/values.js';
 import { CLIP_INPUTS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
-import { modelsInput } from './model-bundle.js';
 import { withBundle, writeRunReport } from './run-with-bundle.js';
 
-export const lvcdSample: NodeType = {
+export const lvcdSample = defineNode({
   type: 'lvcd/sample',
   title: 'LVCD Sample',
   category: 'lvcd',
@@ -16,9 +15,9 @@ export const lvcdSample: NodeType = {
   outputs: [{ name: 'latents', type: 'LATENTS' }],
   params: SAMPLING_PARAMS,
   async execute(ctx) {
-    const models = modelsInput(ctx);
+    const models = ctx.inputs.models;
     const clip = await prepareClip(ctx);
-    const options = samplingOptions(ctx);
+    const options = samplingOptions(ctx.params);
     return withBundle(ctx, models, async (bundle) => {
       const store = await LatentStoreWriter.create(join(ctx.outDir, 'latents'), [4, clip.height / 8, clip.width / 8]);
       const result = await sampleClipLatents({
@@ -30,4 +29,4 @@ export const lvcdSample: NodeType = {
       return { latents };
     });
   },
-};
+});

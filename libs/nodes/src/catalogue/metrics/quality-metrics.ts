@@ -1,17 +1,18 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { readFrames, SequenceMetrics } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NodeError, throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
+import { NodeError, throwIfCancelled } from '../../runtime/node-type.js';
 import type { MetricsValue } from '../../runtime/values.js';
-import { framesInput } from '../frames/frame-io.js';
 
-export const qualityMetrics: NodeType = {
+export const qualityMetrics = defineNode({
   type: 'metrics/quality',
   title: 'Quality Metrics',
   category: 'metrics',
   description:
     'Produced frames against ground truth: PSNR per frame (dB over RGB, identical frames capped at 60), SSIM per frame (standard: 11x11 Gaussian window, sigma 1.5, on BT.601 luma) and flicker (mean |change of output - change of truth| in luma between consecutive frames; lower is steadier).',
   version: 1,
+  roles: ['metrics'],
   isOutput: true,
   inputs: [
     { name: 'frames', type: 'FRAMES', label: 'Produced' },
@@ -20,8 +21,8 @@ export const qualityMetrics: NodeType = {
   outputs: [{ name: 'metrics', type: 'METRICS' }],
   params: [{ name: 'name', label: 'File name', schema: { kind: 'string', default: 'metrics', maxLength: 80 } }],
   async execute(ctx) {
-    const produced = framesInput(ctx, 'frames');
-    const truth = framesInput(ctx, 'truth');
+    const produced = ctx.inputs.frames;
+    const truth = ctx.inputs.truth;
     if (produced.width !== truth.width || produced.height !== truth.height) {
       throw new NodeError(`produced frames are ${produced.width}x${produced.height} but the truth is ${truth.width}x${truth.height}; resize both to one size`, 'truth');
     }
@@ -51,4 +52,4 @@ export const qualityMetrics: NodeType = {
     const value: MetricsValue = { kind: 'metrics', file, summary };
     return { metrics: value };
   },
-};
+});

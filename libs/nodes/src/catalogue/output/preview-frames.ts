@@ -1,22 +1,23 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { framePath } from '@lvcd/media';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
-import { framesInput } from '../frames/frame-io.js';
+import { throwIfCancelled } from '../../runtime/node-type.js';
 
-export const previewFrames: NodeType = {
+export const previewFrames = defineNode({
   type: 'output/preview',
   title: 'Preview Frames',
   category: 'output',
   description: 'Shows frames of a sequence in the editor (evenly spaced, at most the count given) without saving a video.',
   version: 1,
+  roles: ['frames-output'],
   isOutput: true,
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [],
   params: [{ name: 'count', label: 'Frames shown', schema: { kind: 'integer', default: 8, min: 1, max: 64 } }],
   async execute(ctx) {
-    const input = framesInput(ctx, 'frames');
-    const shown = Math.min(input.count, ctx.params.count as number);
+    const input = ctx.inputs.frames;
+    const shown = Math.min(input.count, ctx.params.count);
     for (let k = 0; k < shown; k++) {
       throwIfCancelled(ctx.signal);
       const index = shown === 1 ? 0 : Math.round((k * (input.count - 1)) / (shown - 1));
@@ -29,4 +30,4 @@ export const previewFrames: NodeType = {
     }
     return {};
   },
-};
+});

@@ -1,22 +1,23 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { embedWorkflowInPng, framePath, workflowToAsciiJson, ZipFileWriter } from '@lvcd/media';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { throwIfCancelled, type NodeType } from '../../runtime/node-type.js';
-import { framesInput } from '../frames/frame-io.js';
+import { throwIfCancelled } from '../../runtime/node-type.js';
 import { safeFileBase } from './output-name.js';
 
-export const saveFrames: NodeType = {
+export const saveFrames = defineNode({
   type: 'output/save-frames',
   title: 'Save Frames',
   category: 'output',
   description: 'Keeps a frame sequence as a zip of PNGs (0001.png, ...). Every PNG carries the workflow, so any frame dropped on the editor restores it.',
   version: 1,
+  roles: ['frames-output'],
   isOutput: true,
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [],
   params: [{ name: 'name', label: 'File name', schema: { kind: 'string', default: 'frames', maxLength: 80 } }],
   async execute(ctx) {
-    const input = framesInput(ctx, 'frames');
+    const input = ctx.inputs.frames;
     const name = `${safeFileBase(ctx.params.name, 'frames')}.zip`;
     const file = join(ctx.outDir, name);
     const zip = await ZipFileWriter.create(file);
@@ -35,4 +36,4 @@ export const saveFrames: NodeType = {
     ctx.artifact({ file, name, mime: 'application/zip', kind: 'zip', meta: { frames: input.count, width: input.width, height: input.height, fps: input.fps } });
     return {};
   },
-};
+});

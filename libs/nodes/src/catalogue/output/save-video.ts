@@ -1,15 +1,17 @@
+import { defineNode } from '../../runtime/define-node.js';
 import { encodeVideo, hasFfmpeg, VIDEO_FORMATS, VIDEO_MIME, workflowToAsciiJson, type VideoFormat } from '@lvcd/media';
 import { join } from 'node:path';
-import { NodeError, type NodeType } from '../../runtime/node-type.js';
-import { framesInput, streamFrames, toNodeError } from '../frames/frame-io.js';
+import { NodeError } from '../../runtime/node-type.js';
+import { streamFrames, toNodeError } from '../frames/frame-io.js';
 import { safeFileBase } from './output-name.js';
 
-export const saveVideo: NodeType = {
+export const saveVideo = defineNode({
   type: 'output/save-video',
   title: 'Save Video',
   category: 'output',
   description: 'Encodes frames with ffmpeg: H.264 mp4 (carries the workflow in its metadata comment), animated WebP or GIF.',
   version: 1,
+  roles: ['frames-output'],
   isOutput: true,
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [],
@@ -20,10 +22,10 @@ export const saveVideo: NodeType = {
     { name: 'name', label: 'File name', schema: { kind: 'string', default: 'video', maxLength: 80 } },
   ],
   async execute(ctx) {
-    const input = framesInput(ctx, 'frames');
+    const input = ctx.inputs.frames;
     if (!hasFfmpeg()) throw new NodeError('ffmpeg is not installed on the server; install it (apt-get install -y ffmpeg) or use Save Frames', 'format');
-    const format = ctx.params.format as VideoFormat;
-    const fps = (ctx.params.fps as number) || input.fps;
+    const format = ctx.params.format;
+    const fps = ctx.params.fps || input.fps;
     const name = `${safeFileBase(ctx.params.name, 'video')}.${format}`;
     const file = join(ctx.outDir, name);
     let written = 0;
@@ -34,11 +36,11 @@ export const saveVideo: NodeType = {
       }
     };
     try {
-      await encodeVideo(frames(), { file, width: input.width, height: input.height, fps, format, crf: ctx.params.quality as number, comment: workflowToAsciiJson(ctx.workflow), signal: ctx.signal });
+      await encodeVideo(frames(), { file, width: input.width, height: input.height, fps, format, crf: ctx.params.quality, comment: workflowToAsciiJson(ctx.workflow), signal: ctx.signal });
     } catch (e) {
       throw toNodeError(e, 'format');
     }
     ctx.artifact({ file, name, mime: VIDEO_MIME[format], kind: format === 'mp4' ? 'video' : 'image', meta: { frames: input.count, fps, width: input.width, height: input.height } });
     return {};
   },
-};
+});
