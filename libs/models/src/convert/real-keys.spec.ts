@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { OverlayWeightSource, ShapeOnlyWeightSource } from '../formats/index.js';
 import { readFile } from 'node:fs/promises';
 import { lvcdTinyFixturesDir } from '../testing/index.js';
-import { architectureFromConfigJson, inferArchitecture, planBundleGraphs, type ModelId } from './index.js';
+import type { ModelId } from '../runtime/index.js';
+import { architectureFromConfigJson, inferArchitecture, planBundleGraphs } from './index.js';
 
 /**
  * Builds every bundle graph as a skeleton from the REAL-size key listings (shapes only, no

@@ -33,8 +33,10 @@ export async function readBundleManifest(dir: string): Promise<BundleManifest> {
 /** An opened model bundle: ONNX Runtime sessions behind the pipeline's network interface. */
 export interface LvcdBundle extends LvcdNetworks {
   readonly manifest: BundleManifest;
-  /** The provider the models run on. */
+  /** Where the denoiser runs: the provider that does nearly all of a run's work. */
   readonly provider: 'cuda' | 'cpu';
+  /** Where each opened model runs ('auto' may put one on CUDA and fall back to the CPU for another). */
+  readonly providers: Readonly<Partial<Record<ModelId, 'cuda' | 'cpu'>>>;
   /** The lineart generator: RGB (1, 3, H, W) in [0, 1] to line darkness (1, 1, H, W), when the bundle has it. */
   lineart?(rgb: Float32Array, height: number, width: number): Promise<Float32Array>;
   /** Time spent inside ONNX Runtime calls so far, in ms (for the host-overhead benchmark). */
@@ -48,26 +50,26 @@ export async function openLvcdBundle(dir: string, provider: ProviderChoice = 'au
   const missing = REQUIRED.filter((id) => !manifest.models[id]);
   if (missing.length > 0) throw new ModelBundleError(`the model bundle in ${dir} lacks ${missing.join(', ')}; ${CONVERT_HINT}`);
   const sessions = new Map<ModelId, ort.InferenceSession>();
-  let used: 'cuda' | 'cpu' = 'cpu';
+  const providers: Partial<Record<ModelId, 'cuda' | 'cpu'>> = {};
   try {
     for (const id of [...REQUIRED, ...(manifest.models.lineart ? (['lineart'] as const) : [])]) {
       const created = await createSession(join(dir, manifest.models[id]!.file), { provider });
       sessions.set(id, created.session);
-      used = created.provider;
+      providers[id] = created.provider;
     }
   } catch (e) {
     await Promise.all([...sessions.values()].map((s) => s.release()));
     throw e;
   }
-  return bundleNetworks(manifest, sessions, used);
+  return bundleNetworks(manifest, sessions, providers);
 }
 
-function bundleNetworks(manifest: BundleManifest, sessions: Map<ModelId, ort.InferenceSession>, provider: 'cuda' | 'cpu'): LvcdBundle {
+function bundleNetworks(manifest: BundleManifest, sessions: Map<ModelId, ort.InferenceSession>, providers: Partial<Record<ModelId, 'cuda' | 'cpu'>>): LvcdBundle {
   let runtimeMs = 0;
   const run = async (id: ModelId, inputs: Record<string, { data: Float32Array; dims: readonly number[] }>) => {
     const started = performance.now();
     try {
-      return await runFloat(sessions.get(id)!, inputs);
+      return await runFloat(sessions.get(id)!, inputs, id);
     } finally {
       runtimeMs += performance.now() - started;
     }
@@ -76,7 +78,8 @@ function bundleNetworks(manifest: BundleManifest, sessions: Map<ModelId, ort.Inf
   const { frame } = manifest.config;
   return {
     manifest,
-    provider,
+    provider: providers.denoiser ?? 'cpu',
+    providers,
     get runtimeMs() {
       return runtimeMs;
     },

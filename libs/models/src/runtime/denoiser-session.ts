@@ -1,4 +1,5 @@
 import { ort } from './ort.js';
+import { checkFeeds } from './feeds.js';
 import { WINDOW_FRAMES } from '../networks/unet/config.js';
 import { DENOISER_IO } from '../networks/denoiser/denoiser-graph.js';
 import { referencePhaseInputs, type ReferenceAttentionInputs, type ReferenceLayerLayout, type ReferencePhase } from '../networks/unet/reference-attention-inputs.js';
@@ -64,7 +65,9 @@ export async function runDenoiserGraph(
   call: DenoiserGraphCall,
   outputs: readonly string[] = [DENOISER_IO.output],
 ): Promise<Record<string, Float32Array>> {
-  const results = await session.run(denoiserFeeds(call), [...outputs]);
+  const feeds = denoiserFeeds(call);
+  checkFeeds('denoiser', session, feeds);
+  const results = await session.run(feeds, [...outputs]);
   const out: Record<string, Float32Array> = {};
   for (const name of outputs) {
     const t = results[name];

@@ -1,3 +1,4 @@
+import { checkFeeds } from './feeds.js';
 import { ort } from './ort.js';
 
 /** A float32 ORT tensor from data and dims. */
@@ -5,13 +6,15 @@ export function floatTensor(data: Float32Array, dims: readonly number[]): ort.Te
   return new ort.Tensor('float32', data, dims);
 }
 
-/** Runs a session on named float32 inputs and returns its float32 outputs by name. */
+/** Runs a session on named float32 inputs, checked against the model's inputs (`model` names it in errors), and returns its float32 outputs by name. */
 export async function runFloat(
   session: ort.InferenceSession,
   inputs: Readonly<Record<string, { data: Float32Array; dims: readonly number[] }>>,
+  model = 'model',
 ): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(inputs)) feeds[name] = floatTensor(t.data, t.dims);
+  checkFeeds(model, session, feeds);
   const results = await session.run(feeds);
   const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
   for (const [name, t] of Object.entries(results)) {

@@ -10,7 +10,8 @@ export const lvcdColorize = defineNode({
   title: 'LVCD Colorize',
   category: 'lvcd',
   description: 'Colours every frame from one coloured reference and the sketches, with LVCD (overlapped windows of 19 frames). Frames stream out as each decoding chunk completes.',
-  version: 1,
+  // 2: a seed means torch's noise as in the original; padding keeps the original's frames.
+  version: 2,
   inputs: CLIP_INPUTS,
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [...SAMPLING_PARAMS, ...DECODING_PARAMS],
@@ -27,7 +28,7 @@ export const lvcdColorize = defineNode({
           if (index < clip.keep) await output.push(chwToImage(frame, clip.width, clip.height));
         },
       });
-      await writeRunReport(ctx, { provider: bundle.provider, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000 });
+      await writeRunReport(ctx, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000 });
       return { frames: await output.finish() };
     });
   },

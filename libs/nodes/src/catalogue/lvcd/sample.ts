@@ -10,7 +10,8 @@ export const lvcdSample = defineNode({
   title: 'LVCD Sample',
   category: 'lvcd',
   description: 'The sampling half of LVCD Colorize: latents for every frame, to decode with LVCD Decode (e.g. to try decoding settings without sampling again).',
-  version: 1,
+  // 2: a seed means torch's noise as in the original; padding keeps the original's frames.
+  version: 2,
   inputs: CLIP_INPUTS,
   outputs: [{ name: 'latents', type: 'LATENTS' }],
   params: SAMPLING_PARAMS,
@@ -24,7 +25,7 @@ export const lvcdSample = defineNode({
         ...clipRequest(ctx, clip, options, bundle),
         onLatent: (_index, latent) => store.append(latent),
       });
-      await writeRunReport(ctx, { provider: bundle.provider, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note });
+      await writeRunReport(ctx, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note });
       const latents: LatentsValue = { kind: 'latents', ...(await store.finish()), bundle: models, keep: clip.keep, fps: clip.sketches.fps };
       return { latents };
     });
