@@ -22,6 +22,7 @@ export const SAMPLING_PARAMS = [
   { name: 'referenceMode', label: 'Later windows attend to', schema: { kind: 'enum', default: 'prevref', options: ['prevref', 'normal'] } },
   { name: 'motionBucketId', label: 'Motion bucket', schema: { kind: 'integer', default: 160, min: 0, max: 255 } },
   { name: 'fpsId', label: 'FPS id', schema: { kind: 'integer', default: 6, min: 0, max: 30 } },
+  { name: 'condAug', label: 'Conditioning noise (cond_aug)', description: "Noise added to the reference before the first window encodes it, and told to the model; the original uses 0, ComfyUI's LVCD example 0.02.", schema: { kind: 'number', default: 0, min: 0, max: 1, step: 0.01 } },
   { name: 'pad', label: 'Pad the last window', description: 'Repeat the last sketch so the windows cover every frame; the original drops frames past the last full window.', schema: { kind: 'boolean', default: true } },
 ] as const satisfies readonly ParamSpec[];
 
@@ -44,7 +45,7 @@ export function samplingOptions(p: ParamsOf<typeof SAMPLING_PARAMS>, decoding?: 
     seed: p.seed,
     prevAttnSteps: p.prevAttnSteps,
     laterWindowMode: p.referenceMode,
-    motion: { fpsId: p.fpsId, motionBucketId: p.motionBucketId, condAug: 0 },
+    motion: { fpsId: p.fpsId, motionBucketId: p.motionBucketId, condAug: p.condAug },
     ...(decoding ? { decoding } : {}),
   };
 }
@@ -105,6 +106,8 @@ export function clipRequest(ctx: ClipContext, clip: PreparedClip, options: Color
     width: clip.width,
     height: clip.height,
     frameCount: clip.frameCount,
+    // Padded, the frames the original gives for the clip keep the original's values and decoding.
+    ...(clip.frameCount > clip.sketches.count ? { clipFrameCount: clip.sketches.count } : {}),
     hint: clip.hint,
     options,
     signal: ctx.signal,

@@ -1,5 +1,5 @@
 import { defineNode } from '../../runtime/define-node.js';
-import { DecodeStream, readLatent } from '@lvcd/models';
+import { DecodeStream, outputFrameCount, readLatent, windowCount } from '@lvcd/models';
 import { NodeError, throwIfCancelled } from '../../runtime/node-type.js';
 import type { Value } from '../../runtime/values.js';
 import { FramesOutput } from '../frames/frame-io.js';
@@ -12,7 +12,8 @@ export const lvcdDecode = defineNode({
   title: 'LVCD Decode',
   category: 'lvcd',
   description: 'Decodes LVCD latents to frames with the temporal VAE decoder, in chunks led by the reference latent.',
-  version: 1,
+  // 2: padded latents decode the original's frames in the original's chunks.
+  version: 2,
   inputs: [{ name: 'latents', type: 'LATENTS' }],
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: DECODING_PARAMS,
@@ -22,9 +23,11 @@ export const lvcdDecode = defineNode({
     const [, h, w] = latents.shape;
     return withBundle(ctx, latents.bundle, async (bundle) => {
       const output = await FramesOutput.create(ctx, latents.fps, { total: latents.keep });
+      // Latents past what the original gives for the kept frames come from padding: decoded in chunks of their own.
+      const original = Math.min(latents.count, outputFrameCount(windowCount(latents.keep)));
       const stream = new DecodeStream(bundle.decoder, latents.count, decoding, async (index, frame) => {
         if (index < latents.keep) await output.push(chwToImage(frame, w * 8, h * 8));
-      });
+      }, original);
       for (let i = 0; i < latents.count; i++) {
         throwIfCancelled(ctx.signal);
         await stream.push(i, await readLatent(latents, i));

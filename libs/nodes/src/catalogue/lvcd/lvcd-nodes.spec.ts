@@ -101,35 +101,49 @@ describe('LVCD nodes through the executor (tiny bundle, CPU)', () => {
     expect(saved.length).toBeGreaterThan(0);
   });
 
-  it('gives what the pipeline gives when called directly on the same reference and sketches (8-bit rounding only)', async () => {
-    const doc = lvcdWorkflow('colorize');
+  it('gives what the pipeline gives when called directly on the same reference and sketches (8-bit rounding only), cond_aug included', async () => {
+    const doc = lvcdWorkflow('colorize', { condAug: 0.02 });
     const frames = await outputFrames('colorize', doc);
     const result = await run(doc);
     const reference = (await deps.cache.get(result.cacheKeys[Object.keys(result.nodes).indexOf('reference')]!))!.outputs.image as { file: string };
     const sketches = (await deps.cache.get(result.cacheKeys[Object.keys(result.nodes).indexOf('lineart')]!))!.outputs.sketches as FramesValue;
     const bundle = await openLvcdBundle(join(dir, 'models', 'tiny'), 'cpu');
-    const direct: Float32Array[] = [];
-    try {
+    const direct = async (condAug: number) => {
+      const out: Float32Array[] = [];
       await colorizeClip({
         networks: bundle,
         reference: imageToChw(await decodeRgb(reference.file), '-1..1'),
         width: 128,
         height: 64,
         frameCount: 25,
+        clipFrameCount: 20,
         hint: async (f) => imageToChw(await readFrame(sketches, Math.min(f, 19)), '0..1'),
-        options: { ...DEFAULT_COLORIZE, numSteps: 2, prevAttnSteps: 1, decoding: { chunk: 10, overlap: 3, first: 1 } },
-        onFrame: (i, f) => void (direct[i] = f),
+        options: { ...DEFAULT_COLORIZE, numSteps: 2, prevAttnSteps: 1, motion: { ...DEFAULT_COLORIZE.motion, condAug }, decoding: { chunk: 10, overlap: 3, first: 1 } },
+        onFrame: (i, f) => void (out[i] = f),
       });
+      return out;
+    };
+    let withAug: Float32Array[];
+    let withoutAug: Float32Array[];
+    try {
+      withAug = await direct(0.02);
+      withoutAug = await direct(0);
     } finally {
       await bundle.release();
     }
     expect(frames.count).toBe(20);
-    let worst = 0;
-    for (let i = 0; i < 20; i++) {
-      const stored = imageToChw(await readFrame(frames, i), '-1..1');
-      for (let j = 0; j < stored.length; j++) worst = Math.max(worst, Math.abs(stored[j]! - Math.min(1, Math.max(-1, direct[i]![j]!))));
-    }
-    expect(worst).toBeLessThanOrEqual(1 / 127.5 + 1e-6); // half an 8-bit step each way, on a [-1, 1] scale
+    const worstAgainst = async (expected: Float32Array[]) => {
+      let worst = 0;
+      for (let i = 0; i < 20; i++) {
+        const stored = imageToChw(await readFrame(frames, i), '-1..1');
+        for (let j = 0; j < stored.length; j++) worst = Math.max(worst, Math.abs(stored[j]! - Math.min(1, Math.max(-1, expected[i]![j]!))));
+      }
+      return worst;
+    };
+    const halfStep = 1 / 127.5 + 1e-6; // half an 8-bit step each way, on a [-1, 1] scale
+    expect(await worstAgainst(withAug)).toBeLessThanOrEqual(halfStep);
+    // The param reaches the pipeline: without it the frames are further off than rounding explains.
+    expect(await worstAgainst(withoutAug)).toBeGreaterThan(halfStep);
   });
 
   it('LVCD Sample then LVCD Decode equals LVCD Colorize', async () => {
