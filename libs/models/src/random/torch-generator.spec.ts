@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lvcdTinyFixturesDir } from '../testing/fixture-paths.js';
@@ -95,4 +96,32 @@ describe('TorchGenerator paths against PyTorch 2.13.0', () => {
     expect(() => new TorchGenerator(1.5)).toThrow(/whole number/);
     expect(() => new TorchGenerator(1234).randn([2, -1])).toThrow(/shape/);
   });
+});
+
+/**
+ * SHA-256 of the float32 bytes PyTorch 2.13.0 (CPU) draws at the real 320x576 size, as the original draws them:
+ * `torch.manual_seed(s); x_T = torch.randn(19, 4, 40, 72); eps = torch.randn(1, 4, 40, 72)`, and after reseeding
+ * `torch.randn(1, 3, 320, 576)` (the conditioning frame's noise). Seed 23 is the default of the original's sample().
+ */
+const REAL_SIZE_SHA256: Record<number, { xT: string; posteriorEps: string; conditioningFrame: string }> = {
+  1234: {
+    xT: 'd8c3b0dfa361986ed11c0218090594f7ca689df6c22592335ff572d06a03917e',
+    posteriorEps: '460d7400711f01ac9ab54c782e71c09082441c10061572e02ddc36e6d0a00214',
+    conditioningFrame: 'e0308de8b92e0dbc664e8415e9da6e74c9b0fd33da2dcd423668a956c916af57',
+  },
+  23: {
+    xT: '4cd8418d2dd2c33df184580f5e8eb3626df6143ad2cc96651f18f35e014a2b8f',
+    posteriorEps: 'e3d1ad4c68070a4d2f0b5478af462da198219fc8c5d1357c6a5b8f204726de90',
+    conditioningFrame: '692e0744fba58770acf8cb778f66530f262a912338b44655e1419cb7a3a89553',
+  },
+};
+
+describe("the original's draws at the real 320x576 size", () => {
+  const sha256 = (values: Float32Array) => createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex');
+  for (const [seed, expected] of Object.entries(REAL_SIZE_SHA256)) {
+    it(`are PyTorch's bytes for seed ${seed}`, () => {
+      const { xT, posteriorEps } = lvcdInitialNoise(Number(seed), 19, 40, 72);
+      expect({ xT: sha256(xT), posteriorEps: sha256(posteriorEps), conditioningFrame: sha256(lvcdConditioningFrameNoise(Number(seed), 320, 576)) }).toEqual(expected);
+    });
+  }
 });
