@@ -1,5 +1,6 @@
 import { createApp } from 'vue';
 import App from './App.vue';
+import { createStudio, studioPlugin } from './stores/studio';
 import './styles.css';
 
-createApp(App).mount('#app');
+createApp(App).use(studioPlugin(createStudio())).mount('#app');

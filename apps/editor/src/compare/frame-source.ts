@@ -1,7 +1,8 @@
 // Where the compare view gets its pictures: single frames fetched lazily from the server (finished runs), or
 // the previews a running run pushes over the socket. Frames are decoded off the main thread (createImageBitmap)
 // and kept in a bounded cache, so a 1,000-frame run costs a window of frames, not the clip.
-import { frameUrl, type SequenceInfo } from './compare-api';
+import { frameUrl } from '../api/client';
+import type { SequenceInfo } from './sequences';
 
 export interface ShownFrame {
   /** The frame actually shown: a live source may show the nearest earlier frame that has arrived. */

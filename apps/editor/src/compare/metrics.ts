@@ -2,7 +2,7 @@
 // node), otherwise B against A (computed by the server).
 import { nodesWithRole, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import type { RunDetail } from '../api/types';
-import type { MetricRow } from './compare-api';
+import type { MetricRow } from './sequences';
 
 export interface MetricSeries {
   label: string;

@@ -1,15 +1,13 @@
 // The data of a comparison: both runs, the sequence each side plays, its frames (lazy or live), the metrics
 // and the workflow diff. The view and the player read from here; nothing here draws.
 import { nodesWithRole, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
-import { io, type Socket } from 'socket.io-client';
 import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
-import { api } from '../api/client';
-import { useCatalogue } from '../composables/useCatalogue';
-import type { Artifact, FrameEvent, RunDetail } from '../api/types';
-import { compareApi, isSequence, pickSequence } from './compare-api';
+import type { Artifact, RunDetail } from '../api/types';
+import { useStudio } from '../stores/studio';
 import { ArtifactFrames, LiveFrames, type FrameSource } from './frame-source';
 import { rowsOfTruthJson, seriesOf, truthMetricsArtifact, type CompareMetrics } from './metrics';
 import type { ComparePair } from './route';
+import { isSequence, pickSequence } from './sequences';
 import { diffWorkflows } from './workflow-diff';
 
 export interface SideState {
@@ -36,8 +34,11 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
   const b = shallowRef<SideState>(empty());
   const metrics = shallowRef<CompareMetrics | null>(null);
   const metricsNote = ref('');
-  const catalogue = useCatalogue();
-  let socket: Socket | null = null;
+  const { api, catalogue, socket } = useStudio();
+  /** The socket listeners and the run rooms this view holds, let go when it closes. */
+  const leaves: (() => void)[] = [];
+  let listening = false;
+  const watching = new Map<string, () => void>();
   let generation = 0;
 
   const sideRef = (key: 'a' | 'b') => (key === 'a' ? a : b);
@@ -52,7 +53,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
       const sequences = run.artifacts.filter(isSequence);
       const sequence = sequences.find((s) => s.id === artifactId) ?? pickSequence(run.artifacts) ?? null;
       if (sequence) {
-        const info = await compareApi.sequence(sequence.id);
+        const info = await api.sequence(sequence.id);
         if (gen !== generation) return;
         side.value = { run, sequences, sequence, source: new ArtifactFrames(sequence.id, info, onFrames), error: '' };
       } else if (STILL_GOING.includes(run.status)) {
@@ -67,32 +68,53 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
   }
 
   /** Subscribes to a running run's room; its previews fill the side, and its end swaps in the saved sequence. */
-  function watchLive(key: 'a' | 'b'): void {
-    if (!socket) {
-      socket = io({ transports: ['websocket', 'polling'] });
-      socket.on('frame', (e: FrameEvent) => {
+  function listen(): void {
+    if (listening) return;
+    listening = true;
+    socket.connect();
+    leaves.push(
+      socket.on('frame', (e) => {
         for (const k of ['a', 'b'] as const) {
           const s = sideRef(k).value;
           if (s.run?.id !== e.runId || !(s.source instanceof LiveFrames) || e.node !== liveFrameNode(s.run.document, catalogue.specMap.value)) continue;
           void s.source.push(e.index, e.data, e.mime, e.count, e.width, e.height);
         }
-      });
-      socket.on('run:finished', (e: { runId: string }) => {
-        for (const k of ['a', 'b'] as const) if (sideRef(k).value.run?.id === e.runId) void loadSide(k, e.runId).then(loadMetrics);
-      });
-    }
+      }),
+      socket.on('run:finished', (e) => {
+        for (const k of ['a', 'b'] as const) if (sideRef(k).value.run?.id === e.runId) void loadSide(k, e.runId).then(sideSettled);
+      }),
+    );
+  }
+
+  function watchLive(key: 'a' | 'b'): void {
+    listen();
     const runId = sideRef(key).value.run!.id;
+    if (watching.has(runId)) return;
     // The run may end between loading this side and joining its room, and then no run:finished reaches us:
     // the subscribe answer carries the run's status, so a run already over swaps in its saved sequence here.
-    const join = () =>
-      socket!.emit('subscribe', { runId }, (ack: { ok: boolean; run?: { status: string } }) => {
-        const side = sideRef(key).value;
-        if (ack.ok && ack.run && !STILL_GOING.includes(ack.run.status) && side.run?.id === runId && side.source instanceof LiveFrames) {
-          void loadSide(key, runId).then(loadMetrics);
-        }
-      });
-    if (socket.connected) join();
-    socket.on('connect', join);
+    const leave = socket.subscribe(runId, (ack) => {
+      for (const k of ['a', 'b'] as const) {
+        const side = sideRef(k).value;
+        if (ack.ok && !STILL_GOING.includes(ack.run.status) && side.run?.id === runId && side.source instanceof LiveFrames) void loadSide(k, runId).then(sideSettled);
+      }
+    });
+    watching.set(runId, leave);
+  }
+
+  /** Leaves the rooms of runs neither side shows live any more. */
+  function leaveFinished(): void {
+    for (const [runId, leave] of watching) {
+      const live = (['a', 'b'] as const).some((k) => sideRef(k).value.run?.id === runId && sideRef(k).value.source instanceof LiveFrames);
+      if (live) continue;
+      leave();
+      watching.delete(runId);
+    }
+  }
+
+  /** A live side has swapped in its saved sequence: its room is no longer needed, and metrics can be measured. */
+  function sideSettled(): Promise<void> {
+    leaveFinished();
+    return loadMetrics();
   }
 
   async function loadMetrics(): Promise<void> {
@@ -105,13 +127,13 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
     try {
       if (truthA && truthB) {
         metricsNote.value = 'Loading metrics…';
-        const [ja, jb] = await Promise.all([compareApi.json(`/api/artifacts/${truthA}`), compareApi.json(`/api/artifacts/${truthB}`)]);
+        const [ja, jb] = await Promise.all([api.artifactJson(truthA), api.artifactJson(truthB)]);
         if (gen !== generation) return;
         metrics.value = { mode: 'truth', series: [seriesOf('A vs truth', rowsOfTruthJson(ja)), seriesOf('B vs truth', rowsOfTruthJson(jb))] };
         metricsNote.value = 'PSNR/SSIM of each run against its ground truth (Quality Metrics node)';
       } else if (a.value.sequence && b.value.sequence) {
         metricsNote.value = 'Measuring B against A…';
-        const pairMetrics = await compareApi.pairMetrics(a.value.sequence.id, b.value.sequence.id);
+        const pairMetrics = await api.pairMetrics(a.value.sequence.id, b.value.sequence.id);
         if (gen !== generation) return;
         metrics.value = { mode: 'pair', series: [seriesOf('B vs A', pairMetrics.frames)] };
         metricsNote.value = 'No ground truth in both runs: PSNR/SSIM of B against A';
@@ -129,6 +151,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
     // Which nodes save frames or measure them comes from the catalogue's roles; a compare link opened first loads it.
     if (catalogue.specMap.value.size === 0) await catalogue.load();
     await Promise.all([loadSide('a', pair.value.a), loadSide('b', pair.value.b)]);
+    leaveFinished();
     await loadMetrics();
   }
 
@@ -149,7 +172,8 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
     generation++;
     a.value.source?.dispose();
     b.value.source?.dispose();
-    socket?.disconnect();
+    for (const leave of [...leaves, ...watching.values()]) leave();
+    watching.clear();
   });
 
   return { a, b, metrics, metricsNote, diff, load, chooseSequence };

@@ -1,6 +1,8 @@
 // The Rete side of a workflow: node and connection classes. Nothing outside editor/ sees these.
 import type { NodeSpec, ParamValue, SocketType } from '@lvcd/nodes';
 import { ClassicPreset, type GetSchemes } from 'rete';
+import type { MinimapExtra } from 'rete-minimap-plugin';
+import type { VueArea2D } from 'rete-vue-plugin';
 import { reactive } from 'vue';
 import { estimateNodeHeight, NODE_WIDTH } from './layout';
 
@@ -52,3 +54,5 @@ export class LConnection extends ClassicPreset.Connection<LNode, LNode> {
 }
 
 export type Schemes = GetSchemes<LNode, LConnection>;
+/** What the area renders besides nodes and connections. */
+export type AreaExtra = VueArea2D<Schemes> | MinimapExtra;

@@ -1,6 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useAssets } from '../../composables/useAssets';
+import type { Studio } from '../../stores/studio';
+import { testStudio, withStudio } from '../../testing/studio';
 import AssetWidget from './AssetWidget.vue';
 
 const ID_A = 'a'.repeat(64);
@@ -12,6 +13,7 @@ function answer(body: unknown, status = 200): Response {
 }
 
 let calls: { url: string; method: string; body: unknown }[];
+let studio: Studio;
 
 beforeEach(async () => {
   calls = [];
@@ -30,8 +32,9 @@ beforeEach(async () => {
       ]);
     }),
   );
-  // The list is shared by every picker and loaded once: load it afresh for each test.
-  await useAssets().refresh();
+  // The list is shared by every picker of a studio; each test has its own.
+  studio = testStudio();
+  await studio.assets.refresh();
   calls = [];
 });
 
@@ -39,13 +42,13 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('AssetWidget', () => {
   it('lists only assets of the accepted kinds', async () => {
-    const w = mount(AssetWidget, { props: { label: 'Image', accept: ['image'], optional: false, modelValue: null } });
+    const w = mount(AssetWidget, { props: { label: 'Image', accept: ['image'], optional: false, modelValue: null }, global: withStudio(studio) });
     await flushPromises();
     expect(w.findAll('option').map((o) => o.text())).toEqual(['(choose a file)', 'ref.png']);
   });
 
   it('emits the picked asset id and shows its thumbnail', async () => {
-    const w = mount(AssetWidget, { props: { label: 'Image', accept: ['image'], optional: false, modelValue: null } });
+    const w = mount(AssetWidget, { props: { label: 'Image', accept: ['image'], optional: false, modelValue: null }, global: withStudio(studio) });
     await flushPromises();
     await w.get('select').setValue(ID_A);
     expect(w.emitted('update:modelValue')?.at(-1)).toEqual([ID_A]);
@@ -54,7 +57,7 @@ describe('AssetWidget', () => {
   });
 
   it('uploads a dropped file and selects it', async () => {
-    const w = mount(AssetWidget, { props: { label: 'Image', accept: ['image'], optional: false, modelValue: null } });
+    const w = mount(AssetWidget, { props: { label: 'Image', accept: ['image'], optional: false, modelValue: null }, global: withStudio(studio) });
     await flushPromises();
     const file = new File([new Uint8Array([137, 80, 78, 71])], 'new.png', { type: 'image/png' });
     await w.trigger('drop', { dataTransfer: { files: [file] } });
@@ -66,7 +69,7 @@ describe('AssetWidget', () => {
   });
 
   it('says so when the uploaded file is of a kind the param does not take', async () => {
-    const w = mount(AssetWidget, { props: { label: 'Image', accept: ['image'], optional: false, modelValue: null } });
+    const w = mount(AssetWidget, { props: { label: 'Image', accept: ['image'], optional: false, modelValue: null }, global: withStudio(studio) });
     await flushPromises();
     await w.trigger('drop', { dataTransfer: { files: [new File(['PK'], 'frames.zip', { type: 'application/zip' })] } });
     await flushPromises();

@@ -1,6 +1,6 @@
 import { emptyWorkflow, type WorkflowDocument } from '@lvcd/nodes';
 import { describe, expect, it } from 'vitest';
-import { createHistory } from './useHistory';
+import { createHistory } from './history';
 
 const withNodes = (...ids: string[]): WorkflowDocument => ({ ...emptyWorkflow(), nodes: ids.map((id) => ({ id, type: 't', params: {}, position: { x: 0, y: 0 } })) });
 

@@ -1,0 +1,198 @@
+// Runs: queueing, per-node state of the run shown on the canvas (from the tab's socket), the queue and the history.
+import type { NodeState, WorkflowDocument } from '@lvcd/nodes';
+import { computed, reactive, ref } from 'vue';
+import { artifactUrl, type ApiClient, type ApiError } from '../api/client';
+import type { RunSocket } from '../api/run-socket';
+import type { Artifact, RunDetail, RunStatus, RunSummary } from '../api/types';
+import type { NodeRuntimeStore } from './node-runtime';
+import type { Notify } from './toasts';
+
+const ACTIVE_KEY = 'lvcd-studio:active-run';
+const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+export interface RunsDeps {
+  api: Pick<ApiClient, 'listRuns' | 'queueRun' | 'cancelRun'>;
+  socket: RunSocket;
+  runtime: NodeRuntimeStore;
+  notify: Notify;
+  /** Where the tab remembers the run it shows, across reloads. */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+}
+
+export function createRuns({ api, socket, runtime, notify, storage = localStorage }: RunsDeps) {
+  const runs = ref<RunSummary[]>([]);
+  const positions = reactive<Record<string, number>>({});
+  /** The run whose state the canvas shows: the one queued last from here, or found running after a reload. */
+  const activeRunId = ref<string | null>(null);
+  const activeStatus = ref<RunStatus | null>(null);
+  const queue = computed(() => runs.value.filter((r) => r.status === 'queued' || r.status === 'running').reverse());
+  let leaveActive: (() => void) | null = null;
+  let listening = false;
+
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Run events come in bursts; one list request per burst is enough. */
+  function refreshSoon(): void {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void refresh(), 150);
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      runs.value = await api.listRuns(50);
+    } catch {
+      // the server is away; the socket's reconnect brings a refresh
+    }
+  }
+
+  const isActive = (runId: string) => runId === activeRunId.value;
+
+  function showArtifacts(artifacts: readonly Artifact[]): void {
+    const perNode = new Map<string, number>();
+    for (const a of artifacts) {
+      if (!a.mime.startsWith('image/')) continue;
+      const i = perNode.get(a.node) ?? 0;
+      perNode.set(a.node, i + 1);
+      const index = typeof a.meta?.index === 'number' ? a.meta.index : i;
+      // A frame already shown from the live stream stays: same picture, no reload flicker.
+      if (runtime.nodeRuntime(a.node).frames.some((f) => f.index === index)) continue;
+      runtime.putFrame(a.node, { index, url: artifactUrl(a.id), width: Number(a.meta?.width ?? 0), height: Number(a.meta?.height ?? 0) });
+    }
+  }
+
+  /** Applies a RunDetail snapshot: what a (re)connecting client missed. */
+  function applySnapshot(run: RunDetail): void {
+    activeStatus.value = run.status;
+    for (const [node, s] of Object.entries(run.nodes ?? {})) runtime.setRunState(node, definedOf(s));
+    showArtifacts(run.artifacts ?? []);
+  }
+
+  /** Shows `runId` on the canvas; its state comes from the subscribe snapshot, or is `status` when just queued here. */
+  function activate(runId: string, status: RunStatus | null = null): void {
+    leaveActive?.();
+    runtime.clearRunState();
+    activeRunId.value = runId;
+    activeStatus.value = status ?? runs.value.find((r) => r.id === runId)?.status ?? null;
+    storage.setItem(ACTIVE_KEY, runId);
+    leaveActive = socket.subscribe(runId, (ack) => {
+      if (!isActive(runId)) return;
+      if (ack.ok) return applySnapshot(ack.run);
+      // The run is gone (data dir reset): stop showing it.
+      leaveActive?.();
+      leaveActive = null;
+      activeRunId.value = null;
+      storage.removeItem(ACTIVE_KEY);
+    });
+  }
+
+  function listen(): void {
+    socket.onConnect(() => void refresh());
+    socket.on('run:queued', (e) => {
+      positions[e.runId] = e.position;
+      refreshSoon();
+    });
+    socket.on('run:started', (e) => {
+      delete positions[e.runId];
+      if (isActive(e.runId)) activeStatus.value = 'running';
+      refreshSoon();
+    });
+    socket.on('run:finished', (e) => {
+      delete positions[e.runId];
+      if (isActive(e.runId)) {
+        activeStatus.value = e.status;
+        if (e.status === 'failed') notify('error', `Run failed${e.error ? ` at node ${e.error.node}${e.error.field ? ` (${e.error.field})` : ''}: ${e.error.message}` : ''}`);
+        else if (e.status === 'succeeded') notify('success', 'Run finished');
+        runtime.settleUnfinished();
+      }
+      refreshSoon();
+    });
+    socket.on('node:started', (e) => {
+      if (isActive(e.runId)) runtime.setRunState(e.node, { status: 'running', value: 0, max: 0 });
+    });
+    socket.on('node:progress', (e) => {
+      if (isActive(e.runId)) runtime.setRunState(e.node, { status: 'running', value: e.value, max: e.max, ...(e.text ? { text: e.text } : {}) });
+    });
+    socket.on('node:cached', (e) => {
+      if (!isActive(e.runId)) return;
+      runtime.setRunState(e.node, { status: 'cached' });
+      showArtifacts(e.artifacts);
+    });
+    socket.on('node:finished', (e) => {
+      if (!isActive(e.runId)) return;
+      runtime.setRunState(e.node, { status: 'done', ms: e.ms });
+      showArtifacts(e.artifacts);
+    });
+    socket.on('node:bypassed', (e) => {
+      if (isActive(e.runId)) runtime.setRunState(e.node, { status: 'bypassed' });
+    });
+    socket.on('node:failed', (e) => {
+      if (isActive(e.runId)) runtime.setRunState(e.node, { status: 'failed', message: e.message, ...(e.field ? { field: e.field } : {}) });
+    });
+    socket.on('frame', (e) => {
+      if (!isActive(e.runId)) return;
+      const url = URL.createObjectURL(new Blob([e.data as BlobPart], { type: e.mime }));
+      runtime.putFrame(e.node, { index: e.index, url, width: e.width, height: e.height }, e.count);
+    });
+    socket.on('artifact', (e) => {
+      if (isActive(e.runId)) showArtifacts([e.artifact]);
+    });
+  }
+
+  /** Starts following the server: its run events, and the socket itself. */
+  function connect(): void {
+    if (!listening) listen();
+    listening = true;
+    socket.connect();
+  }
+
+  /** After a reload: show the run this tab showed before, or the one the server is busy with. */
+  async function resume(): Promise<void> {
+    await refresh();
+    const remembered = storage.getItem(ACTIVE_KEY);
+    const live = runs.value.find((r) => r.status === 'running') ?? runs.value.find((r) => r.status === 'queued');
+    const pick = live?.id ?? (remembered && runs.value.some((r) => r.id === remembered) ? remembered : null);
+    if (pick) activate(pick);
+  }
+
+  async function queueRun(document: WorkflowDocument): Promise<{ ok: true; id: string } | { ok: false; error: ApiError | Error }> {
+    try {
+      const { id } = await api.queueRun(document);
+      activate(id, 'queued');
+      refreshSoon();
+      return { ok: true, id };
+    } catch (e) {
+      return { ok: false, error: e as Error };
+    }
+  }
+
+  async function cancel(runId: string): Promise<void> {
+    try {
+      await api.cancelRun(runId);
+      refreshSoon();
+    } catch (e) {
+      notify('error', `Cancel failed: ${(e as Error).message}`);
+    }
+  }
+
+  return {
+    runs,
+    queue,
+    positions,
+    activeRunId,
+    activeStatus,
+    connected: socket.connected,
+    isFinished: (s: RunStatus) => FINISHED.includes(s),
+    connect,
+    refresh,
+    resume,
+    activate,
+    queueRun,
+    cancel,
+  };
+}
+
+export type RunsStore = ReturnType<typeof createRuns>;
+
+/** A snapshot's node state with its absent fields left out, so they do not overwrite what the stream said. */
+function definedOf(s: NodeState): Partial<NodeState> {
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined && v !== '')) as Partial<NodeState>;
+}

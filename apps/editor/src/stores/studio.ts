@@ -1,0 +1,44 @@
+// The app's stores as one instance: created once per app (and once per test), provided to the shell and to the
+// per-node Vue apps Rete mounts, so no store state lives at module level.
+import { inject, type App, type InjectionKey, type Plugin } from 'vue';
+import { createApiClient, type ApiClient } from '../api/client';
+import { createRunSocket, type RunSocket } from '../api/run-socket';
+import { createAssets } from './assets';
+import { createCatalogue } from './catalogue';
+import { createNodeRuntime } from './node-runtime';
+import { createRuns } from './runs';
+import { createToasts } from './toasts';
+import { createWorkflow } from './workflow';
+
+export interface StudioOptions {
+  api?: ApiClient;
+  socket?: RunSocket;
+}
+
+export function createStudio(options: StudioOptions = {}) {
+  const api = options.api ?? createApiClient();
+  const socket = options.socket ?? createRunSocket();
+  const toasts = createToasts();
+  const { notify } = toasts;
+  const catalogue = createCatalogue(api);
+  const assets = createAssets(api);
+  const runtime = createNodeRuntime();
+  const runs = createRuns({ api, socket, runtime, notify });
+  const workflow = createWorkflow({ api, catalogue, runtime, notify });
+  return { api, socket, toasts, notify, catalogue, assets, runtime, runs, workflow };
+}
+
+export type Studio = ReturnType<typeof createStudio>;
+
+const STUDIO: InjectionKey<Studio> = Symbol('studio');
+
+/** `app.use(studioPlugin(studio))`: every component of that app finds the studio with `useStudio()`. */
+export function studioPlugin(studio: Studio): Plugin {
+  return { install: (app: App) => void app.provide(STUDIO, studio) };
+}
+
+export function useStudio(): Studio {
+  const studio = inject(STUDIO, null);
+  if (!studio) throw new Error('useStudio() outside an app that installed studioPlugin');
+  return studio;
+}

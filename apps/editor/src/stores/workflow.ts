@@ -1,0 +1,226 @@
+// The workflow being edited, as a plain document: live validation, undo/redo, the local draft and saving.
+import { emptyWorkflow, validateWorkflow, type Problem, type WorkflowDocument } from '@lvcd/nodes';
+import { computed, reactive, shallowRef } from 'vue';
+import { ApiError, type ApiClient } from '../api/client';
+import type { CatalogueStore } from './catalogue';
+import { createHistory } from './history';
+import type { NodeRuntimeStore } from './node-runtime';
+import type { Notify } from './toasts';
+
+const DRAFT_KEY = 'lvcd-studio:draft';
+
+/** What the store needs of the canvas: read it back, make it show a document, frame it. */
+export interface WorkflowCanvas {
+  toDocument(meta?: Record<string, unknown>): WorkflowDocument;
+  load(doc: WorkflowDocument): Promise<void>;
+  zoomToFit(): Promise<void>;
+}
+
+export interface WorkflowDeps {
+  api: Pick<ApiClient, 'createWorkflow' | 'updateWorkflow'>;
+  catalogue: Pick<CatalogueStore, 'specMap'>;
+  runtime: Pick<NodeRuntimeStore, 'setProblems'>;
+  notify: Notify;
+  /** Per-tab and shared storage for the draft. */
+  session?: Pick<Storage, 'getItem' | 'setItem'>;
+  local?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+export function createWorkflow({ api, catalogue, runtime, notify, session = sessionStorage, local = localStorage }: WorkflowDeps) {
+  const state = reactive({
+    name: 'Untitled',
+    savedId: null as string | null,
+    savedVersion: null as number | null,
+    dirty: false,
+    saving: false,
+  });
+  const doc = shallowRef<WorkflowDocument>(emptyWorkflow());
+  const clientProblems = shallowRef<Problem[]>([]);
+  /** What the server said when it refused a run; shown until the next edit. */
+  const serverProblems = shallowRef<Problem[]>([]);
+  const problems = computed(() => [...serverProblems.value, ...clientProblems.value.filter((p) => !serverProblems.value.some((s) => same(s, p)))]);
+  const history = createHistory();
+  let editor: WorkflowCanvas | null = null;
+  let pending: ReturnType<typeof setTimeout> | undefined;
+
+  function same(a: Problem, b: Problem): boolean {
+    return a.code === b.code && a.node === b.node && a.input === b.input && a.param === b.param;
+  }
+
+  function meta(): Record<string, unknown> {
+    return { ...doc.value.meta, name: state.name };
+  }
+
+  function validate(): void {
+    clientProblems.value = validateWorkflow(doc.value, { specs: catalogue.specMap.value }).problems.filter((p) => p.code !== 'nothing-to-run' || doc.value.nodes.length > 0);
+    publishProblems();
+  }
+
+  function publishProblems(): void {
+    const byNode = new Map<string, Problem[]>();
+    for (const p of problems.value) if (p.node) byNode.set(p.node, [...(byNode.get(p.node) ?? []), p]);
+    runtime.setProblems(byNode);
+  }
+
+  function persistDraft(): void {
+    const draft = JSON.stringify({ document: doc.value, name: state.name, savedId: state.savedId, savedVersion: state.savedVersion, dirty: state.dirty });
+    try {
+      // Per tab first (a reload keeps this tab's work even when another tab edits), and the newest of any tab
+      // for a fresh tab to start from.
+      session.setItem(DRAFT_KEY, draft);
+      local.setItem(DRAFT_KEY, draft);
+    } catch {
+      // storage full or disabled: the draft is a convenience, the server copy is the real one
+    }
+  }
+
+  /** The editor reports a change: read it back, record it for undo, validate, keep the draft. */
+  function flush(): void {
+    clearTimeout(pending);
+    pending = undefined;
+    if (!editor) return;
+    doc.value = editor.toDocument(meta());
+    if (history.record(doc.value)) {
+      state.dirty = true;
+      serverProblems.value = [];
+    }
+    validate();
+    persistDraft();
+  }
+
+  /** Changes come in bursts (a paste adds nodes and links one by one); one undo step per burst. */
+  function changed(): void {
+    clearTimeout(pending);
+    pending = setTimeout(flush, 40);
+  }
+
+  async function show(next: Pick<WorkflowDocument, 'nodes' | 'links'>): Promise<void> {
+    if (!editor) return;
+    await editor.load({ ...doc.value, nodes: next.nodes, links: next.links });
+    doc.value = editor.toDocument(meta());
+    state.dirty = true;
+    serverProblems.value = [];
+    validate();
+    persistDraft();
+  }
+
+  async function undo(): Promise<void> {
+    if (pending) flush();
+    const prev = history.undo();
+    if (prev) await show(prev);
+  }
+
+  async function redo(): Promise<void> {
+    if (pending) flush();
+    const next = history.redo();
+    if (next) await show(next);
+  }
+
+  interface OpenOptions {
+    name?: string;
+    savedId?: string | null;
+    savedVersion?: number | null;
+    fit?: boolean;
+  }
+
+  /** Replaces the canvas with `next` (open, import, restore); undo brings the previous one back. */
+  async function open(next: WorkflowDocument, opts: OpenOptions = {}): Promise<void> {
+    if (!editor) return;
+    if (pending) flush();
+    state.name = opts.name ?? (typeof next.meta.name === 'string' && next.meta.name ? next.meta.name : 'Untitled');
+    state.savedId = opts.savedId ?? null;
+    state.savedVersion = opts.savedVersion ?? null;
+    await editor.load(next);
+    doc.value = editor.toDocument({ ...next.meta, name: state.name });
+    history.record(doc.value);
+    state.dirty = state.savedId === null;
+    serverProblems.value = [];
+    validate();
+    persistDraft();
+    if (opts.fit !== false) await editor.zoomToFit();
+  }
+
+  /** Startup: show the draft left by the last session, if any. */
+  async function restoreDraft(): Promise<boolean> {
+    const raw = session.getItem(DRAFT_KEY) ?? local.getItem(DRAFT_KEY);
+    if (!raw || !editor) return false;
+    try {
+      const d = JSON.parse(raw) as { document: unknown; name?: string; savedId?: string | null; savedVersion?: number | null; dirty?: boolean };
+      const { document } = validateWorkflow(d.document, { specs: catalogue.specMap.value });
+      if (!document || document.nodes.some((n) => !catalogue.specMap.value.has(n.type))) return false;
+      await open(document, { name: d.name ?? 'Untitled', savedId: d.savedId ?? null, savedVersion: d.savedVersion ?? null });
+      history.reset(doc.value);
+      state.dirty = d.dirty ?? false;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function save(): Promise<boolean> {
+    if (pending) flush();
+    if (!editor) return false;
+    const name = state.name.trim() || 'Untitled';
+    state.name = name;
+    doc.value = editor.toDocument(meta());
+    state.saving = true;
+    try {
+      const saved = state.savedId ? await api.updateWorkflow(state.savedId, name, doc.value) : await api.createWorkflow(name, doc.value);
+      state.savedId = saved.id;
+      state.savedVersion = saved.version;
+      state.dirty = false;
+      persistDraft();
+      notify('success', `Saved “${saved.name}” (version ${saved.version})`);
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.problems.length) setServerProblems(e.problems);
+      notify('error', `Save failed: ${(e as Error).message}`);
+      return false;
+    } finally {
+      state.saving = false;
+    }
+  }
+
+  function setServerProblems(list: Problem[]): void {
+    serverProblems.value = list;
+    publishProblems();
+  }
+
+  function rename(name: string): void {
+    state.name = name;
+    state.dirty = true;
+    doc.value = { ...doc.value, meta: meta() };
+    persistDraft();
+  }
+
+  function attach(handle: WorkflowCanvas | null): void {
+    editor = handle;
+  }
+
+  /** The current document, with any edit still in its debounce window included. */
+  function current(): WorkflowDocument {
+    if (pending) flush();
+    return doc.value;
+  }
+
+  return {
+    state,
+    doc,
+    problems,
+    attach,
+    rename,
+    changed,
+    current,
+    undo,
+    redo,
+    canUndo: history.canUndo,
+    canRedo: history.canRedo,
+    open,
+    restoreDraft,
+    save,
+    setServerProblems,
+    resetHistory: () => history.reset(doc.value),
+  };
+}
+
+export type WorkflowStore = ReturnType<typeof createWorkflow>;
