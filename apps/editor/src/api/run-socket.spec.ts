@@ -1,7 +1,7 @@
 // @vitest-environment node
 import type { SubscribeAck } from '@lvcd/nodes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runDetail, startSocketServer, until, type SocketServer } from '../testing/socket-server';
+import { runDetail, startSocketServer, until, type SocketServer } from '../../test/support/socket-server';
 import { createRunSocket, type RunSocket } from './run-socket';
 
 const RUN = '11111111-2222-4333-8444-555555555555';

@@ -1,7 +1,7 @@
 import type { ParamSpec } from '@lvcd/nodes';
 import { mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
-import { testStudio, withStudio } from '../testing/studio';
+import { testStudio, withStudio } from '../../test/support/studio';
 import ParamWidget from './ParamWidget.vue';
 
 vi.stubGlobal('fetch', vi.fn(async () => new Response('[]')));

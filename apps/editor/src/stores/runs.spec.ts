@@ -2,7 +2,7 @@
 import { emptyWorkflow, type NodeSpec } from '@lvcd/nodes';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRunSocket, type RunSocket } from '../api/run-socket';
-import { runDetail, startSocketServer, until, type SocketServer } from '../testing/socket-server';
+import { runDetail, startSocketServer, until, type SocketServer } from '../../test/support/socket-server';
 import { createNodeRuntime, type NodeRuntimeStore } from './node-runtime';
 import { createRuns, type RunsStore } from './runs';
 
@@ -14,10 +14,11 @@ const spec: NodeSpec = {
   title: 'Colorize',
   category: 'test',
   description: '',
-  inputs: [{ name: 'frames', type: 'frames' }],
-  outputs: [{ name: 'frames', type: 'frames' }],
+  version: 1,
+  inputs: [{ name: 'frames', type: 'FRAMES' }],
+  outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [{ name: 'strength', schema: { kind: 'number', default: 0.5, min: 0, max: 1 } }],
-} as NodeSpec;
+};
 
 function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
   const m = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Studio } from '../../stores/studio';
-import { testStudio, withStudio } from '../../testing/studio';
+import { testStudio, withStudio } from '../../../test/support/studio';
 import AssetWidget from './AssetWidget.vue';
 
 const ID_A = 'a'.repeat(64);

@@ -1,9 +1,8 @@
 // Test-only: a fresh studio per test, and the mount options that give a component it and the command runner.
-import { createRunSocket } from '../api/run-socket';
-import { createCommandRunner } from '../shell/command-runner';
-import { COMMAND_RUNNER } from '../shell/command-runner';
-import { COMMANDS, type CommandContext } from '../shell/commands';
-import { createStudio, studioPlugin, type Studio } from '../stores/studio';
+import { createRunSocket } from '../../src/api/run-socket';
+import { COMMAND_RUNNER, createCommandRunner } from '../../src/shell/command-runner';
+import { COMMANDS, type CommandContext } from '../../src/shell/commands';
+import { createStudio, studioPlugin, type Studio } from '../../src/stores/studio';
 
 /**
  * A studio whose HTTP calls go to `fetch` (stub it, or give `base` a real server's address) and whose socket,

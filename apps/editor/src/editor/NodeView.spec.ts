@@ -1,0 +1,95 @@
+import type { NodeSpec } from '@lvcd/nodes';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import type { Studio } from '../stores/studio';
+import { testStudio, withStudio } from '../../test/support/studio';
+import { NODE_EDITED } from './node-edits';
+import NodeView from './NodeView.vue';
+import { LNode } from './scheme';
+
+const spec: NodeSpec = {
+  type: 'test/colorize',
+  title: 'Colorize',
+  category: 'test',
+  description: 'Colours frames',
+  version: 1,
+  inputs: [
+    { name: 'frames', type: 'FRAMES' },
+    { name: 'reference', type: 'IMAGE' },
+  ],
+  outputs: [{ name: 'frames', type: 'FRAMES' }],
+  params: [
+    { name: 'strength', description: 'How strongly', schema: { kind: 'number', default: 0.5, min: 0, max: 1 } },
+    { name: 'mode', schema: { kind: 'enum', default: 'a', options: ['a', 'b'] } },
+  ],
+};
+
+function mountNode(studio: Studio, node = new LNode('7', spec, { strength: 0.5, mode: 'a' })) {
+  const edited: string[] = [];
+  const global = withStudio(studio);
+  const w = mount(NodeView, {
+    props: { data: node, emit: () => undefined },
+    global: { ...global, provide: { ...global.provide, [NODE_EDITED as symbol]: (id: string) => edited.push(id) } },
+  });
+  return { w, node, edited };
+}
+
+describe('NodeView', () => {
+  it('marks the param a failure names, with the message as its tooltip, and shows the message', async () => {
+    const studio = testStudio();
+    const { w } = mountNode(studio);
+    studio.runtime.setRunState('7', { status: 'failed', message: 'strength 0.5 is too weak', field: 'strength' });
+    await w.vm.$nextTick();
+    const strength = w.get('[data-param=strength]');
+    expect(strength.classes()).toContain('fault');
+    expect(strength.attributes('title')).toBe('strength 0.5 is too weak');
+    expect(w.get('[data-param=mode]').classes()).not.toContain('fault');
+    expect(w.get('[data-testid=node-error]').text()).toBe('strength 0.5 is too weak');
+    expect(w.find('[data-input][data-fault]').exists()).toBe(false);
+  });
+
+  it('marks the input a failure names', async () => {
+    const studio = testStudio();
+    const { w } = mountNode(studio);
+    studio.runtime.setRunState('7', { status: 'failed', message: 'the reference is 64×64, the frames 128×128', field: 'reference' });
+    await w.vm.$nextTick();
+    const row = w.get('[data-input=reference]');
+    expect(row.classes()).toContain('fault');
+    expect(row.attributes('title')).toBe('the reference is 64×64, the frames 128×128');
+    expect(w.get('[data-input=frames]').classes()).not.toContain('fault');
+    expect(w.find('[data-param][data-fault]').exists()).toBe(false);
+  });
+
+  it('says bypassed, once, for a node the run bypassed', async () => {
+    const studio = testStudio();
+    const { w } = mountNode(studio, new LNode('7', spec, {}, true));
+    expect(w.get('.lnode-badge.bypass').text()).toBe('bypassed'); // the flag, before any run
+    studio.runtime.setRunState('7', { status: 'bypassed' });
+    await w.vm.$nextTick();
+    expect(w.get('[data-testid=node-status]').text()).toBe('bypassed');
+    expect(w.findAll('.lnode-badge').map((b) => b.text())).toEqual(['bypassed']);
+    expect(w.get('[data-testid=node]').attributes('data-status')).toBe('bypassed');
+  });
+
+  it('shows the time of a finished node and reports a param edit to the canvas', async () => {
+    const studio = testStudio();
+    const { w, node, edited } = mountNode(studio);
+    studio.runtime.setRunState('7', { status: 'done', ms: 12 });
+    await w.vm.$nextTick();
+    expect(w.get('[data-testid=node-status]').text()).toBe('done · 12 ms');
+    await w.get('[data-param=mode] select').setValue('b');
+    expect(node.state.params.mode).toBe('b');
+    expect(edited).toEqual(['7']);
+  });
+
+  it('reads its state from its own studio: two apps do not share run state', async () => {
+    const one = testStudio();
+    const two = testStudio();
+    const a = mountNode(one).w;
+    const b = mountNode(two).w;
+    one.runtime.setRunState('7', { status: 'running', value: 2, max: 4 });
+    await a.vm.$nextTick();
+    expect(a.get('[data-testid=node-progress]').attributes('data-value')).toBe('2');
+    expect(b.find('[data-testid=node-status]').exists()).toBe(false);
+  });
+});
