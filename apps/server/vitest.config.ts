@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts'],
+    globalSetup: ['test/support/build-server.ts'],
     // Each file starts real servers on real SQLite files; two cores are shared with other builds.
     fileParallelism: false,
     testTimeout: 20_000,

@@ -9,6 +9,10 @@ export interface ServerConfig {
   dataDir: string;
   modelsDir: string;
   concurrency: number;
+  /** Where runs execute: a worker process the server starts (the default), or the server's own event loop. */
+  runsIn: 'worker' | 'server';
+  /** How long a cancelled run may take to reach its next step before its worker is killed and replaced. */
+  cancelGraceMs: number;
   cacheLimitBytes: number;
   /** Largest JSON request body, in bytes. */
   jsonBodyLimitBytes: number;
@@ -41,12 +45,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     dataDir,
     modelsDir: resolve(overrides.modelsDir ?? env.LVCD_MODELS_DIR ?? resolve(dataDir, 'models')),
     concurrency: overrides.concurrency ?? integer('LVCD_CONCURRENCY', env.LVCD_CONCURRENCY, 1, 1, 64),
+    runsIn: runsIn(env.LVCD_RUNS_IN),
+    cancelGraceMs: integer('LVCD_CANCEL_GRACE_MS', env.LVCD_CANCEL_GRACE_MS, 10_000, 0, 3_600_000),
     cacheLimitBytes: integer('LVCD_CACHE_LIMIT_MB', env.LVCD_CACHE_LIMIT_MB, 2048, 0, 1024 * 1024) * MB,
     jsonBodyLimitBytes: integer('LVCD_JSON_LIMIT_MB', env.LVCD_JSON_LIMIT_MB, 2, 1, 1024) * MB,
     uploadLimitBytes: integer('LVCD_UPLOAD_LIMIT_MB', env.LVCD_UPLOAD_LIMIT_MB, 512, 1, 64 * 1024) * MB,
     editorDir: resolve(env.LVCD_EDITOR_DIR ?? resolve(REPO_ROOT, 'apps/editor/dist')),
     security: loadSecuritySettings(env),
   };
+}
+
+function runsIn(raw: string | undefined): ServerConfig['runsIn'] {
+  if (raw === undefined || raw === '' || raw === 'worker') return 'worker';
+  if (raw === 'server') return 'server';
+  throw new ConfigError(`LVCD_RUNS_IN must be "worker" (a worker process, the default) or "server" (the API's own process), not "${raw}"`);
 }
 
 export function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -7,5 +7,7 @@ export function dataPaths(dataDir: string) {
     assets: join(dataDir, 'assets'),
     cache: join(dataDir, 'cache'),
     runs: join(dataDir, 'runs'),
+    /** Frame previews on their way from a worker to the API, removed once sent. */
+    spool: join(dataDir, 'spool'),
   };
 }

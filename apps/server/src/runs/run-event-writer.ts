@@ -1,7 +1,8 @@
-import type { Artifact, ExecutionEvent } from '@lvcd/nodes/runtime';
+import type { Artifact } from '@lvcd/nodes/runtime';
 import type { NodeState } from '../database/entities/index.js';
 import type { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import type { RunEventsBus } from './run-events.js';
+import type { RunEvent } from './run-scheduler.js';
 import type { ArtifactView } from './run-views.js';
 
 export interface RunEventWriterDeps {
@@ -9,12 +10,14 @@ export interface RunEventWriterDeps {
   artifacts: RunArtifactStore;
   /** Saves the node states; called when a node ends. */
   persistNodes(nodes: Record<string, NodeState>): Promise<void>;
+  /** Reads (and removes) a frame the worker spooled to a file. */
+  takeFrame(spooled: string): Promise<Buffer>;
 }
 
 /**
- * Turns one run's executor events into live state, stored artefacts and published events. The executor
- * reports synchronously while storing is async, so events go through one chain: they are published in the
- * order they happened, and an artefact is in the database before any event names its id.
+ * Turns one run's executor events into live state, stored artefacts and published events. Events arrive
+ * one by one while storing is async, so they go through one chain: they are published in the order they
+ * happened, and an artefact is in the database before any event names its id.
  */
 export class RunEventWriter {
   private chain: Promise<void> = Promise.resolve();
@@ -28,7 +31,7 @@ export class RunEventWriter {
     private readonly deps: RunEventWriterDeps,
   ) {}
 
-  push(event: ExecutionEvent): void {
+  push(event: RunEvent): void {
     this.chain = this.chain.then(() => this.handle(event)).catch((e: unknown) => void (this.failure ??= e));
   }
 
@@ -38,7 +41,7 @@ export class RunEventWriter {
     if (this.failure) throw this.failure;
   }
 
-  private async handle(e: ExecutionEvent): Promise<void> {
+  private async handle(e: RunEvent): Promise<void> {
     const { bus } = this.deps;
     const runId = this.runId;
     switch (e.type) {
@@ -51,7 +54,8 @@ export class RunEventWriter {
         bus.toRoom(runId, 'node:progress', { runId, node: e.node, value: e.value, max: e.max, ...(e.text ? { text: e.text } : {}) });
         return;
       case 'frame': {
-        const data = Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength);
+        const { payload } = e;
+        const data = 'data' in payload ? Buffer.from(payload.data.buffer, payload.data.byteOffset, payload.data.byteLength) : await this.deps.takeFrame(payload.spooled);
         const { output, index, count, width, height, mime } = e;
         bus.toRoom(runId, 'frame', { runId, node: e.node, output, index, ...(count !== undefined ? { count } : {}), width, height, mime, data });
         return;
@@ -73,11 +77,18 @@ export class RunEventWriter {
         bus.toRoom(runId, 'node:finished', { runId, node: e.node, ms: Math.round(e.ms), artifacts });
         return;
       }
-      case 'node:failed':
-        this.nodes[e.node] = { ...this.nodes[e.node], status: 'failed', message: e.message };
+      case 'node:bypassed':
+        this.nodes[e.node] = { status: 'bypassed', ms: 0 };
         await this.deps.persistNodes(this.nodes);
-        bus.toRoom(runId, 'node:failed', { runId, node: e.node, message: e.message });
+        bus.toRoom(runId, 'node:bypassed', { runId, node: e.node });
         return;
+      case 'node:failed': {
+        const field = e.field ? { field: e.field } : {};
+        this.nodes[e.node] = { ...this.nodes[e.node], status: 'failed', message: e.message, ...field };
+        await this.deps.persistNodes(this.nodes);
+        bus.toRoom(runId, 'node:failed', { runId, node: e.node, message: e.message, ...field });
+        return;
+      }
     }
   }
 

@@ -14,7 +14,8 @@ export interface RoomEvents {
   'node:progress': { runId: string; node: string; value: number; max: number; text?: string };
   'node:cached': { runId: string; node: string; artifacts: ArtifactView[] };
   'node:finished': { runId: string; node: string; ms: number; artifacts: ArtifactView[] };
-  'node:failed': { runId: string; node: string; message: string };
+  'node:bypassed': { runId: string; node: string };
+  'node:failed': { runId: string; node: string; message: string; field?: string };
   frame: { runId: string; node: string; output: string; index: number; count?: number; width: number; height: number; mime: string; data: Buffer };
   artifact: { runId: string; node: string; artifact: ArtifactView };
 }

@@ -1,24 +1,41 @@
-import { Inject, Module, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ArtifactsModule } from '../artifacts/artifacts.module.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
+import { RUNTIME } from '../runtime/runtime.module.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { RunQuota } from '../security/run-quota.js';
+import { workerEntry } from '../worker/entry.js';
+import { WorkerSupervisor } from '../worker/worker-supervisor.js';
 import { WorkflowsModule } from '../workflows/workflows.module.js';
 import { FifoRunScheduler } from './fifo-run-scheduler.js';
+import { InServerExecutor } from './in-server-executor.js';
 import { LiveRuns } from './live-runs.js';
+import type { RunExecutor } from './run-executor.js';
 import { RunEventsBus } from './run-events.js';
-import { RunExecutorService } from './run-executor.service.js';
+import { RunRecorder } from './run-recorder.service.js';
 import { RunRecoveryService } from './run-recovery.service.js';
 import { RUN_SCHEDULER, type RunScheduler } from './run-scheduler.js';
 import { RunsController } from './runs.controller.js';
 import { RunsService } from './runs.service.js';
+
+function executorFor(config: ServerConfig, runtime: Runtime): RunExecutor {
+  if (config.runsIn === 'server') return new InServerExecutor(runtime);
+  return new WorkerSupervisor({
+    entry: workerEntry(),
+    settings: { dataDir: config.dataDir, modelsDir: config.modelsDir, cacheLimitBytes: config.cacheLimitBytes },
+    concurrency: config.concurrency,
+    cancelGraceMs: config.cancelGraceMs,
+    titleOf: (type) => runtime.registry.get(type)?.title ?? type,
+  });
+}
 
 @Module({
   imports: [WorkflowsModule, ArtifactsModule],
   controllers: [RunsController],
   providers: [
     RunsService,
-    RunExecutorService,
+    RunRecorder,
     RunRecoveryService,
     LiveRuns,
     RunEventsBus,
@@ -36,21 +53,26 @@ import { RunsService } from './runs.service.js';
     },
     {
       provide: RUN_SCHEDULER,
-      inject: [CONFIG, RunExecutorService],
-      useFactory: (config: ServerConfig, executor: RunExecutorService) => new FifoRunScheduler(config.concurrency, (id, signal) => executor.execute(id, signal)),
+      inject: [CONFIG, RUNTIME, RunRecorder],
+      useFactory: (config: ServerConfig, runtime: Runtime, recorder: RunRecorder) => new FifoRunScheduler(config.concurrency, executorFor(config, runtime), recorder),
     },
   ],
   exports: [RunsService, RunEventsBus, RUN_SCHEDULER],
 })
-export class RunsModule implements BeforeApplicationShutdown {
+export class RunsModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(RUN_SCHEDULER) private readonly scheduler: RunScheduler,
-    private readonly executor: RunExecutorService,
+    private readonly recorder: RunRecorder,
   ) {}
 
-  /** Before the database closes: abort what runs and wait, so those runs are recorded as interrupted. */
+  /** The worker starts with the server, so the first run does not wait for it. */
+  onApplicationBootstrap(): void {
+    this.scheduler.start();
+  }
+
+  /** Before the database closes: stop what runs and wait, so those runs are recorded as interrupted. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.executor.markStopping();
+    this.recorder.markStopping();
     await this.scheduler.shutdown();
   }
 }

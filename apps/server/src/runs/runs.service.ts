@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { planExecution, type Problem, type WorkflowDocument } from '@lvcd/nodes';
+import { describeProblem, planRun, type Problem, type RunPlan, type WorkflowDocument } from '@lvcd/nodes';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
@@ -8,7 +8,6 @@ import { RunEntity, type NodeState, type RunStatus } from '../database/entities/
 import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { RunQuota } from '../security/run-quota.js';
-import { problemsOf } from '../workflows/check-document.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
 import { LiveRuns } from './live-runs.js';
 import { RunEventsBus } from './run-events.js';
@@ -27,7 +26,8 @@ export interface RunOptions {
 }
 
 interface Snapshot {
-  document: WorkflowDocument;
+  plan: RunPlan;
+  /** The targets the client asked for (stored with the run); absent means every output node. */
   targets?: string[];
   workflowId: string | null;
   workflowName: string | null;
@@ -50,13 +50,14 @@ export class RunsService {
   async create(source: RunSource, options: RunOptions = {}): Promise<{ id: string; status: 'queued' }> {
     const { targets, socketId, client } = options;
     if ('document' in source) {
-      const document = this.runnable(source.document, targets);
+      const plan = this.runnable(source.document, targets);
       // An unsaved workflow is still named in the history, by the name the editor keeps in its meta.
-      const name = typeof document.meta.name === 'string' && document.meta.name.trim() ? document.meta.name.trim().slice(0, 200) : null;
-      return this.queue({ document, ...(targets ? { targets } : {}), workflowId: null, workflowName: name, workflowVersion: null }, socketId, client);
+      const { name: metaName } = plan.document.meta;
+      const name = typeof metaName === 'string' && metaName.trim() ? metaName.trim().slice(0, 200) : null;
+      return this.queue({ plan, ...(targets ? { targets } : {}), workflowId: null, workflowName: name, workflowVersion: null }, socketId, client);
     }
     const saved = source.version ? await this.workflows.version(source.workflowId, source.version) : await this.workflows.get(source.workflowId);
-    const snapshot = { document: this.runnable(saved.document, targets), workflowId: saved.id, workflowName: saved.name, workflowVersion: saved.version };
+    const snapshot = { plan: this.runnable(saved.document, targets), workflowId: saved.id, workflowName: saved.name, workflowVersion: saved.version };
     return this.queue({ ...snapshot, ...(targets ? { targets } : {}) }, socketId, client);
   }
 
@@ -66,7 +67,7 @@ export class RunsService {
     if (run.status === 'queued' || run.status === 'running') throw new ConflictException(`run ${id} is still ${run.status}`);
     const targets = run.targets ? (JSON.parse(run.targets) as string[]) : undefined;
     return this.queue({
-      document: this.runnable(JSON.parse(run.document), targets),
+      plan: this.runnable(JSON.parse(run.document), targets),
       ...(targets ? { targets } : {}),
       workflowId: run.workflowId,
       workflowName: run.workflowName,
@@ -91,7 +92,7 @@ export class RunsService {
   async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
     const run = await this.find(id);
     if (run.status !== 'queued' && run.status !== 'running') throw new ConflictException(`run ${id} already ended (${run.status})`);
-    const outcome = this.scheduler.cancel(id);
+    const outcome = await this.scheduler.cancel(id);
     if (outcome === 'aborted') return { id, status: 'running' };
     // Dequeued, or a queued row the scheduler never had: either way it will not run now.
     const nodes = JSON.parse(run.nodes) as Record<string, NodeState>;
@@ -101,15 +102,28 @@ export class RunsService {
     return { id, status: 'cancelled' };
   }
 
-  /** Puts an existing queued run on the scheduler (used on start for runs the last process left queued). */
-  resume(id: string): void {
-    this.bus.broadcast('run:queued', { runId: id, position: this.scheduler.enqueue(id) });
+  /**
+   * Puts a run the last process left queued back on the scheduler, planned again from its stored snapshot;
+   * one that can no longer run (an asset it names is gone) fails with the problems.
+   */
+  async resume(id: string): Promise<void> {
+    const run = await this.find(id);
+    const targets = run.targets ? (JSON.parse(run.targets) as string[]) : undefined;
+    const { plan, problems } = planRun(JSON.parse(run.document), this.runtime.registry, { ...(targets ? { targets } : {}), assetExists: (a) => this.runtime.assets.exists(a) });
+    if (plan) return this.schedule(id, plan);
+    const error = { node: problems.find((p) => p.node)?.node ?? '', message: `the run cannot run any more: ${problems.map(describeProblem).join('; ')}` };
+    await this.db.getRepository(RunEntity).update({ id, status: 'queued' }, { status: 'failed', finishedAt: Date.now(), error: JSON.stringify(error) });
+    this.bus.broadcast('run:finished', { runId: id, status: 'failed', error });
+  }
+
+  private async schedule(runId: string, plan: RunPlan): Promise<void> {
+    const position = await this.scheduler.enqueue({ runId, plan });
+    this.bus.broadcast('run:queued', { runId, position });
   }
 
   private async queue(snapshot: Snapshot, socketId?: string, client?: string): Promise<{ id: string; status: 'queued' }> {
     const id = randomUUID();
-    const plan = planExecution(snapshot.document, snapshot.targets ?? this.outputNodes(snapshot.document));
-    const nodes: Record<string, NodeState> = Object.fromEntries(plan.map((n) => [n, { status: 'queued' }]));
+    const nodes: Record<string, NodeState> = Object.fromEntries(snapshot.plan.order.map((n) => [n, { status: 'queued' }]));
     // Reserved before the first await, so concurrent submissions cannot all slip under the limit.
     if (client) {
       this.quota.check(client);
@@ -120,7 +134,7 @@ export class RunsService {
       throw e;
     });
     if (socketId) this.bus.join(id, socketId);
-    this.resume(id);
+    await this.schedule(id, snapshot.plan);
     return { id, status: 'queued' };
   }
 
@@ -130,7 +144,7 @@ export class RunsService {
       workflowId: snapshot.workflowId,
       workflowName: snapshot.workflowName,
       workflowVersion: snapshot.workflowVersion,
-      document: JSON.stringify(snapshot.document),
+      document: JSON.stringify(snapshot.plan.document),
       targets: snapshot.targets ? JSON.stringify(snapshot.targets) : null,
       status: 'queued',
       createdAt: Date.now(),
@@ -141,24 +155,11 @@ export class RunsService {
     });
   }
 
-  /** The clean document when it can run as asked; otherwise a 400 carrying every problem. */
-  private runnable(raw: unknown, targets: readonly string[] | undefined): WorkflowDocument {
-    const { document, problems } = problemsOf(this.runtime, raw);
-    if (document) {
-      const ids = new Set(document.nodes.map((n) => n.id));
-      for (const t of targets ?? []) {
-        if (!ids.has(t)) problems.push({ code: 'unknown-node', node: t, message: `target ${t} is not a node of the workflow`, fix: 'run a node that exists' });
-      }
-      if (!targets && this.outputNodes(document).length === 0) {
-        problems.push({ code: 'nothing-to-run', message: 'the workflow has no output node', fix: 'add a Save or Preview node' });
-      }
-    }
-    if (!document || problems.length > 0) throw invalid(problems);
-    return document;
-  }
-
-  private outputNodes(document: WorkflowDocument): string[] {
-    return document.nodes.filter((n) => this.runtime.registry.get(n.type)?.isOutput).map((n) => n.id);
+  /** The run's plan when it can run as asked; otherwise a 400 carrying every problem. */
+  private runnable(raw: unknown, targets: readonly string[] | undefined): RunPlan {
+    const { plan, problems } = planRun(raw, this.runtime.registry, { ...(targets ? { targets } : {}), assetExists: (id) => this.runtime.assets.exists(id) });
+    if (!plan) throw invalid(problems);
+    return plan;
   }
 
   private async find(id: string): Promise<RunEntity> {

@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ExecutionResult } from '@lvcd/nodes/runtime';
+import { DataSource } from 'typeorm';
+import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
+import { CONFIG } from '../config/config.module.js';
+import type { ServerConfig } from '../config/config.js';
+import { dataPaths } from '../config/data-paths.js';
+import { RunEntity, type NodeState } from '../database/entities/index.js';
+import { FrameSpool } from '../worker/frame-spool.js';
+import { LiveRuns } from './live-runs.js';
+import { RunEventWriter } from './run-event-writer.js';
+import { RunEventsBus } from './run-events.js';
+import type { RunEvent, RunOutcome, RunUpdateSink, WorkerRef } from './run-scheduler.js';
+import type { RunError } from './run-views.js';
+
+type FinalStatus = 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+/**
+ * The API side of every run, wherever it executes: claims it, persists what its worker reports, publishes
+ * it to browsers and records the outcome, a lost worker included.
+ */
+@Injectable()
+export class RunRecorder implements RunUpdateSink {
+  private readonly logger = new Logger('RunRecorder');
+  /** Set while the server stops: runs aborted then are interrupted, not cancelled, and can be re-queued. */
+  private stopping = false;
+  private readonly writers = new Map<string, RunEventWriter>();
+  readonly spool: FrameSpool;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CONFIG) config: ServerConfig,
+    private readonly artifacts: RunArtifactStore,
+    private readonly bus: RunEventsBus,
+    private readonly live: LiveRuns,
+  ) {
+    this.spool = new FrameSpool(dataPaths(config.dataDir).spool);
+  }
+
+  markStopping(): void {
+    this.stopping = true;
+  }
+
+  async claim(runId: string): Promise<boolean> {
+    const runs = this.db.getRepository(RunEntity);
+    const run = await runs.findOneBy({ id: runId });
+    if (!run || run.status !== 'queued') return false;
+    const taken = await runs.update({ id: runId, status: 'queued' }, { status: 'running', startedAt: Date.now() });
+    if (!taken.affected) return false;
+    const nodes = this.live.start(runId, JSON.parse(run.nodes) as Record<string, NodeState>);
+    const persistNodes = (states: Record<string, NodeState>) => runs.update({ id: runId }, { nodes: JSON.stringify(states) }).then(() => undefined);
+    this.writers.set(runId, new RunEventWriter(runId, nodes, { bus: this.bus, artifacts: this.artifacts, persistNodes, takeFrame: (name) => this.spool.take(name) }));
+    return true;
+  }
+
+  started(runId: string, worker: WorkerRef): void {
+    this.logger.log(`run ${runId} started on worker ${worker.id} (pid ${worker.pid})`);
+    this.bus.broadcast('run:started', { runId });
+  }
+
+  event(runId: string, event: RunEvent): void {
+    this.writers.get(runId)?.push(event);
+  }
+
+  async ended(runId: string, outcome: RunOutcome, cancelled: boolean): Promise<void> {
+    const writer = this.writers.get(runId);
+    const nodes = this.live.nodes(runId);
+    if (!writer || !nodes) throw new Error(`run ${runId} ended without being claimed`);
+    this.writers.delete(runId);
+    let status: FinalStatus;
+    let error: RunError | undefined;
+    try {
+      await writer.drain();
+      ({ status, error } = this.outcomeOf(runId, outcome, cancelled, nodes));
+    } catch (e) {
+      status = 'failed';
+      error = { node: '', message: e instanceof Error ? e.message : String(e) };
+      this.logger.warn(`run ${runId}: storing its results failed: ${error.message}`);
+    }
+    if (status === 'cancelled' && this.stopping) status = 'interrupted';
+    for (const [id, state] of Object.entries(nodes)) {
+      if (state.status === 'queued' || state.status === 'running') nodes[id] = { ...state, status: 'cancelled' };
+    }
+    await this.db.getRepository(RunEntity).update(
+      { id: runId },
+      { status, finishedAt: Date.now(), nodes: JSON.stringify(nodes), error: error ? JSON.stringify(error) : null },
+    );
+    this.live.end(runId);
+    await this.spool.clear(runId);
+    this.bus.broadcast('run:finished', { runId, status, ...(error ? { error } : {}) });
+  }
+
+  private outcomeOf(runId: string, outcome: RunOutcome, cancelled: boolean, nodes: Record<string, NodeState>): { status: FinalStatus; error?: RunError } {
+    switch (outcome.kind) {
+      case 'result':
+        settleNodes(nodes, outcome.result);
+        return { status: outcome.result.status, ...(outcome.result.error ? { error: outcome.result.error } : {}) };
+      case 'error':
+        this.logger.warn(`run ${runId} failed outside a node: ${outcome.error.message}`);
+        return { status: 'failed', error: outcome.error };
+      case 'lost': {
+        // Killed after a cancel it did not honour in time: the user asked for the stop, so it is cancelled.
+        if (cancelled) return { status: 'cancelled' };
+        const { node, message } = outcome.error;
+        this.logger.warn(`run ${runId}: ${message}`);
+        if (node) {
+          nodes[node] = { ...nodes[node], status: 'failed', message };
+          this.bus.toRoom(runId, 'node:failed', { runId, node, message });
+        }
+        return { status: 'failed', error: outcome.error };
+      }
+    }
+  }
+}
+
+/** The executor's own timings are the authority for how long each node took. */
+function settleNodes(nodes: Record<string, NodeState>, result: ExecutionResult): void {
+  for (const [id, outcome] of Object.entries(result.nodes)) {
+    nodes[id] = { ...nodes[id], status: outcome.status, ms: Math.round(outcome.ms) };
+  }
+}
