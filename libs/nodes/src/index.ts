@@ -10,3 +10,4 @@ export * from './roles.js';
 export * from './validate.js';
 export * from './api.js';
 export * from './socket-protocol.js';
+export * from './png-text.js';

@@ -1,9 +1,7 @@
 // Turns untrusted bytes or text (a file, a drop, a paste) into a workflow the editor can show, or a clear refusal.
-import { describeProblem, validateWorkflow, type NodeSpec, type Problem, type WorkflowDocument } from '@lvcd/nodes';
-import { isPng, readPngText } from './png';
+import { describeProblem, isPng, PNG_WORKFLOW_KEY, readPngText, validateWorkflow, type NodeSpec, type Problem, type WorkflowDocument } from '@lvcd/nodes';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-export const PNG_WORKFLOW_KEY = 'lvcd-workflow';
 
 export type ImportResult =
   | { ok: true; document: WorkflowDocument; problems: Problem[] }

@@ -1,8 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, type OnModuleDestroy } from '@nestjs/common';
-import { ZipArchive, type ZipEntry } from '@lvcd/models';
-import { decodeRgb, decodeVideoFrames, encodePng, MediaError, naturalSort, probeVideo } from '@lvcd/media';
+import { decodeRgb, decodeVideoFrames, encodePng, MediaError, openFrameZip, probeVideo, readImageSize, type FrameZip } from '@lvcd/media';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import { join } from 'node:path';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { CONFIG } from '../config/config.module.js';
@@ -19,16 +17,8 @@ interface Sequence {
   waiters: Set<() => void>;
   abort: AbortController;
   /** A zip read in place, kept open while the server runs: frame i is `frames[i]`, nothing is extracted. */
-  zip?: { archive: ZipArchive; frames: ZipEntry[] };
+  zip?: FrameZip;
 }
-
-/** Frame entries as the zip reader of the media library takes them: images, no hidden files or macOS forks. */
-const FRAME_ENTRY = /\.(png|jpe?g|webp)$/i;
-const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
-const isFrameEntry = (name: string) => {
-  const base = name.split('/').pop() ?? '';
-  return FRAME_ENTRY.test(base) && !base.startsWith('.') && !name.startsWith('__MACOSX/');
-};
 
 const DONE_FILE = 'sequence.json';
 
@@ -60,7 +50,7 @@ export class FrameSequences implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     for (const pending of this.sequences.values()) {
-      void pending.then((s) => (s.abort.abort(), s.zip?.archive.close()), () => undefined);
+      void pending.then((s) => (s.abort.abort(), s.zip?.close()), () => undefined);
     }
   }
 
@@ -76,7 +66,7 @@ export class FrameSequences implements OnModuleDestroy {
     for (;;) {
       if (seq.error && index >= seq.info.ready) throw new UnsupportedMediaTypeException(seq.error);
       if (index >= seq.info.count) throw new NotFoundException(`frame ${index} is outside the sequence of ${seq.info.count} frames`);
-      if (seq.zip) return this.zipFrame(seq.zip.archive, seq.zip.frames[index]!);
+      if (seq.zip) return this.zipFrame(seq.zip, index);
       if (index < seq.info.ready) return this.frameFile(seq.dir, index);
       await new Promise<void>((resolve) => {
         const wake = () => {
@@ -126,30 +116,26 @@ export class FrameSequences implements OnModuleDestroy {
 
   /** A zip read in place: its frames in natural name order, the archive kept open for the frame requests. */
   private async indexZip(path: string, artifactId: string, fps: number): Promise<Omit<Sequence, 'dir'>> {
-    let archive: ZipArchive;
+    let zip: FrameZip;
     try {
-      archive = await ZipArchive.open(path);
+      zip = await openFrameZip(path, `artifact ${artifactId}`);
     } catch (e) {
-      throw new UnsupportedMediaTypeException(`artifact ${artifactId} is not a readable zip: ${(e as Error).message}`);
+      throw new UnsupportedMediaTypeException(e instanceof MediaError ? `${e.message}; ${e.fix}` : `artifact ${artifactId} is not a readable zip: ${(e as Error).message}`);
     }
     try {
-      const frames = naturalSort([...archive.entries.keys()].filter(isFrameEntry)).map((n) => archive.entry(n));
-      if (!frames.length) throw new UnsupportedMediaTypeException(`artifact ${artifactId} is a zip without PNG, JPEG or WebP frames`);
-      const tooBig = frames.find((e) => e.size > MAX_ENTRY_BYTES);
-      if (tooBig) throw new UnsupportedMediaTypeException(`"${tooBig.name}" in artifact ${artifactId} is over ${MAX_ENTRY_BYTES} bytes`);
-      const meta = await sharp(await archive.readEntry(frames[0]!.name)).metadata();
-      const info: SequenceInfo = { artifact: artifactId, count: frames.length, width: meta.width ?? 0, height: meta.height ?? 0, fps, ready: frames.length, complete: true };
-      return { info, waiters: new Set(), abort: new AbortController(), zip: { archive, frames } };
+      const size = await readImageSize(await zip.read(0));
+      const info: SequenceInfo = { artifact: artifactId, count: zip.names.length, width: size?.width ?? 0, height: size?.height ?? 0, fps, ready: zip.names.length, complete: true };
+      return { info, waiters: new Set(), abort: new AbortController(), zip };
     } catch (e) {
-      await archive.close();
+      await zip.close();
       throw e;
     }
   }
 
-  private async zipFrame(archive: ZipArchive, entry: ZipEntry): Promise<Buffer> {
-    const bytes = Buffer.from(await archive.readEntry(entry.name));
+  private async zipFrame(zip: FrameZip, index: number): Promise<Buffer> {
+    const bytes = Buffer.from(await zip.read(index));
     // PNG entries are served as they are; JPEG or WebP frames are made PNG so every frame has one type.
-    return /\.png$/i.test(entry.name) ? bytes : await encodePng(await decodeRgb(bytes));
+    return /\.png$/i.test(zip.names[index]!) ? bytes : await encodePng(await decodeRgb(bytes));
   }
 
   private async videoFrames(seq: Sequence, path: string, label: string): Promise<AsyncIterable<Buffer>> {

@@ -1,6 +1,6 @@
-import { crc32 } from '@lvcd/media';
+import { zipSync } from 'fflate';
 import { request } from 'node:http';
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 /** A seeded generator (mulberry32): the same seed gives the same cases, so a failure reproduces. */
 export function seeded(seed: number) {
@@ -66,47 +66,26 @@ export interface ZipEntry {
   declaredSize?: number;
 }
 
-/** A plain zip written by hand, so tests can build bombs and liars that no zip tool would write. */
+/**
+ * A zip (fflate), stored or deflated per entry; `declaredSize` then overwrites the sizes its directory and local
+ * header declare, so tests can build liars that no zip tool would write.
+ */
 export function zipOf(entries: readonly ZipEntry[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
+  const zip = Buffer.from(zipSync(Object.fromEntries(entries.map((e) => [e.name, [e.data, { level: e.deflate ? 9 : 0 }]]))));
+  let local = 0;
+  let central = zip.indexOf(CENTRAL_SIGNATURE);
   for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const body = e.deflate ? deflateRawSync(e.data) : Buffer.from(e.data);
-    const crc = crc32(e.data) >>> 0;
-    const size = e.declaredSize ?? e.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(e.deflate ? 8 : 0, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(e.deflate ? 8 : 0, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
+    if (e.declaredSize !== undefined) {
+      zip.writeUInt32LE(e.declaredSize, local + 22);
+      zip.writeUInt32LE(e.declaredSize, central + 24);
+    }
+    local += 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28) + zip.readUInt32LE(local + 18);
+    central += 46 + zip.readUInt16LE(central + 28) + zip.readUInt16LE(central + 30) + zip.readUInt16LE(central + 32);
   }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
+  return zip;
 }
+
+const CENTRAL_SIGNATURE = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
 
 /** A PNG signature and IHDR chunk declaring any size, then a tiny IDAT and IEND: a decompression bomb's header. */
 export function pngDeclaring(width: number, height: number): Buffer {
@@ -123,7 +102,7 @@ function chunk(type: string, data: Buffer): Buffer {
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
   return Buffer.concat([head, data, crc]);
 }
 

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { imageSize } from '../../src/assets/image-size.js';
 import { parseCookies, sessionCookie } from '../../src/security/cookies.js';
 import { HostPolicy, isLoopbackAddress } from '../../src/security/hosts.js';
 import { OriginPolicy } from '../../src/security/origin-policy.js';
 import { RateLimiter } from '../../src/security/rate-limiter.js';
 import { containsSecret, matchesSecret } from '../../src/security/secrets.js';
 import { SessionStore } from '../../src/security/session-store.js';
-import { png } from '../support/fixtures.js';
-import { pngDeclaring } from './helpers.js';
 
 describe('access policies', () => {
   it('knows loopback bind addresses', () => {
@@ -78,18 +75,5 @@ describe('access policies', () => {
     expect(containsSecret({ meta: { note: 'pw: s3cr3t"quoted' } }, ['s3cr3t"quoted'])).toBe(true);
     expect(containsSecret({ meta: { note: 'nothing' } }, ['s3cr3t'])).toBe(false);
     expect(containsSecret({ a: 1 }, [])).toBe(false);
-  });
-
-  it('reads image sizes from headers only', async () => {
-    expect(imageSize(await png(7, 5, 1))).toEqual({ width: 7, height: 5 });
-    expect(imageSize(pngDeclaring(20_000, 30_000))).toEqual({ width: 20_000, height: 30_000 });
-    const vp8l = Buffer.alloc(30);
-    vp8l.write('RIFF', 0, 'latin1');
-    vp8l.write('WEBPVP8L', 8, 'latin1');
-    vp8l[20] = 0x2f;
-    vp8l.writeUInt32LE((99 & 0x3fff) | ((49 & 0x3fff) << 14), 21);
-    expect(imageSize(vp8l)).toEqual({ width: 100, height: 50 });
-    expect(imageSize(Buffer.from('not an image at all, no header here'))).toBeUndefined();
-    expect(imageSize(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x01, ...Buffer.alloc(30)]))).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
-import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { MediaError } from './media-error.js';
 import { naturalSort } from './natural-sort.js';
+import { ZipArchive, ZipFormatError, type ZipEntry } from './zip-archive.js';
 
 export interface ZipLimits {
   /** Most entries a zip may list (any kind); a frame sequence of 20,000 frames is ~14 minutes at 24 fps. */
@@ -20,71 +20,84 @@ export const defaultZipLimits: ZipLimits = {
   maxRatio: 200,
 };
 
-const IMAGE_NAME = /\.(png|jpe?g|webp)$/i;
+/**
+ * A zip of frames read in place: its image entries in natural order (frame_2 before frame_10), checked against
+ * the limits from the central directory alone, and frame i inflated on request. Nothing else is held in memory,
+ * so a 20,000-frame zip opens as fast as its directory reads.
+ */
+export interface FrameZip {
+  readonly label: string;
+  /** Image entry names in natural order. */
+  readonly names: readonly string[];
+  /** Frame `index` as the bytes of its image file. */
+  read(index: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
 
-function isFrameEntry(name: string): boolean {
+const IMAGE_NAME = /\.(png|jpe?g|webp)$/i;
+const REZIP = 'zip the frames again (a plain .zip of PNG, JPEG or WebP files)';
+
+/** Whether a zip entry is a frame: skips folders, macOS resource forks and hidden files that zip tools add. */
+export function isFrameEntry(name: string): boolean {
   const base = name.split('/').pop() ?? '';
-  // Skips folders, macOS resource forks and hidden files that zip tools add next to the frames.
   return IMAGE_NAME.test(base) && !base.startsWith('.') && !name.startsWith('__MACOSX/');
 }
 
-/**
- * The image entries of a zip in natural order (frame_2 before frame_10), after checking the central
- * directory against the limits. Nothing is inflated here.
- */
-export function listZipImages(zip: Uint8Array, label: string, limits: ZipLimits = defaultZipLimits): string[] {
-  const infos: UnzipFileInfo[] = [];
+/** Whether `error` says a file has no zip directory at all (not a zip, or cut before its end). */
+export function isMissingZipDirectory(error: unknown): boolean {
+  return error instanceof MediaError && error.cause instanceof ZipFormatError && error.cause.kind === 'no-directory';
+}
+
+export async function openFrameZip(path: string, label: string, limits: ZipLimits = defaultZipLimits): Promise<FrameZip> {
+  const archive = await ZipArchive.open(path, {
+    maxEntries: limits.maxEntries,
+    error: (e) =>
+      e.kind === 'too-many-entries'
+        ? new MediaError(`"${label}" lists over ${limits.maxEntries} entries`, `split the sequence into zips of at most ${limits.maxEntries} frames`)
+        : new MediaError(`"${label}" is not a readable zip (${e.reason})`, REZIP, { cause: e }),
+  });
   try {
-    unzipSync(zip, {
-      filter: (info) => {
-        infos.push(info);
-        if (infos.length > limits.maxEntries) throw new MediaError(`"${label}" lists over ${limits.maxEntries} entries`, `split the sequence into zips of at most ${limits.maxEntries} frames`);
-        return false;
+    const frames = checkedFrames(archive, label, limits);
+    return {
+      label,
+      names: frames.map((e) => e.name),
+      async read(index) {
+        const entry = frames[index];
+        if (!entry) throw new RangeError(`frame ${index} is outside the ${frames.length} frames of "${label}"`);
+        return archive.readEntry(entry);
       },
-    });
+      close: () => archive.close(),
+    };
   } catch (e) {
-    if (e instanceof MediaError) throw e;
-    throw new MediaError(`"${label}" is not a readable zip (${(e as Error).message})`, 'zip the frames again (a plain .zip of PNG files)');
+    await archive.close();
+    throw e;
   }
+}
+
+function checkedFrames(archive: ZipArchive, label: string, limits: ZipLimits): ZipEntry[] {
   let total = 0;
   const names: string[] = [];
-  for (const info of infos) {
-    if (!isFrameEntry(info.name)) continue;
-    checkEntry(info, label, limits);
-    total += info.originalSize;
+  for (const entry of archive.entries.values()) {
+    if (!isFrameEntry(entry.name)) continue;
+    checkEntry(entry, label, limits);
+    total += entry.size;
     if (total > limits.maxTotalBytes) {
       throw new MediaError(`"${label}" inflates to over ${limits.maxTotalBytes} bytes`, 'upload a shorter sequence or smaller frames');
     }
-    names.push(info.name);
+    names.push(entry.name);
   }
   if (names.length === 0) throw new MediaError(`"${label}" holds no PNG, JPEG or WebP frames`, 'zip the frame images themselves (e.g. 0001.png, 0002.png, ...)');
-  return naturalSort(names);
+  return naturalSort(names).map((name) => archive.entry(name));
 }
 
-function checkEntry(info: UnzipFileInfo, label: string, limits: ZipLimits): void {
-  if (info.compression !== 0 && info.compression !== 8) {
-    throw new MediaError(`"${info.name}" in "${label}" uses an unsupported compression method (${info.compression})`, 'zip with the standard "deflate" or "store" method');
+function checkEntry(entry: ZipEntry, label: string, limits: ZipLimits): void {
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new MediaError(`"${entry.name}" in "${label}" uses an unsupported compression method (${entry.method})`, 'zip with the standard "deflate" or "store" method');
   }
-  if (info.originalSize > limits.maxEntryBytes) {
-    throw new MediaError(`"${info.name}" in "${label}" inflates to ${info.originalSize} bytes, over the limit of ${limits.maxEntryBytes}`, 'use smaller frames');
+  if (entry.size > limits.maxEntryBytes) {
+    throw new MediaError(`"${entry.name}" in "${label}" inflates to ${entry.size} bytes, over the limit of ${limits.maxEntryBytes}`, 'use smaller frames');
   }
-  if (info.originalSize > 1024 * 1024 && info.originalSize > info.size * limits.maxRatio) {
-    throw new MediaError(`"${info.name}" in "${label}" inflates ${Math.round(info.originalSize / Math.max(1, info.size))} times (a zip bomb?)`, 'zip real image files; PNG and JPEG frames barely compress');
+  if (entry.size > 1024 * 1024 && entry.size > entry.compressedSize * limits.maxRatio) {
+    throw new MediaError(`"${entry.name}" in "${label}" inflates ${Math.round(entry.size / Math.max(1, entry.compressedSize))} times (a zip bomb?)`, 'zip real image files; PNG and JPEG frames barely compress');
   }
-}
-
-/**
- * Inflates one entry. fflate inflates into a buffer of the size the directory declares, so a lying
- * entry cannot grow past the size `listZipImages` already checked.
- */
-export function readZipEntry(zip: Uint8Array, name: string, label: string): Uint8Array {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(zip, { filter: (info) => info.name === name });
-  } catch (e) {
-    throw new MediaError(`"${name}" in "${label}" is damaged (${(e as Error).message})`, 'zip the frames again');
-  }
-  const bytes = files[name];
-  if (!bytes) throw new MediaError(`"${name}" is missing from "${label}"`, 'zip the frames again');
-  return bytes;
 }

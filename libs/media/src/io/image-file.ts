@@ -34,6 +34,21 @@ export async function readImageChecked(input: string | Uint8Array, label: string
   }
 }
 
+/**
+ * Width and height from an image's header (sharp reads only the header, of a file or of bytes), so an upload
+ * declaring 20000 x 20000 (a decompression bomb: ~1.2 GB of RGB) is refused before anything allocates for it.
+ * Undefined when there is no readable image header. PNG and JPEG sizes also come from a file's first bytes alone;
+ * WebP needs the whole file (libwebp checks its RIFF length), so pass a path rather than a head.
+ */
+export async function readImageSize(input: string | Uint8Array): Promise<{ width: number; height: number } | undefined> {
+  try {
+    const { width, height } = await sharp(input, { limitInputPixels: false }).metadata();
+    return width && height ? { width, height } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function shortReason(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.split('\n')[0]!.slice(0, 160);

@@ -7,7 +7,8 @@ export class MediaError extends Error {
   constructor(
     message: string,
     readonly fix: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

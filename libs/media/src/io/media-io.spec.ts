@@ -1,17 +1,17 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng } from '../frames/index.js';
-import { crc32 } from './crc32.js';
-import { embedWorkflowInPng, readEmbeddedWorkflow } from './embedded-workflow.js';
-import { readImageChecked } from './image-file.js';
+import { embedWorkflowInPng } from './embedded-workflow.js';
+import { readImageChecked, readImageSize } from './image-file.js';
 import { MediaError } from './media-error.js';
 import { naturalSort } from './natural-sort.js';
-import { readPngText } from './png-text.js';
-import { defaultZipLimits, listZipImages, readZipEntry } from './zip-read.js';
+import { addPngText } from './png-text.js';
+import { defaultZipLimits, isMissingZipDirectory, openFrameZip } from './frame-zip.js';
 import { ZipFileWriter } from './zip-write.js';
 
 let dir: string;
@@ -43,54 +43,103 @@ describe('natural sort', () => {
   });
 });
 
-describe('crc32', () => {
-  it('matches the standard check value', () => {
-    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
-  });
-});
-
 describe('workflow embedding', () => {
-  it('round-trips a workflow through a PNG tEXt chunk, non-ASCII included, and the PNG still decodes', async () => {
+  it('writes the workflow as an ASCII tEXt chunk with its CRC just before IEND, and the PNG still decodes', async () => {
     const doc = { format: 'lvcd-studio/workflow', version: 1, nodes: [], links: [], meta: { name: 'café 線画' } };
-    const png = embedWorkflowInPng(await tiny(), doc);
-    expect(readPngText(png, 'lvcd-workflow')).toContain('caf\\u00e9');
-    expect(readEmbeddedWorkflow(png)).toEqual(doc);
+    const plain = await tiny();
+    const png = Buffer.from(embedWorkflowInPng(plain, doc));
+    // Read back by @lvcd/nodes' readPngText in its own spec; here the chunk's bytes are checked as the PNG spec lays them out.
+    const body = Buffer.from(`lvcd-workflow\0${JSON.stringify(doc).replace('é', '\\u00e9').replace('線', '\\u7dda').replace('画', '\\u753b')}`, 'latin1');
+    const at = png.indexOf('tEXt') - 4;
+    expect(png.readUInt32BE(at)).toBe(body.length);
+    expect(png.subarray(at + 8, at + 8 + body.length).equals(body)).toBe(true);
+    expect(png.readUInt32BE(at + 8 + body.length)).toBe(crc32(png.subarray(at + 4, at + 8 + body.length)));
+    expect(png.toString('latin1', at + 16 + body.length, at + 20 + body.length)).toBe('IEND');
     expect((await readImageChecked(png, 'x.png')).width).toBe(2);
   });
 
-  it('finds nothing in files without a workflow or in garbage', async () => {
-    expect(readEmbeddedWorkflow(await tiny())).toBeUndefined();
-    expect(readEmbeddedWorkflow(new Uint8Array([1, 2, 3]))).toBeUndefined();
+  it('refuses what a tEXt chunk cannot carry', async () => {
+    const png = await tiny();
+    expect(() => addPngText(new Uint8Array([1, 2, 3]), 'k', 'v')).toThrow(/not a PNG/);
+    expect(() => addPngText(png, 'bad\u0001key', 'v')).toThrow(/bad PNG text keyword/);
+    expect(() => addPngText(png, 'k', '線')).toThrow(/Latin-1/);
   });
 });
 
 describe('zip frames', () => {
+  const onDisk = async (name: string, bytes: Uint8Array) => {
+    const file = join(dir, name);
+    await writeFile(file, bytes);
+    return file;
+  };
+
   it('writes a zip entry by entry and lists its images in natural order, skipping other files', async () => {
     const file = join(dir, 'seq.zip');
     const zip = await ZipFileWriter.create(file);
     const png = await tiny();
     for (const name of ['frame_10.png', 'frame_2.png', 'notes.txt', '__MACOSX/._frame_1.png', 'frame_1.png']) await zip.add(name, png);
     await zip.finish();
-    const bytes = new Uint8Array(await readFile(file));
-    expect(listZipImages(bytes, 'seq.zip')).toEqual(['frame_1.png', 'frame_2.png', 'frame_10.png']);
-    expect(Buffer.from(readZipEntry(bytes, 'frame_2.png', 'seq.zip')).equals(png)).toBe(true);
+    const frames = await openFrameZip(file, 'seq.zip');
+    expect(frames.names).toEqual(['frame_1.png', 'frame_2.png', 'frame_10.png']);
+    expect(Buffer.from(await frames.read(1)).equals(png)).toBe(true);
+    await frames.close();
   });
 
-  it('refuses a zip bomb by its declared sizes before inflating anything', () => {
-    const bomb = zipSync({ 'frame_1.png': new Uint8Array(50 * 1024 * 1024) }, { level: 9 });
-    expect(() => listZipImages(bomb, 'bomb.zip')).toThrow(/zip bomb/);
-    expect(() => listZipImages(bomb, 'bomb.zip', { ...defaultZipLimits, maxEntryBytes: 1024 })).toThrow(/over the limit of 1024/);
+  it('inflates deflated frames and refuses a frame whose bytes do not match its CRC', async () => {
+    const frame = new Uint8Array(4096).map((_, i) => i % 7);
+    const file = await onDisk('deflated.zip', zipSync({ 'a.png': frame }, { level: 6 }));
+    const frames = await openFrameZip(file, 'deflated.zip');
+    expect(Buffer.from(await frames.read(0)).equals(frame)).toBe(true);
+    await frames.close();
+    const stored = zipSync({ 'a.png': frame }, { level: 0 });
+    stored[30 + 'a.png'.length + 100]! ^= 0xff; // one byte of the stored data
+    const damaged = await openFrameZip(await onDisk('damaged.zip', stored), 'damaged.zip');
+    await expect(damaged.read(0)).rejects.toThrow(/"damaged.zip" is not a readable zip \(zip member "a.png" is damaged \(CRC mismatch\)\)/);
+    await damaged.close();
   });
 
-  it('refuses too many entries, a damaged zip and a zip without frames', () => {
+  it('refuses a zip bomb by its declared sizes before inflating anything', async () => {
+    const bomb = await onDisk('bomb.zip', zipSync({ 'frame_1.png': new Uint8Array(50 * 1024 * 1024) }, { level: 9 }));
+    await expect(openFrameZip(bomb, 'bomb.zip')).rejects.toThrow(/zip bomb/);
+    await expect(openFrameZip(bomb, 'bomb.zip', { ...defaultZipLimits, maxEntryBytes: 1024 })).rejects.toThrow(/over the limit of 1024/);
+    await expect(openFrameZip(bomb, 'bomb.zip', { ...defaultZipLimits, maxRatio: 1e6, maxTotalBytes: 1024 * 1024 })).rejects.toThrow(/inflates to over 1048576 bytes/);
+  });
+
+  it('refuses a member that inflates past the size its directory declares', async () => {
+    const bytes = zipSync({ 'a.png': new Uint8Array(1000).fill(1) }, { level: 9 });
+    const central = Buffer.from(bytes).lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    new DataView(bytes.buffer).setUint32(central + 24, 10, true); // the directory now claims 10 bytes
+    const frames = await openFrameZip(await onDisk('liar.zip', bytes), 'liar.zip');
+    await expect(frames.read(0)).rejects.toThrow(/does not inflate to its declared 10 bytes/);
+    await frames.close();
+  });
+
+  it('refuses too many entries, a damaged zip and a zip without frames', async () => {
     const many = zipSync({ 'a.png': new Uint8Array(1), 'b.png': new Uint8Array(1), 'c.png': new Uint8Array(1) });
-    expect(() => listZipImages(many, 'many.zip', { ...defaultZipLimits, maxEntries: 2 })).toThrow(/over 2 entries/);
-    expect(() => listZipImages(many.subarray(0, many.length - 30), 'cut.zip')).toThrow(MediaError);
-    expect(() => listZipImages(zipSync({ 'readme.txt': new Uint8Array(3) }), 'text.zip')).toThrow(/no PNG, JPEG or WebP/);
+    await expect(openFrameZip(await onDisk('many.zip', many), 'many.zip', { ...defaultZipLimits, maxEntries: 2 })).rejects.toThrow(/over 2 entries/);
+    const cut = openFrameZip(await onDisk('cut.zip', many.subarray(0, many.length - 30)), 'cut.zip');
+    await expect(cut).rejects.toThrow(MediaError);
+    expect(isMissingZipDirectory(await cut.catch((e: unknown) => e))).toBe(true);
+    await expect(openFrameZip(await onDisk('text.zip', zipSync({ 'readme.txt': new Uint8Array(3) })), 'text.zip')).rejects.toThrow(/no PNG, JPEG or WebP/);
   });
 });
 
 describe('image files', () => {
+  it('reads image sizes from the first bytes of a file, without the rest', async () => {
+    expect(await readImageSize(pngHeaderOnly(20000, 30000))).toEqual({ width: 20000, height: 30000 });
+    const pixels = { raw: { width: 96, height: 40, channels: 3 as const } };
+    const noise = Buffer.from(new Uint8Array(96 * 40 * 3).map((_, i) => (i * 131) % 251));
+    for (const format of ['png', 'jpeg'] as const) {
+      const file = await sharp(noise, pixels).toFormat(format).toBuffer();
+      expect(await readImageSize(file.subarray(0, file.length >> 1)), format).toEqual({ width: 96, height: 40 });
+    }
+    const webp = join(dir, 'size.webp');
+    await writeFile(webp, await sharp(noise, pixels).webp().toBuffer());
+    expect(await readImageSize(webp)).toEqual({ width: 96, height: 40 });
+    expect(await readImageSize(Buffer.from('not an image at all, no header here'))).toBeUndefined();
+    expect(await readImageSize(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x01, ...Buffer.alloc(30)]))).toBeUndefined();
+  });
+
   it('refuses a 20000x20000 image from its header, before decoding', async () => {
     await expect(readImageChecked(pngHeaderOnly(20000, 20000), 'huge.png')).rejects.toThrow(/20000x20000, over the limit/);
   });

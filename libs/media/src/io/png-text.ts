@@ -1,4 +1,5 @@
-import { crc32 } from './crc32.js';
+// Writes PNG text chunks; the one reader is readPngText in @lvcd/nodes (browser-safe, the editor uses it too).
+import { crc32 } from 'node:zlib';
 import { MediaError } from './media-error.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -47,36 +48,4 @@ function findChunk(png: Uint8Array, type: string): number {
     at += 12 + length;
   }
   return -1;
-}
-
-/**
- * Reads the text stored under a keyword in a tEXt chunk, or an uncompressed iTXt chunk (UTF-8).
- * Returns undefined when absent; never throws on damaged files (a dropped file may be anything).
- */
-export function readPngText(png: Uint8Array, keyword: string): string | undefined {
-  if (!isPng(png)) return undefined;
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  let at = 8;
-  while (at + 12 <= png.length) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(png[at + 4]!, png[at + 5]!, png[at + 6]!, png[at + 7]!);
-    const end = at + 8 + length;
-    if (end + 4 > png.length) return undefined;
-    const body = png.subarray(at + 8, end);
-    if (type === 'tEXt' || type === 'iTXt') {
-      const nul = body.indexOf(0);
-      if (nul > 0 && Buffer.from(body.subarray(0, nul)).toString('latin1') === keyword) {
-        if (type === 'tEXt') return Buffer.from(body.subarray(nul + 1)).toString('latin1');
-        // iTXt: keyword\0 compressionFlag compressionMethod language\0 translatedKeyword\0 text
-        if (body[nul + 1] !== 0) return undefined;
-        const lang = body.indexOf(0, nul + 3);
-        const translated = lang < 0 ? -1 : body.indexOf(0, lang + 1);
-        if (translated < 0) return undefined;
-        return Buffer.from(body.subarray(translated + 1)).toString('utf8');
-      }
-    }
-    if (type === 'IEND') return undefined;
-    at = end + 4;
-  }
-  return undefined;
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '../frames/index.js';
-import { readEmbeddedWorkflow, workflowToAsciiJson } from './embedded-workflow.js';
+import { workflowToAsciiJson } from './embedded-workflow.js';
+import { readMp4Comment } from './mp4-metadata.js';
 import { decodeVideoFrames, probeVideo } from './video-read.js';
 import { encodeVideo } from './video-write.js';
 
@@ -23,7 +24,7 @@ describe('video through ffmpeg', () => {
   it('encodes mp4 with the workflow in its comment, then probes and decodes it frame by frame', async () => {
     const file = join(dir, 'clip.mp4');
     await encodeVideo(greyFrames(6, 64, 48), { file, width: 64, height: 48, fps: 12, format: 'mp4', comment: workflowToAsciiJson(doc) });
-    expect(readEmbeddedWorkflow(new Uint8Array(await readFile(file)))).toEqual(doc);
+    expect(JSON.parse(readMp4Comment(new Uint8Array(await readFile(file)))!)).toEqual(doc);
     const info = await probeVideo(file, 'clip.mp4');
     expect(info).toMatchObject({ width: 64, height: 48, fps: 12, codec: 'h264' });
     const means: number[] = [];

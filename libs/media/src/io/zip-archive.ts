@@ -1,7 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { inflateSync } from 'fflate';
-import { CheckpointFormatError } from './errors.js';
-import { readExactly } from './file-range.js';
+import { promisify } from 'node:util';
+import { crc32, inflateRaw } from 'node:zlib';
 
 /** One member of a zip archive, as described by the central directory. */
 export interface ZipEntry {
@@ -9,7 +8,30 @@ export interface ZipEntry {
   readonly method: number;
   readonly compressedSize: number;
   readonly size: number;
+  readonly crc32: number;
   readonly localHeaderOffset: number;
+}
+
+/** What is wrong with a zip: no end record at all (not a zip, or cut before its end), too many members, or damage. */
+export type ZipFailure = 'no-directory' | 'too-many-entries' | 'damaged';
+
+/** A zip that cannot be read safely. */
+export class ZipFormatError extends Error {
+  override readonly name = 'ZipFormatError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly kind: ZipFailure = 'damaged',
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+export interface ZipOpenOptions {
+  /** Refuses a directory that lists more members, before parsing it. */
+  maxEntries?: number;
+  /** Turns every failure into the caller's own error type (a checkpoint error, a media error with a fix). */
+  error?: (error: ZipFormatError) => Error;
 }
 
 const EOCD_SIGNATURE = 0x06054b50;
@@ -19,13 +41,18 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const METHOD_STORED = 0;
 const METHOD_DEFLATE = 8;
-/** Members inflated into memory (the pickle) must stay small; tensor data is read in place. */
+/** Members inflated into memory (a pickle, a frame) must stay small; tensor data is read in place. */
 const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
+/** A local header's name and extra field are read along with it; longer ones cost a second read. */
+const LOCAL_READ_AHEAD = 30 + 256;
+
+const inflateRawAsync = promisify(inflateRaw);
 
 /**
- * A read-only zip archive (with ZIP64, as torch.save writes for files over 4 GB). Only the
- * central directory is loaded; member data is read by offset so STORED tensor blobs never
- * have to be copied whole.
+ * A read-only zip archive (with ZIP64, as torch.save writes for files over 4 GB). Only the central directory is
+ * loaded, once; member data is read by offset, so STORED tensor blobs are never copied whole and frame N of a
+ * 20,000-frame sequence costs one lookup and one read. The one zip reader of the studio: checkpoints, frame
+ * sequences (uploads, Load Frames, compare) all go through it.
  */
 export class ZipArchive {
   private constructor(
@@ -33,14 +60,16 @@ export class ZipArchive {
     private readonly handle: FileHandle,
     readonly size: number,
     readonly entries: ReadonlyMap<string, ZipEntry>,
+    private readonly mapError: (error: ZipFormatError) => Error,
   ) {}
 
-  static async open(path: string): Promise<ZipArchive> {
+  static async open(path: string, options: ZipOpenOptions = {}): Promise<ZipArchive> {
+    const mapError = options.error ?? ((e: ZipFormatError) => e);
     const handle = await open(path, 'r');
     try {
       const { size } = await handle.stat();
-      const entries = await readCentralDirectory(handle, path, size);
-      return new ZipArchive(path, handle, size, entries);
+      const entries = await readCentralDirectory(new FileReader(handle, path, mapError), size, options.maxEntries);
+      return new ZipArchive(path, handle, size, entries, mapError);
     } catch (error) {
       await handle.close();
       throw error;
@@ -48,7 +77,11 @@ export class ZipArchive {
   }
 
   private fail(reason: string): never {
-    throw new CheckpointFormatError(this.path, reason);
+    throw this.mapError(new ZipFormatError(this.path, reason));
+  }
+
+  private get reader(): FileReader {
+    return new FileReader(this.handle, this.path, this.mapError);
   }
 
   entry(name: string): ZipEntry {
@@ -57,30 +90,49 @@ export class ZipArchive {
 
   /** Absolute file offset of a member's data, after its local header. */
   async dataOffset(entry: ZipEntry): Promise<number> {
-    const local = await readExactly(this.handle, this.path, entry.localHeaderOffset, 30);
-    const view = new DataView(local.buffer);
+    return (await this.readLocal(entry, 0)).start;
+  }
+
+  /**
+   * Reads the local header and, in the same read when they fit, the first `want` bytes of data: small
+   * members (frames) cost one read, not two.
+   */
+  private async readLocal(entry: ZipEntry, want: number): Promise<{ start: number; ahead: Uint8Array }> {
+    const length = Math.min(LOCAL_READ_AHEAD + want, this.size - entry.localHeaderOffset);
+    if (length < 30) this.fail(`zip member "${entry.name}" has no local header at offset ${entry.localHeaderOffset}`);
+    const local = await this.reader.read(entry.localHeaderOffset, length);
+    const view = new DataView(local.buffer, local.byteOffset, local.byteLength);
     if (view.getUint32(0, true) !== LOCAL_SIGNATURE) {
       this.fail(`zip member "${entry.name}" has no local header at offset ${entry.localHeaderOffset}`);
     }
-    const start = entry.localHeaderOffset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
+    const skip = 30 + view.getUint16(26, true) + view.getUint16(28, true);
+    const start = entry.localHeaderOffset + skip;
     if (start + entry.compressedSize > this.size) {
       this.fail(`zip member "${entry.name}" runs past the end of the file (truncated?)`);
     }
-    return start;
+    return { start, ahead: local.subarray(skip) };
   }
 
-  /** Reads a whole member into memory (inflating if needed); for small members only. */
-  async readEntry(name: string): Promise<Uint8Array> {
-    const entry = this.entry(name);
-    const raw = await readExactly(this.handle, this.path, await this.dataOffset(entry), entry.compressedSize);
-    if (entry.method === METHOD_STORED) return raw;
-    if (entry.method !== METHOD_DEFLATE) this.fail(`zip member "${name}" uses unsupported method ${entry.method}`);
+  /** Reads a whole member into memory (inflating if needed, checking its CRC); for small members only. */
+  async readEntry(nameOrEntry: string | ZipEntry): Promise<Uint8Array> {
+    const entry = typeof nameOrEntry === 'string' ? this.entry(nameOrEntry) : nameOrEntry;
+    const { name } = entry;
+    if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATE) this.fail(`zip member "${name}" uses unsupported method ${entry.method}`);
     if (entry.size > MAX_INFLATED_BYTES) this.fail(`zip member "${name}" inflates to ${entry.size} bytes, too large`);
-    try {
-      return inflateSync(raw, { out: new Uint8Array(entry.size) });
-    } catch (error) {
-      return this.fail(`zip member "${name}" does not inflate: ${(error as Error).message}`);
+    const { start, ahead } = await this.readLocal(entry, entry.compressedSize);
+    const raw = ahead.length >= entry.compressedSize ? ahead.subarray(0, entry.compressedSize) : await this.reader.read(start, entry.compressedSize);
+    let data = raw;
+    if (entry.method === METHOD_DEFLATE) {
+      try {
+        // The cap is the size the directory declares, so a lying member cannot inflate past what was checked.
+        data = await inflateRawAsync(raw, { maxOutputLength: Math.max(1, entry.size) });
+      } catch (error) {
+        this.fail(`zip member "${name}" does not inflate to its declared ${entry.size} bytes: ${(error as Error).message}`);
+      }
     }
+    if (data.length !== entry.size) this.fail(`zip member "${name}" holds ${data.length} bytes, not the ${entry.size} its directory declares`);
+    if (crc32(data) !== entry.crc32) this.fail(`zip member "${name}" is damaged (CRC mismatch)`);
+    return data;
   }
 
   /** Reads `length` bytes at `offset` inside a STORED member (tensor data). */
@@ -91,7 +143,7 @@ export class ZipArchive {
     if (offset < 0 || offset + length > entry.size) {
       this.fail(`range [${offset}, ${offset + length}) lies outside zip member "${entry.name}" (${entry.size} bytes)`);
     }
-    return readExactly(this.handle, this.path, (await this.dataOffset(entry)) + offset, length);
+    return this.reader.read((await this.dataOffset(entry)) + offset, length);
   }
 
   async close(): Promise<void> {
@@ -99,13 +151,35 @@ export class ZipArchive {
   }
 }
 
-async function readCentralDirectory(handle: FileHandle, path: string, size: number) {
-  const fail = (reason: string): never => {
-    throw new CheckpointFormatError(path, `not a valid zip archive: ${reason}`);
-  };
+/** Reads exact byte ranges; a short read means the file is shorter than its own directory claims. */
+class FileReader {
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly path: string,
+    private readonly mapError: (error: ZipFormatError) => Error,
+  ) {}
+
+  fail(reason: string, kind?: ZipFailure): never {
+    throw this.mapError(new ZipFormatError(this.path, reason, kind));
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const buffer = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.handle.read(buffer, done, length - done, offset + done);
+      if (bytesRead === 0) this.fail(`truncated: wanted ${length} bytes at offset ${offset}, file ends after ${offset + done}`);
+      done += bytesRead;
+    }
+    return buffer;
+  }
+}
+
+async function readCentralDirectory(file: FileReader, size: number, maxEntries = Infinity): Promise<Map<string, ZipEntry>> {
+  const fail = (reason: string): never => file.fail(`not a valid zip archive: ${reason}`);
   // The end record sits in the last 22 bytes plus an optional comment of up to 64 KiB.
   const tailLength = Math.min(size, 22 + 0xffff);
-  const tail = await readExactly(handle, path, size - tailLength, tailLength);
+  const tail = await file.read(size - tailLength, tailLength);
   const tailView = new DataView(tail.buffer);
   let eocd = -1;
   for (let i = tailLength - 22; i >= 0; i--) {
@@ -114,7 +188,7 @@ async function readCentralDirectory(handle: FileHandle, path: string, size: numb
       break;
     }
   }
-  if (eocd < 0) fail('no end-of-central-directory record (file truncated or not a zip)');
+  if (eocd < 0) file.fail('not a valid zip archive: no end-of-central-directory record (file truncated or not a zip)', 'no-directory');
   let count = tailView.getUint16(eocd + 10, true);
   let dirSize = tailView.getUint32(eocd + 12, true);
   let dirOffset = tailView.getUint32(eocd + 16, true);
@@ -122,20 +196,23 @@ async function readCentralDirectory(handle: FileHandle, path: string, size: numb
   if (locatorAt >= 0 && tailView.getUint32(locatorAt, true) === ZIP64_LOCATOR_SIGNATURE) {
     const zip64At = Number(tailView.getBigUint64(locatorAt + 8, true));
     if (zip64At + 56 > size) fail('ZIP64 end record lies outside the file');
-    const record = new DataView((await readExactly(handle, path, zip64At, 56)).buffer);
+    const record = new DataView((await file.read(zip64At, 56)).buffer);
     if (record.getUint32(0, true) !== ZIP64_EOCD_SIGNATURE) fail('bad ZIP64 end record');
     count = Number(record.getBigUint64(32, true));
     dirSize = Number(record.getBigUint64(40, true));
     dirOffset = Number(record.getBigUint64(48, true));
   }
+  if (count > maxEntries) file.fail(`it lists ${count} entries, over ${maxEntries}`, 'too-many-entries');
   if (dirOffset + dirSize > size) fail(`central directory [${dirOffset}, ${dirOffset + dirSize}) lies outside the file`);
-  const dir = await readExactly(handle, path, dirOffset, dirSize);
+  const dir = await file.read(dirOffset, dirSize);
   const view = new DataView(dir.buffer);
+  const decoder = new TextDecoder();
   const entries = new Map<string, ZipEntry>();
   let at = 0;
   for (let n = 0; n < count; n++) {
     if (at + 46 > dirSize || view.getUint32(at, true) !== CENTRAL_SIGNATURE) fail(`central directory entry ${n} is corrupt`);
     const method = view.getUint16(at + 10, true);
+    const crc = view.getUint32(at + 16, true);
     let compressedSize = view.getUint32(at + 20, true);
     let uncompressedSize = view.getUint32(at + 24, true);
     const nameLength = view.getUint16(at + 28, true);
@@ -143,7 +220,7 @@ async function readCentralDirectory(handle: FileHandle, path: string, size: numb
     const commentLength = view.getUint16(at + 32, true);
     let localHeaderOffset = view.getUint32(at + 42, true);
     if (at + 46 + nameLength + extraLength > dirSize) fail(`central directory entry ${n} is cut short`);
-    const name = new TextDecoder().decode(dir.subarray(at + 46, at + 46 + nameLength));
+    const name = decoder.decode(dir.subarray(at + 46, at + 46 + nameLength));
     // ZIP64 extended information: 64-bit values appear only for fields saturated at 0xffffffff.
     let extra = at + 46 + nameLength;
     const extraEnd = extra + extraLength;
@@ -165,7 +242,7 @@ async function readCentralDirectory(handle: FileHandle, path: string, size: numb
       extra += 4 + len;
     }
     if (localHeaderOffset + 30 > size) fail(`member "${name}" starts past the end of the file`);
-    entries.set(name, { name, method, compressedSize, size: uncompressedSize, localHeaderOffset });
+    entries.set(name, { name, method, compressedSize, size: uncompressedSize, crc32: crc, localHeaderOffset });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

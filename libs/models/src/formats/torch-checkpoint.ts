@@ -1,7 +1,7 @@
 import { CheckpointFormatError } from './errors.js';
 import { DTYPE_BYTES, bytesToFloat32, elementCount, type DType } from './dtype.js';
 import { OpaqueObject, PickleError, unpickle, type SafeCallable } from './pickle.js';
-import { ZipArchive, type ZipEntry } from './zip.js';
+import { ZipArchive, type ZipEntry } from '@lvcd/media';
 
 /** torch.*Storage class names and the element type their bytes hold. */
 const STORAGE_DTYPES: Readonly<Record<string, DType>> = {
@@ -84,12 +84,12 @@ export class TorchCheckpoint {
   ) {}
 
   static async open(path: string): Promise<TorchCheckpoint> {
-    const zip = await ZipArchive.open(path).catch((error: unknown) => {
-      if (error instanceof CheckpointFormatError) {
-        throw new CheckpointFormatError(path, `not a PyTorch zip checkpoint (${error.reason}); legacy non-zip torch files are not supported`);
-      }
-      throw error;
+    let opened = false;
+    const zip = await ZipArchive.open(path, {
+      // Before the directory is read, a zip failure means the file is no torch.save zip at all.
+      error: (e) => new CheckpointFormatError(path, opened ? e.reason : `not a PyTorch zip checkpoint (${e.reason}); legacy non-zip torch files are not supported`),
     });
+    opened = true;
     try {
       const pickleName = [...zip.entries.keys()].find((n) => n.endsWith('/data.pkl') && n.split('/').length === 2);
       if (!pickleName) throw new CheckpointFormatError(path, 'zip has no <archive>/data.pkl: not a torch.save file');

@@ -1,4 +1,4 @@
-import { generateDemoClip, readEmbeddedWorkflow } from '@lvcd/media';
+import { generateDemoClip, readMp4Comment } from '@lvcd/media';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ describe('the demo workflow', () => {
     expect(table.frames).toHaveLength(8);
     expect(table.summary.meanPsnr).toBeGreaterThan(20);
     const video = result.artifacts.find((a) => a.artifact.mime === 'video/mp4')!.artifact;
-    expect(readEmbeddedWorkflow(new Uint8Array(await readFile(video.file)))).toEqual(validateWorkflow(document, { specs: deps.registry.specs }).document);
+    expect(JSON.parse(readMp4Comment(new Uint8Array(await readFile(video.file)))!)).toEqual(validateWorkflow(document, { specs: deps.registry.specs }).document);
 
     const again = await runWorkflow(document, deps);
     expect(Object.values(again.nodes).every((n) => n.status === 'cached')).toBe(true);

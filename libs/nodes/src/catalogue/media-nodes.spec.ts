@@ -1,9 +1,10 @@
-import { crc32, encodePng, FrameStoreWriter, readEmbeddedWorkflow, readFrame, type RgbImage } from '@lvcd/media';
+import { encodePng, FrameStoreWriter, readFrame, type RgbImage } from '@lvcd/media';
+import { PNG_WORKFLOW_KEY, readPngText } from '../png-text.js';
 import { zipSync } from 'fflate';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeError, type Artifact, type ExecuteContext, type NodeType } from '../runtime/node-type.js';
 import { framesValue, type FramesValue, type Value } from '../runtime/values.js';
@@ -66,7 +67,7 @@ describe('frame nodes', () => {
     const { unzipSync } = await import('fflate');
     const saved = unzipSync(new Uint8Array(await readFile(artifacts[0]!.file)));
     expect(Object.keys(saved).sort()).toEqual(['0001.png', '0002.png', 'workflow.json']);
-    expect(readEmbeddedWorkflow(saved['0001.png']!)).toMatchObject({ meta: { name: 'test' } });
+    expect(JSON.parse(readPngText(saved['0001.png']!).get(PNG_WORKFLOW_KEY)!)).toMatchObject({ meta: { name: 'test' } });
   });
 });
 

@@ -1,5 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { sha256File } from '@lvcd/models';
+import { fileTypeFromBuffer } from 'file-type';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { ASSET_ID_PATTERN } from '../params.js';
@@ -18,21 +20,30 @@ export class AssetRejectedError extends Error {
   override name = 'AssetRejectedError';
 }
 
-const SIGNATURES: { kind: AssetKind; mime: string; test: (b: Buffer) => boolean }[] = [
-  { kind: 'image', mime: 'image/png', test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  { kind: 'image', mime: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { kind: 'image', mime: 'image/webp', test: (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP' },
-  { kind: 'image', mime: 'image/gif', test: (b) => b.toString('latin1', 0, 4) === 'GIF8' },
-  { kind: 'zip', mime: 'application/zip', test: (b) => b.toString('latin1', 0, 4) === 'PK\u0003\u0004' },
-  { kind: 'video', mime: 'video/mp4', test: (b) => b.toString('latin1', 4, 8) === 'ftyp' },
-  { kind: 'video', mime: 'video/webm', test: (b) => b.readUInt32BE(0) === 0x1a45dfa3 },
-];
+/** The types the studio takes, by the mime file-type detects; everything else (HEIC, m4a, mkv, ...) is refused. */
+const ACCEPTED: Readonly<Record<string, AssetKind>> = {
+  'image/png': 'image',
+  'image/jpeg': 'image',
+  'image/webp': 'image',
+  'image/gif': 'image',
+  'application/zip': 'zip',
+  'video/mp4': 'video',
+  'video/quicktime': 'video',
+  'video/x-m4v': 'video',
+  'video/webm': 'video',
+};
 
-/** Recognises a file by its first bytes; the client's file name and type are never trusted. */
-export function sniffAsset(head: Buffer): { kind: AssetKind; mime: string } | undefined {
-  if (head.length < 12) return undefined;
-  const hit = SIGNATURES.find((s) => s.test(head));
-  return hit && { kind: hit.kind, mime: hit.mime };
+/** Bytes file-type needs to tell formats apart (its own minimum sample size). */
+export const SNIFF_BYTES = 4100;
+
+/**
+ * Recognises a file by its first bytes (file-type's signature tables, so an ISO-BMFF file is told apart by its
+ * brand: HEIC and m4a are not mp4); the client's file name and type are never trusted.
+ */
+export async function sniffAsset(head: Uint8Array): Promise<{ kind: AssetKind; mime: string } | undefined> {
+  const type = await fileTypeFromBuffer(head);
+  const kind = type && ACCEPTED[type.mime];
+  return kind && type ? { kind, mime: type.mime } : undefined;
 }
 
 /** A display name only: no folders, no control characters, bounded length. */
@@ -57,17 +68,18 @@ export class AssetStore implements AssetResolver {
   async adoptFile(tempPath: string, originalName: string): Promise<AssetRecord> {
     try {
       const handle = await open(tempPath, 'r');
-      const head = Buffer.alloc(16);
+      const head = Buffer.alloc(SNIFF_BYTES);
       let size: number;
+      let bytesRead: number;
       try {
-        await handle.read(head, 0, 16, 0);
+        ({ bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0));
         size = (await handle.stat()).size;
       } finally {
         await handle.close();
       }
-      const type = sniffAsset(head);
+      const type = await sniffAsset(head.subarray(0, bytesRead));
       if (!type) throw new AssetRejectedError(`"${safeDisplayName(originalName)}" is not a PNG, JPEG, WebP, GIF, zip, mp4/mov or webm file`);
-      const id = await hashFile(tempPath);
+      const id = await sha256File(tempPath);
       const record: AssetRecord = { id, name: safeDisplayName(originalName), size, ...type };
       if (!existsSync(this.pathOf(id))) await rename(tempPath, this.pathOf(id));
       await writeFile(this.metaPath(id), JSON.stringify(record));
@@ -114,14 +126,4 @@ export class AssetStore implements AssetResolver {
     if (!ASSET_ID_PATTERN.test(id)) throw new AssetRejectedError(`"${id.slice(0, 20)}" is not an asset id`);
     return join(this.dir, id);
   }
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }

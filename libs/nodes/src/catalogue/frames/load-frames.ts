@@ -1,12 +1,8 @@
 import { defineNode } from '../../runtime/define-node.js';
-import { defaultZipLimits, listZipImages, readImageChecked, readZipEntry, type RgbImage } from '@lvcd/media';
-import { readFile, stat } from 'node:fs/promises';
+import { defaultZipLimits, openFrameZip, readImageChecked, type RgbImage } from '@lvcd/media';
 import { NodeError } from '../../runtime/node-type.js';
 import { imageLimits } from '../limits.js';
 import { toNodeError, writeFrames } from './frame-io.js';
-
-/** A zip is read into memory whole (its entries are inflated one at a time), so its own size is capped. */
-const MAX_ZIP_BYTES = 2 * 1024 * 1024 * 1024;
 
 export const loadFrames = defineNode({
   type: 'frames/load',
@@ -25,14 +21,14 @@ export const loadFrames = defineNode({
     const id = ctx.params.frames;
     const label = ctx.assets.info(id)?.name ?? 'the zip';
     try {
-      const path = ctx.assets.pathOf(id);
-      if ((await stat(path)).size > MAX_ZIP_BYTES) throw new NodeError(`"${label}" is over ${MAX_ZIP_BYTES} bytes; split the sequence into smaller zips`, 'frames');
-      const zip = new Uint8Array(await readFile(path));
-      const names = listZipImages(zip, label, defaultZipLimits);
+      // Read in place: the zip's directory once, then one frame at a time, so memory stays flat at any length.
+      const zip = await openFrameZip(ctx.assets.pathOf(id), label, defaultZipLimits);
+      const { names } = zip;
       let size: { width: number; height: number } | undefined;
       const frames = async function* (): AsyncGenerator<RgbImage> {
-        for (const name of names) {
-          const image = await readImageChecked(readZipEntry(zip, name, label), `${label}/${name}`, imageLimits);
+        for (let index = 0; index < names.length; index++) {
+          const name = names[index]!;
+          const image = await readImageChecked(await zip.read(index), `${label}/${name}`, imageLimits);
           size ??= { width: image.width, height: image.height };
           if (image.width !== size.width || image.height !== size.height) {
             throw new NodeError(`"${name}" is ${image.width}x${image.height} but the first frame is ${size.width}x${size.height}; export every frame at one size`, 'frames');
@@ -40,7 +36,11 @@ export const loadFrames = defineNode({
           yield image;
         }
       };
-      return { frames: await writeFrames(ctx, frames(), ctx.params.fps, { total: names.length }) };
+      try {
+        return { frames: await writeFrames(ctx, frames(), ctx.params.fps, { total: names.length }) };
+      } finally {
+        await zip.close();
+      }
     } catch (e) {
       throw toNodeError(e, 'frames');
     }

@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { isPng, readPngText } from './png';
+import { embedWorkflowInPng, encodePng } from '@lvcd/media';
+import { isPng, PNG_WORKFLOW_KEY, readPngText } from './png-text.js';
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
@@ -25,6 +26,12 @@ function png(...chunks: Uint8Array[]): Uint8Array {
 const text = (key: string, value: string) => new Uint8Array([...new TextEncoder().encode(key), 0, ...new TextEncoder().encode(value)]);
 
 describe('readPngText', () => {
+  it('reads back the workflow the media library writes into a saved PNG, non-ASCII included', async () => {
+    const doc = { format: 'lvcd-studio/workflow', version: 1, nodes: [], links: [], meta: { name: 'café 線画' } };
+    const png = embedWorkflowInPng(await encodePng({ width: 2, height: 2, data: new Uint8Array(12).fill(200) }), doc);
+    expect(JSON.parse(readPngText(png).get(PNG_WORKFLOW_KEY)!)).toEqual(doc);
+  });
+
   it('finds the workflow in a tEXt chunk, decoding UTF-8', () => {
     const json = JSON.stringify({ format: 'lvcd-studio/workflow', meta: { name: 'Café ☕' } });
     const map = readPngText(png(chunk('tEXt', text('Software', 'x')), chunk('tEXt', text('lvcd-workflow', json))));

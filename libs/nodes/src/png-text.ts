@@ -1,4 +1,10 @@
-// Reads the text chunks of a PNG in the browser, to find the workflow the studio embeds under `lvcd-workflow`.
+// Reads the text chunks of a PNG, to find the workflow the studio embeds under `lvcd-workflow`: the one PNG text reader
+// of the studio, browser-safe (no Buffer), used by the editor's import and by the specs that check saved outputs.
+// The writer is @lvcd/media's addPngText.
+
+/** The tEXt keyword under which saved PNGs carry the workflow that produced them (@lvcd/media writes it). */
+export const PNG_WORKFLOW_KEY = 'lvcd-workflow';
+
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 export function isPng(bytes: Uint8Array): boolean {
