@@ -1,6 +1,6 @@
 import type { WeightSource } from '../formats/weight-source.js';
 import { GraphBuilder } from '../onnx/graph-builder.js';
-import type { BuiltGraph, WeightPrecision } from '../onnx/graph-core.js';
+import type { AttentionForm, BuiltGraph, WeightPrecision } from '../onnx/graph-core.js';
 import { inferClipVisionConfig } from '../networks/clip/clip-config.js';
 import { buildClipVisual } from '../networks/clip/clip-visual.js';
 import { buildLineart, inferLineartConfig } from '../networks/lineart/lineart.js';
@@ -10,7 +10,6 @@ import { buildVaeDecoder } from '../networks/vae/vae-decoder.js';
 import { buildCondEncoder, buildVaeEncoder } from '../networks/vae/vae-encoder.js';
 import { LVCD_REAL_CONFIG, type LvcdNetworkConfig } from '../networks/unet/config.js';
 import { buildDenoiserGraph, UNET_PREFIX } from '../networks/denoiser/denoiser-graph.js';
-import type { AttentionForm } from '../networks/unet/attention.js';
 
 /** SVD's first-stage latent scale factor (configs/lvcd.yaml). */
 export const SCALE_FACTOR = 0.18215;
@@ -73,11 +72,11 @@ export interface GraphPlan {
 }
 
 /** A plan whose graph is one builder function over the plan's weights. */
-function plan(id: ModelId, fileName: string, description: string, weights: WeightSource, build: (b: GraphBuilder) => void): GraphPlan {
+function builderPlan(id: ModelId, fileName: string, description: string, weights: WeightSource, attention: AttentionForm, build: (b: GraphBuilder) => void): GraphPlan {
   return {
     id, fileName, description, weights,
     buildGraph: (precision) => {
-      const b = new GraphBuilder({ name: id, weights, precision });
+      const b = new GraphBuilder({ name: id, weights, precision, attention });
       build(b);
       return b.finish();
     },
@@ -86,11 +85,14 @@ function plan(id: ModelId, fileName: string, description: string, weights: Weigh
 
 /** Choices about how the graphs are built (not what they compute). */
 export interface BundleGraphOptions {
-  /** The denoiser's attention form: 'fused' (default, CPU and CUDA) or 'plain' for a provider without MultiHeadAttention. */
+  /** Every graph's attention form: 'fused' (default, CPU and CUDA) or 'plain' for a provider without MultiHeadAttention. */
   readonly attention?: AttentionForm;
 }
 
 export function planBundleGraphs(main: WeightSource, lineart: WeightSource | undefined, config: ArchitectureConfig, options: BundleGraphOptions = {}): GraphPlan[] {
+  const attention = options.attention ?? 'fused';
+  const plan = (id: ModelId, fileName: string, description: string, weights: WeightSource, build: (b: GraphBuilder) => void) =>
+    builderPlan(id, fileName, description, weights, attention, build);
   const plans: GraphPlan[] = [
     plan('vae_encoder', 'vae_encoder.onnx', 'first-stage VAE encoder: posterior mean and logvar (host samples with its seeded RNG, then x0.18215)', main, (b) => buildVaeEncoder(b, config.vaeEncoder)),
     plan('vae_decoder', 'vae_decoder.onnx', 'temporal VAE decoder on one chunk of unscaled latents (frames = dynamic axis)', main, (b) => buildVaeDecoder(b, config.vaeDecoder)),
@@ -104,7 +106,7 @@ export function planBundleGraphs(main: WeightSource, lineart: WeightSource | und
   plans.push({
     id: 'denoiser', fileName: 'denoiser.onnx', weights: main,
     description: 'LVCD ControlNet + video UNet: model output F for one 19-position window per call (reference attention by ref_* inputs)',
-    buildGraph: (precision) => buildDenoiserGraph({ weights: main, config: config.denoiser, precision, attention: options.attention ?? 'fused' }).graph,
+    buildGraph: (precision) => buildDenoiserGraph({ weights: main, config: config.denoiser, precision, attention }).graph,
   });
   return plans;
 }

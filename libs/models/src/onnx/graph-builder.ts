@@ -105,12 +105,13 @@ export class GraphBuilder extends OpBuilder {
 
   /**
    * Multi-head scaled dot-product attention on (B, L, C) tensors; heads are contiguous channel
-   * blocks (head-major), softmax over keys, scale 1/sqrt(C/heads).
+   * blocks (head-major), softmax over keys, scale 1/sqrt(C/heads). In the builder's attention form.
    */
   attention(q: Tensor, k: Tensor, v: Tensor, heads: number): Tensor {
     const c = q.shape[2];
     if (typeof c !== 'number' || c % heads !== 0) throw new GraphShapeError(`attention: ${formatShape(q.shape)} not divisible into ${heads} heads`);
     assertDim(k.shape[2]!, c, 'attention key width');
+    if (this.attentionForm === 'fused') return this.multiHeadAttention(q, k, v, { heads });
     const d = c / heads;
     const splitHeads = (t: Tensor) => this.transpose(this.reshape(t, [0, 0, heads, d]), [0, 2, 1, 3]);
     const qh = splitHeads(this.scale(q, 1 / Math.sqrt(d)));

@@ -61,10 +61,20 @@ export interface BuiltGraph {
   readonly consumedKeys: ReadonlySet<string>;
 }
 
+/**
+ * How `attention()` is built: 'fused' is ONNX Runtime's MultiHeadAttention (CPU and CUDA have it; it
+ * never holds the logits), 'plain' is MatMul -> Softmax -> MatMul for a provider without that op.
+ */
+export type AttentionForm = 'fused' | 'plain';
+
+export const ATTENTION_FORMS: readonly AttentionForm[] = ['fused', 'plain'];
+
 export interface GraphBuilderOptions {
   readonly name: string;
   readonly weights: WeightSource;
   readonly precision?: WeightPrecision;
+  /** Default 'fused'. */
+  readonly attention?: AttentionForm;
 }
 
 /**
@@ -75,6 +85,7 @@ export class GraphCore {
   readonly name: string;
   readonly weights: WeightSource;
   readonly precision: WeightPrecision;
+  readonly attentionForm: AttentionForm;
   protected readonly nodes: NodeSpec[] = [];
   protected readonly initializers = new Map<string, Initializer>();
   protected readonly inputs: ValueInfoSpec[] = [];
@@ -89,6 +100,7 @@ export class GraphCore {
     this.name = options.name;
     this.weights = options.weights;
     this.precision = options.precision ?? 'fp32';
+    this.attentionForm = options.attention ?? 'fused';
   }
 
   /**

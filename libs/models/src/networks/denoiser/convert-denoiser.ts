@@ -1,6 +1,5 @@
 import { OverlayWeightSource, openWeightFile, type WeightSource } from '../../formats/index.js';
-import { writeOnnxModel, type WeightPrecision, type WrittenModel } from '../../onnx/index.js';
-import type { AttentionForm } from '../unet/attention.js';
+import { writeOnnxModel, type AttentionForm, type WeightPrecision, type WrittenModel } from '../../onnx/index.js';
 import type { LvcdNetworkConfig } from '../unet/config.js';
 import { buildDenoiserGraph, type DenoiserGraph, type DenoiserGraphPart } from './denoiser-graph.js';
 

@@ -1,12 +1,11 @@
 import type { WeightSource } from '../../formats/index.js';
-import { GraphBuilder, type BuiltGraph, type Tensor, type WeightPrecision } from '../../onnx/index.js';
+import { ATTENTION_FORMS, GraphBuilder, type AttentionForm, type BuiltGraph, type Tensor, type WeightPrecision } from '../../onnx/index.js';
 import { planNetwork } from '../unet/block-plan.js';
 import { WINDOW_FRAMES, referenceLayerCounts, timeEmbedDim, type LvcdNetworkConfig, type VideoUNetConfig } from '../unet/config.js';
 import { controlNet } from '../controlnet/controlnet.js';
 import { timestepAndLabelEmbedding } from '../unet/embeddings.js';
 import { referenceLayerCounter, type NetworkContext } from '../unet/network-context.js';
 import type { ReferenceAttentionTensors } from '../unet/reference-attention.js';
-import { ATTENTION_FORMS, type AttentionForm } from '../unet/attention.js';
 import { controlledVideoUNet } from '../unet/unet.js';
 import type { ReferenceLayerLayout } from '../unet/reference-attention-inputs.js';
 
@@ -54,9 +53,9 @@ export interface DenoiserGraphOptions {
    */
   readonly debugOutputs?: boolean;
   /**
-   * 'fused' (default): every attention is ONNX Runtime's MultiHeadAttention (CPU and CUDA providers).
-   * 'plain': MatMul -> Softmax -> MatMul only, for a provider without that contrib op (needs far
-   * more memory: ~13 GB for the tiny networks at 576x320).
+   * 'fused' (default): the spatial reference and temporal attentions are ONNX Runtime's
+   * MultiHeadAttention (CPU and CUDA providers). 'plain': MatMul -> Softmax -> MatMul only, for a
+   * provider without that contrib op (a whole tiny window at 576x320 then peaks at ~12 GB, not ~2.5).
    */
   readonly attention?: AttentionForm;
   /**
@@ -80,12 +79,11 @@ function networkContext(
   shared: { timesteps: Tensor; y: Tensor; context: Tensor; reference: ReferenceAttentionTensors },
   layers: { offset: number; count: number; name: string },
   tap: (block: string, value: Tensor) => void,
-  attention: AttentionForm,
   attentionFrameGroup: number | undefined,
 ): NetworkContext {
   const emb = timestepAndLabelEmbedding(b, shared.timesteps, shared.y, config.modelChannels, tap);
   return {
-    b, config, emb, context: shared.context, reference: shared.reference, attention, attentionFrameGroup,
+    b, config, emb, context: shared.context, reference: shared.reference, attentionFrameGroup,
     nextReferenceLayer: referenceLayerCounter(layers.offset, layers.count, layers.name),
     tap,
   };
@@ -105,7 +103,7 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
   const attention = options.attention ?? 'fused';
   if (!ATTENTION_FORMS.includes(attention)) throw new RangeError(`attention must be one of ${ATTENTION_FORMS.join(', ')}, got ${String(attention)}`);
   const T = WINDOW_FRAMES;
-  const b = new GraphBuilder({ name: `lvcd_${part}`, weights, precision: options.precision ?? 'fp32' });
+  const b = new GraphBuilder({ name: `lvcd_${part}`, weights, precision: options.precision ?? 'fp32', attention });
   const cnetCounts = referenceLayerCounts(config.controlnet);
   const unetCounts = referenceLayerCounts(config.unet);
   const referenceLayers: ReferenceLayerLayout = {
@@ -138,7 +136,7 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
     const cnetPlan = planNetwork(config.controlnet);
     const hint = b.input(DENOISER_IO.hint, [T, config.controlnet.hintChannels, 'hint_height', 'hint_width']);
     control = b.scope(CONTROLNET_PREFIX, () => {
-      const ctx = networkContext(b, config.controlnet, shared, { offset: 0, count: referenceLayers.controlLayers, name: 'the ControlNet' }, tapper('control'), attention, options.attentionFrameGroup);
+      const ctx = networkContext(b, config.controlnet, shared, { offset: 0, count: referenceLayers.controlLayers, name: 'the ControlNet' }, tapper('control'), options.attentionFrameGroup);
       return controlNet(ctx, cnetPlan, x, hint);
     });
   }
@@ -151,7 +149,7 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
       control = widths.map((c, k) => b.input(DENOISER_IO.control(k), [T, c, `control_${k}_height`, `control_${k}_width`]));
     }
     const out = b.scope(UNET_PREFIX, () => {
-      const ctx = networkContext(b, config.unet, shared, { offset: referenceLayers.controlLayers, count: referenceLayers.unetLayers, name: 'the UNet' }, tapper('unet'), attention, options.attentionFrameGroup);
+      const ctx = networkContext(b, config.unet, shared, { offset: referenceLayers.controlLayers, count: referenceLayers.unetLayers, name: 'the UNet' }, tapper('unet'), options.attentionFrameGroup);
       return controlledVideoUNet(ctx, unetPlan, x, control);
     });
     b.output(out, DENOISER_IO.output, [T, config.unet.outChannels, 'height', 'width']);

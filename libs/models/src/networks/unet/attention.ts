@@ -3,16 +3,6 @@ import { GraphShapeError, formatShape } from '../../onnx/index.js';
 import { acknowledgeUnusedWeight, staticDim } from './ops.js';
 
 /**
- * How the denoiser's attentions are built. 'fused': ONNX Runtime's MultiHeadAttention contrib op, which
- * the CPU and CUDA providers both have (the default; the CPU kernel never holds the logits when no
- * attention bias is given). 'plain': MatMul -> Softmax -> MatMul in standard ONNX, for a provider
- * without the contrib op; it materialises (batch, heads, Lq, Lk) logits, gigabytes at 576x320.
- */
-export type AttentionForm = 'fused' | 'plain';
-
-export const ATTENTION_FORMS: readonly AttentionForm[] = ['fused', 'plain'];
-
-/**
  * Scaled dot-product attention as plain ops on (B, Lq, C) queries and (B, Lk, C) keys/values, heads
  * as contiguous channel blocks (c = head * d + j), scale 1/sqrt(d). `addToScores` may add a bias to
  * the (B, heads, Lq, Lk) logits before the softmax (a mask, or the reference-attention bias).
@@ -37,9 +27,9 @@ export function plainAttention(
   return b.reshape(b.transpose(out, [0, 2, 1, 3]), [0, 0, c]);
 }
 
-/** Attention with an additive (1, 1, Lq, Lk) logit mask, in either form. */
-export function maskedAttention(b: GraphBuilder, form: AttentionForm, q: Tensor, k: Tensor, v: Tensor, heads: number, mask: Tensor): Tensor {
-  return form === 'fused'
+/** Attention with an additive (1, 1, Lq, Lk) logit mask, in the builder's attention form. */
+export function maskedAttention(b: GraphBuilder, q: Tensor, k: Tensor, v: Tensor, heads: number, mask: Tensor): Tensor {
+  return b.attentionForm === 'fused'
     ? b.multiHeadAttention(q, k, v, { heads, attentionBias: mask })
     : plainAttention(b, q, k, v, heads, (scores) => b.add(scores, mask));
 }

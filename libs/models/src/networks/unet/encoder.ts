@@ -11,7 +11,7 @@ export function resAttentionBlock(ctx: NetworkContext, x: Tensor, outChannels: n
   if (heads !== undefined) {
     h = b.scope('1', () => spatialVideoTransformer(b, h, {
       context: ctx.context, reference: ctx.reference, referenceLayer: ctx.nextReferenceLayer(), heads,
-      attention: ctx.attention, attentionFrameGroup: ctx.attentionFrameGroup,
+      attentionFrameGroup: ctx.attentionFrameGroup,
     }));
   }
   return h;
@@ -52,7 +52,7 @@ export function middleBlock(ctx: NetworkContext, plan: NetworkPlan, x: Tensor): 
     let m = b.scope('0', () => videoResBlock(b, x, ctx.emb, plan.middleChannels));
     m = b.scope('1', () => spatialVideoTransformer(b, m, {
       context: ctx.context, reference: ctx.reference, referenceLayer: ctx.nextReferenceLayer(), heads: plan.middleHeads,
-      attention: ctx.attention, attentionFrameGroup: ctx.attentionFrameGroup,
+      attentionFrameGroup: ctx.attentionFrameGroup,
     }));
     return b.scope('2', () => videoResBlock(b, m, ctx.emb, plan.middleChannels));
   });

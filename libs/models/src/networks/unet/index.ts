@@ -3,7 +3,6 @@ export * from './config.js';
 export * from './block-plan.js';
 export * from './reference-attention-inputs.js';
 export * from './reference-attention.js';
-export { ATTENTION_FORMS, type AttentionForm } from './attention.js';
 export * from './embeddings.js';
 export * from './temporal.js';
 export * from './resblock.js';

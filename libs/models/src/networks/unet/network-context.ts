@@ -1,5 +1,4 @@
 import type { GraphBuilder, Tensor } from '../../onnx/index.js';
-import type { AttentionForm } from './attention.js';
 import type { VideoUNetConfig } from './config.js';
 import type { ReferenceAttentionTensors } from './reference-attention.js';
 
@@ -12,7 +11,6 @@ export interface NetworkContext {
   /** (T, 1, context_dim) */
   readonly context: Tensor;
   readonly reference: ReferenceAttentionTensors;
-  readonly attention: AttentionForm;
   /** Frames per reference-attention chunk (undefined: all frames at once). */
   readonly attentionFrameGroup: number | undefined;
   /** Hands out this network's next reference-attention layer flag index (module order). */

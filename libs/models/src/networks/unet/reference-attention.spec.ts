@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SafetensorsFile, SafetensorsWeightSource, encodeSafetensors } from '../../formats/index.js';
-import { GraphBuilder, writeOnnxModel } from '../../onnx/index.js';
+import { GraphBuilder, writeOnnxModel, type AttentionForm } from '../../onnx/index.js';
 import { createSession, maxAbsDiff } from '../../runtime/index.js';
 import { ort } from '../../runtime/ort.js';
-import type { AttentionForm } from './attention.js';
 import { WINDOW_FRAMES } from './config.js';
 import { referenceSelfAttention } from './reference-attention.js';
 import { referenceAttentionInputs } from './reference-attention-inputs.js';
@@ -83,13 +82,13 @@ function expected(): Float64Array {
 }
 
 async function runForm(form: AttentionForm, frameGroup?: number): Promise<Float32Array> {
-  const b = new GraphBuilder({ name: `attn1-${form}-${frameGroup ?? 'all'}`, weights });
+  const b = new GraphBuilder({ name: `attn1-${form}-${frameGroup ?? 'all'}`, weights, attention: form });
   const tokens = b.input('x', [T, 'tokens', C]);
   const ref = {
     selfIndex: b.input('self', [T], 'int64'), refIndex: b.input('ref', [T], 'int64'),
     logitBias: b.input('bias', [T, 2]), layerMask: b.input('layers', [1]),
   };
-  b.output(b.scope('attn1', () => referenceSelfAttention(b, tokens, HEADS, ref, 0, form, frameGroup)), 'y');
+  b.output(b.scope('attn1', () => referenceSelfAttention(b, tokens, HEADS, ref, 0, frameGroup)), 'y');
   const written = await writeOnnxModel(b.finish(), { dir, fileName: `${b.name}.onnx`, weights });
   const { session } = await createSession(written.modelPath, { provider: 'cpu' });
   try {

@@ -1,5 +1,5 @@
 import type { GraphBuilder, Tensor } from '../../onnx/index.js';
-import { plainAttention, type AttentionForm } from './attention.js';
+import { plainAttention } from './attention.js';
 import { staticDim } from './ops.js';
 
 /**
@@ -58,6 +58,7 @@ function plainTwoHalfAttention(b: GraphBuilder, q: Tensor, k2: Tensor, v2: Tenso
  * (norm1-ed) tokens (T, N, C); position t attends to the 2N tokens of frames selfIndex[t] and
  * refIndex[t] (a Gather on the frame axis), with logitBias[t, half] * layerMask[maskIndex] added to
  * the logits of each half. Indices [t] / [0] with a zero bias give the un-hooked training layer.
+ * Built in the builder's attention form.
  * `frameGroup` computes the attention for that many frames at a time (same result; bounds the plain
  * form's logits).
  */
@@ -67,7 +68,6 @@ export function referenceSelfAttention(
   heads: number,
   ref: ReferenceAttentionTensors,
   maskIndex: number,
-  form: AttentionForm,
   frameGroup?: number,
 ): Tensor {
   const q = b.linear(x, 'to_q', { bias: false });
@@ -77,7 +77,7 @@ export function referenceSelfAttention(
   const pair = (t: Tensor) => b.concat([b.gather(t, ref.selfIndex, 0), b.gather(t, ref.refIndex, 0)], 1);
   // (T, 2): one bias per key half, scaled by this layer's flag.
   const halfBias = b.mul(ref.logitBias, b.gather(ref.layerMask, maskIndex, 0));
-  const attend = form === 'fused' ? fusedTwoHalfAttention : plainTwoHalfAttention;
+  const attend = b.attentionForm === 'fused' ? fusedTwoHalfAttention : plainTwoHalfAttention;
   const [k2, v2] = [pair(k), pair(v)];
   const frames = q.shape[0];
   let out: Tensor;

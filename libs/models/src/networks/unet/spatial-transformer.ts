@@ -1,5 +1,5 @@
 import type { GraphBuilder, Tensor } from '../../onnx/index.js';
-import { gegluFeedForward, singleTokenCrossAttention, type AttentionForm } from './attention.js';
+import { gegluFeedForward, singleTokenCrossAttention } from './attention.js';
 import { acknowledgeUnusedWeight, staticDim } from './ops.js';
 import { referenceSelfAttention, type ReferenceAttentionTensors } from './reference-attention.js';
 import { alphaBlend, framePositionalEmbedding, temporalTransformerBlock } from './temporal.js';
@@ -14,7 +14,6 @@ export interface SpatialTransformerInputs {
   /** Index of this layer's flag in the reference attention's layer mask. */
   readonly referenceLayer: number;
   readonly heads: number;
-  readonly attention: AttentionForm;
   /** Frames per reference-attention chunk (undefined: all at once). */
   readonly attentionFrameGroup?: number | undefined;
 }
@@ -33,7 +32,7 @@ export function spatialVideoTransformer(b: GraphBuilder, x: Tensor, inputs: Spat
   const positional = framePositionalEmbedding(b, channels);
   z = b.scope('transformer_blocks.0', () => {
     const n1 = b.layerNorm(z, 'norm1', { eps: 1e-5 });
-    let s = b.add(z, b.scope('attn1', () => referenceSelfAttention(b, n1, inputs.heads, inputs.reference, inputs.referenceLayer, inputs.attention, inputs.attentionFrameGroup)));
+    let s = b.add(z, b.scope('attn1', () => referenceSelfAttention(b, n1, inputs.heads, inputs.reference, inputs.referenceLayer, inputs.attentionFrameGroup)));
     // norm2 only feeds attn2's queries, which a single-key softmax ignores.
     acknowledgeUnusedWeight(b, 'norm2.weight', [channels]);
     acknowledgeUnusedWeight(b, 'norm2.bias', [channels]);
@@ -41,7 +40,7 @@ export function spatialVideoTransformer(b: GraphBuilder, x: Tensor, inputs: Spat
     const n3 = b.layerNorm(s, 'norm3', { eps: 1e-5 });
     return b.add(s, b.scope('ff', () => gegluFeedForward(b, n3)));
   });
-  const temporal = temporalTransformerBlock(b, z, positional, inputs.context, inputs.heads, inputs.attention);
+  const temporal = temporalTransformerBlock(b, z, positional, inputs.context, inputs.heads);
   const mixed = b.linear(alphaBlend(b, z, temporal), 'proj_out');
   const back = b.reshapeTo(b.transpose(mixed, [0, 2, 1]), b.shapeOf(x), x.shape);
   return b.add(back, x);

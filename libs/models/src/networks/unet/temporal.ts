@@ -1,7 +1,7 @@
 import type { GraphBuilder, Tensor } from '../../onnx/index.js';
 import { GraphShapeError, formatShape } from '../../onnx/index.js';
 import { REFERENCE_PATH_FRAMES, VIDEO_FRAMES, WINDOW_FRAMES } from './config.js';
-import { gegluFeedForward, maskedAttention, singleTokenCrossAttention, type AttentionForm } from './attention.js';
+import { gegluFeedForward, maskedAttention, singleTokenCrossAttention } from './attention.js';
 import { sinusoidTable } from './embeddings.js';
 import { acknowledgeUnusedWeight, oneMinus, staticDim } from './ops.js';
 
@@ -78,7 +78,7 @@ export function framePositionalEmbedding(b: GraphBuilder, channels: number): Ten
  * u = z + pe -> (N, T, C); u += ff_in(norm_in(u)); u += attn1_masked(norm1(u));
  * u += attn2(norm2(u), context of frame 0); u += ff(norm3(u)).
  */
-export function temporalTransformerBlock(b: GraphBuilder, z: Tensor, positional: Tensor, context: Tensor, heads: number, form: AttentionForm): Tensor {
+export function temporalTransformerBlock(b: GraphBuilder, z: Tensor, positional: Tensor, context: Tensor, heads: number): Tensor {
   const channels = staticDim(z, 2, b.keyOf('time_stack'));
   const mask = b.constant(temporalAttentionMask(), [1, 1, WINDOW_FRAMES, WINDOW_FRAMES], 'float32', 'temporal_mask');
   return b.scope('time_stack.0', () => {
@@ -91,7 +91,7 @@ export function temporalTransformerBlock(b: GraphBuilder, z: Tensor, positional:
       const k = b.linear(n1, 'to_k', { bias: false });
       const v = b.linear(n1, 'to_v', { bias: false });
       // The logits are (tokens, heads, 19, 19): small, so the fused form's non-tiled masked kernel is fine.
-      return b.linear(maskedAttention(b, form, q, k, v, heads, mask), 'to_out.0');
+      return b.linear(maskedAttention(b, q, k, v, heads, mask), 'to_out.0');
     });
     u = b.add(u, attn);
     // The temporal context is context[::T], i.e. frame 0's token, repeated for every spatial token.
