@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, maxAbsDiff, runFloat } from '../runtime/index.js';
-import { ShapeOnlyWeightSource, openWeightFile } from '../formats/index.js';
-import { GraphBuilder, writeOnnxModel } from '../onnx/index.js';
+import { OverlayWeightSource, ShapeOnlyWeightSource, openWeightFile } from '../formats/index.js';
+import { GraphBuilder, MS_DOMAIN, writeOnnxModel } from '../onnx/index.js';
 import { buildClipPreprocess } from '../networks/clip/index.js';
 import { loadGoldens, lvcdTinyFixturesDir, type GoldenTensor } from '../testing/index.js';
 import {
@@ -119,6 +119,23 @@ describe('convertBundle on the tiny fixtures', () => {
     }
     const { embedding } = await run('clip_64x128.onnx', { img: g['input']! });
     expectClose('clip.output', embedding!, g['output']!);
+  });
+
+  it("builds every attention as MultiHeadAttention by default, and none with attention 'plain'", async () => {
+    const svd = await openWeightFile(path.join(fixtures, 'svd-tiny.safetensors'));
+    const lvcd = await openWeightFile(path.join(fixtures, 'lvcd-tiny.ckpt'));
+    try {
+      const main = new OverlayWeightSource(svd, lvcd);
+      const config = inferArchitecture(main, undefined, await tinyArchitecture());
+      const contribOps = (attention: 'fused' | 'plain') => Object.fromEntries(planBundleGraphs(main, undefined, config, { attention }).map((plan) =>
+        [plan.id, plan.buildGraph('fp32').nodes.filter((n) => n.opType === 'MultiHeadAttention' && n.domain === MS_DOMAIN).length]));
+      // One VAE mid-block attention per encoder/decoder, CLIP's tower depth, 23 reference + 23 temporal in the denoiser.
+      expect(contribOps('fused')).toMatchObject({ vae_encoder: 1, vae_decoder: 1, cond_encoder: 1, denoiser: 46 });
+      expect(contribOps('fused')['clip_visual']).toBeGreaterThan(0);
+      expect(Object.values(contribOps('plain')).every((n) => n === 0)).toBe(true);
+    } finally {
+      await Promise.all([svd.close(), lvcd.close()]);
+    }
   });
 
   it('reports progress by bytes, from hashing through every model to done', () => {
