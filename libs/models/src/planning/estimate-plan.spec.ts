@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { LVCD_REAL_CONFIG } from '../networks/unet/config.js';
+import { outputFrameCount, paddedFrameCount, windowCount } from '../pipelines/lvcd/window-plan.js';
+import type { ModelRecord } from '../runtime/bundle-manifest.js';
+import { CALIBRATION } from './calibration.js';
+import { estimatePlan, type PlanRequest } from './estimate-plan.js';
+import { decoderChunkCost, denoiserStepCost } from './network-cost.js';
+
+const GIB = 2 ** 30;
+const record = (dataBytes: number) => ({ dataBytes }) as ModelRecord;
+const realVae = { ch: 128, chMult: [1, 2, 4, 4], numResBlocks: 2, zChannels: 4 } as const;
+
+/** The released LVCD at 576x320 as a bundle manifest would describe it (2.2 B denoiser parameters in fp32). */
+function realRequest(overrides: Partial<PlanRequest> = {}): PlanRequest {
+  return {
+    manifest: {
+      precision: 'fp32',
+      models: { denoiser: record(8.83e9), vae_decoder: record(0.2e9), vae_encoder: record(0.14e9), cond_encoder: record(0.14e9), clip_visual: record(2.5e9) },
+      config: { denoiser: LVCD_REAL_CONFIG, vaeDecoder: { ...realVae, videoKernelSize: [3, 1, 1] } } as unknown as PlanRequest['manifest']['config'],
+    },
+    width: 576,
+    height: 320,
+    frames: 48,
+    pad: true,
+    steps: 25,
+    decoding: { chunk: 10, overlap: 3 },
+    provider: 'cpu',
+    deviceMemoryBytes: 64 * GIB,
+    ...overrides,
+  };
+}
+
+describe('network cost', () => {
+  it('counts the released denoiser at about 12 T multiply-accumulates per step at 576x320 (2 x 6 T of UNet + ControlNet)', () => {
+    const step = denoiserStepCost(LVCD_REAL_CONFIG, { frames: 19, latentHeight: 40, latentWidth: 72 });
+    expect(step.macs / 1e12).toBeGreaterThan(10);
+    expect(step.macs / 1e12).toBeLessThan(14);
+    // Plain attention holds score and softmax matrices of 2 x heads x 2,880 x 5,760 per frame at level 0: gigabytes.
+    expect(step.attentionScoreValues * 4).toBeGreaterThan(10 * GIB);
+  });
+
+  it('grows linearly with the pixels in every convolution, and faster where attention is (tokens x keys)', () => {
+    const small = denoiserStepCost(LVCD_REAL_CONFIG, { frames: 19, latentHeight: 20, latentWidth: 36 });
+    const large = denoiserStepCost(LVCD_REAL_CONFIG, { frames: 19, latentHeight: 40, latentWidth: 72 });
+    expect(large.macs / small.macs).toBeGreaterThan(4);
+    expect(large.macs / small.macs).toBeLessThan(16);
+    const chunk = (n: number) => decoderChunkCost(realVae, n, 40, 72);
+    expect(chunk(10).macs / chunk(5).macs).toBeCloseTo(2, 5);
+    expect(chunk(10).liveValues / chunk(5).liveValues).toBeCloseTo(2, 5);
+  });
+});
+
+describe('estimatePlan', () => {
+  it('plans the windows and output frames the pipeline will run', () => {
+    const plan = estimatePlan(realRequest({ frames: 48 }));
+    expect(plan.windows).toBe(windowCount(paddedFrameCount(48)));
+    expect(plan.outputFrames).toBe(Math.min(48, outputFrameCount(plan.windows)));
+    expect(plan.totalSeconds).toBeCloseTo(plan.windows * plan.windowSeconds + plan.decodeSeconds, 6);
+    expect(plan.windowSeconds).toBeCloseTo(25 * plan.stepSeconds, 6);
+  });
+
+  it('adds the weights, the runtime and the larger of a denoiser step and a decode chunk', () => {
+    const plan = estimatePlan(realRequest());
+    expect(plan.weightsBytes).toBe(8.83e9 + 0.2e9 + 0.14e9 + 0.14e9 + 2.5e9);
+    expect(plan.peakBytes).toBe(CALIBRATION.cpu.runtimeBytes + plan.weightsBytes + Math.max(plan.denoiserPeakBytes, plan.decoderPeakBytes));
+    const fp16 = estimatePlan(realRequest({ manifest: { ...realRequest().manifest, precision: 'fp16' } }));
+    expect(fp16.weightsBytes).toBe(plan.weightsBytes * CALIBRATION.cpu.fp16StorageWeightFactor);
+  });
+
+  it('refuses what does not fit and says what to change, the decode chunk first when decoding is the peak', () => {
+    const ok = estimatePlan(realRequest());
+    expect(ok.fits).toBe(true);
+    expect(ok.advice).toEqual([]);
+    const tight = estimatePlan(realRequest({ deviceMemoryBytes: ok.peakBytes - 1, decoding: { chunk: 19, overlap: 3 } }));
+    expect(tight.fits).toBe(false);
+    expect(tight.decoderPeakBytes).toBeGreaterThan(tight.denoiserPeakBytes);
+    expect(tight.advice.map((a) => a.change)).toEqual(['decodeChunk', 'size', 'worker']);
+    expect(tight.advice[0]!.text).toMatch(/lower the decode chunk \(now 19 frames/);
+  });
+
+  it('holds the attention score matrices only when attention is plain', () => {
+    const fused = estimatePlan(realRequest());
+    const plain = estimatePlan(realRequest({ attention: 'plain' }));
+    const step = denoiserStepCost(LVCD_REAL_CONFIG, { frames: 19, latentHeight: 40, latentWidth: 72 });
+    expect(plain.denoiserPeakBytes - fused.denoiserPeakBytes).toBe(4 * step.attentionScoreValues);
+  });
+});

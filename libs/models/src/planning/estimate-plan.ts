@@ -1,0 +1,116 @@
+import { outputFrameCount, paddedFrameCount, windowCount } from '../pipelines/lvcd/window-plan.js';
+import type { BundleManifest } from '../runtime/bundle-manifest.js';
+import { WINDOW_FRAMES } from '../networks/unet/config.js';
+import { CALIBRATION, type ProviderCalibration } from './calibration.js';
+import { decoderChunkCost, denoiserStepCost } from './network-cost.js';
+
+export interface PlanRequest {
+  /** The bundle's manifest: architecture, frame size its CLIP graph was built for, model sizes, precision. */
+  manifest: Pick<BundleManifest, 'config' | 'models' | 'precision'>;
+  width: number;
+  height: number;
+  /** Frames of the clip (padded to whole windows when `pad`). */
+  frames: number;
+  pad: boolean;
+  steps: number;
+  decoding: { chunk: number; overlap: number };
+  provider: 'cpu' | 'cuda';
+  /** Memory the run may use on its device: free host memory on the CPU, free GPU memory on CUDA. */
+  deviceMemoryBytes: number;
+  /** Attention as fused kernels (the default graphs) or plain MatMul-Softmax-MatMul. */
+  attention?: 'fused' | 'plain';
+}
+
+export interface PlanAdvice {
+  /** What to change: a node param, the bundle, or where it runs. */
+  change: 'decodeChunk' | 'size' | 'precision' | 'worker';
+  text: string;
+}
+
+export interface PlanEstimate {
+  windows: number;
+  outputFrames: number;
+  /** Weights resident while the run works (all of the bundle's models, at compute precision). */
+  weightsBytes: number;
+  denoiserPeakBytes: number;
+  decoderPeakBytes: number;
+  /** The most the run holds at once: weights, the runtime, and the larger of a denoiser step and a decode chunk. */
+  peakBytes: number;
+  stepSeconds: number;
+  windowSeconds: number;
+  decodeSeconds: number;
+  totalSeconds: number;
+  fits: boolean;
+  /** Ways to make it fit, most effective first (empty when it fits). */
+  advice: PlanAdvice[];
+  /** Where the figures come from. */
+  basis: string;
+}
+
+const GIB = 2 ** 30;
+const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GB`;
+
+function weightsBytes(manifest: PlanRequest['manifest'], c: ProviderCalibration): number {
+  let bytes = 0;
+  for (const m of Object.values(manifest.models)) if (m) bytes += m.dataBytes;
+  // fp16 storage computes in float32 on the CPU: ONNX Runtime folds the casts, so the weights sit there twice as wide.
+  return manifest.precision === 'fp16' ? bytes * c.fp16StorageWeightFactor : bytes;
+}
+
+/**
+ * Before a run: how much memory it will hold at its peak and how long it will take, from the networks' shapes
+ * (planning/network-cost) and per-provider constants measured on real runs (planning/calibration, docs/performance.md).
+ * Pure arithmetic: nothing is opened or run.
+ */
+export function estimatePlan(r: PlanRequest): PlanEstimate {
+  const c = CALIBRATION[r.provider];
+  const { config } = r.manifest;
+  const latentHeight = r.height / 8;
+  const latentWidth = r.width / 8;
+  const frameCount = r.pad ? paddedFrameCount(r.frames) : r.frames;
+  const windows = windowCount(frameCount);
+  const outputFrames = Math.min(outputFrameCount(windows), r.frames);
+  const step = denoiserStepCost(config.denoiser, { frames: WINDOW_FRAMES, latentHeight, latentWidth });
+  const chunk = decoderChunkCost(config.vaeDecoder, r.decoding.chunk, latentHeight, latentWidth);
+
+  const weights = weightsBytes(r.manifest, c);
+  const plain = r.attention === 'plain';
+  const denoiserPeak = 4 * (step.liveValues * c.activationFactor + (plain ? step.attentionScoreValues : 0));
+  const decoderPeak = 4 * chunk.liveValues * c.decoderActivationFactor;
+  const peakBytes = c.runtimeBytes + weights + Math.max(denoiserPeak, decoderPeak);
+
+  const stepSeconds = c.stepOverheadSeconds + step.macs / c.macsPerSecond;
+  const windowSeconds = r.steps * stepSeconds;
+  // Chunks of `chunk` latents, the reference leading each, `overlap` of them shared with the previous chunk.
+  const newPerChunk = Math.max(1, r.decoding.chunk - 1 - r.decoding.overlap);
+  const chunks = Math.ceil(Math.max(0, outputFrameCount(windows) - 1) / newPerChunk);
+  const decodeSeconds = chunks * (c.chunkOverheadSeconds + chunk.macs / c.decoderMacsPerSecond);
+  const totalSeconds = windows * windowSeconds + decodeSeconds;
+
+  const fits = peakBytes <= r.deviceMemoryBytes;
+  const advice: PlanAdvice[] = [];
+  if (!fits) {
+    const over = gib(peakBytes - r.deviceMemoryBytes);
+    if (decoderPeak >= denoiserPeak && r.decoding.chunk > 3) {
+      advice.push({ change: 'decodeChunk', text: `lower the decode chunk (now ${r.decoding.chunk} frames; each frame of it holds about ${gib(decoderPeak / r.decoding.chunk)})` });
+    }
+    if (r.manifest.precision === 'fp32' && r.provider === 'cuda') advice.push({ change: 'precision', text: 'convert the bundle with --fp16 (halves the weights and activations on CUDA)' });
+    advice.push({ change: 'size', text: `resize the clip below ${r.width}x${r.height} (memory grows with the pixel count)` });
+    advice.push({ change: 'worker', text: `run it on a worker with ${gib(peakBytes)} free (${over} more than this one has)` });
+  }
+  return {
+    windows,
+    outputFrames,
+    weightsBytes: weights,
+    denoiserPeakBytes: denoiserPeak,
+    decoderPeakBytes: decoderPeak,
+    peakBytes,
+    stepSeconds,
+    windowSeconds,
+    decodeSeconds,
+    totalSeconds,
+    fits,
+    advice,
+    basis: c.basis,
+  };
+}
