@@ -7,5 +7,6 @@ export * from './networks/index.js';
 export * from './schedulers/index.js';
 export * from './random/index.js';
 export * from './pipelines/lvcd/index.js';
+export * from './planning/index.js';
 export * from './runtime/index.js';
 export * from './convert/index.js';
