@@ -1,7 +1,8 @@
 // A run as it goes, in real Chromium against a real server: per-node progress grows live and the state badge
 // goes running -> done; a reload in the middle of a run picks it up again (Socket.IO `subscribe` snapshot) and
 // keeps following it without queueing again; a workflow the editor accepts but the server refuses on queue
-// shows the refusal on the node and in the problems panel.
+// shows the refusal on the node and in the problems panel; a bypassed node ends bypassed, and a failure marks the
+// param it names.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStudio, type Studio } from './support/browser';
@@ -48,7 +49,7 @@ async function uploadAsset(page: Page, name: string, mime: string, bytes: Buffer
   );
 }
 
-type Doc = { nodes: { id: string; type: string; params: Record<string, unknown>; position: { x: number; y: number } }[]; links: { from: { node: string; output: string }; to: { node: string; input: string } }[] };
+type Doc = { nodes: { id: string; type: string; params: Record<string, unknown>; position: { x: number; y: number }; bypass?: boolean }[]; links: { from: { node: string; output: string }; to: { node: string; input: string } }[] };
 
 /** Opens a workflow through the page's test hook (as a paste of workflow JSON would). */
 async function openWorkflow(page: Page, d: Doc, name: string): Promise<void> {
@@ -228,5 +229,38 @@ describe('running', () => {
     expect(await page.locator(`${node('2')}.problem`).count()).toBe(0);
     expect((await listRuns()).length).toBe(before.length);
     await studio.screenshot('running-refused');
+  });
+
+  it('labels a bypassed node bypassed after the run, and marks the param a failure names', async () => {
+    const { page } = studio;
+    const zip = await uploadAsset(page, 'three.zip', 'application/zip', makeZip([0, 1, 2].map((i) => ({ name: `frame_${i + 1}.png`, data: makePng(32, 24, () => [i * 80, 40, 200]) }))));
+    const chain = (index: number): Doc => ({
+      nodes: [
+        { id: '1', type: 'frames/load', params: { frames: zip, fps: 12 }, position: { x: 0, y: 0 } },
+        { id: '2', type: 'frames/get-frame', params: { index }, position: { x: 340, y: 0 } },
+        { id: '3', type: 'image/invert', params: {}, position: { x: 680, y: 0 }, bypass: true },
+        { id: '4', type: 'image/save', params: { name: 'bypassed' }, position: { x: 1020, y: 0 } },
+      ],
+      links: [link('1', 'frames', '2', 'frames'), link('2', 'image', '3', 'image'), link('3', 'image', '4', 'image')],
+    });
+    await openWorkflow(page, chain(1), 'Bypass');
+    await page.click('[data-testid=canvas]', { position: { x: 30, y: 30 } });
+    await page.keyboard.press('Control+Enter');
+    // Node 4 is new to this page, so its state is this run's; the bypassed node's terminal event came before it.
+    await page.waitForSelector(`${node('4')}[data-status=done], ${node('4')}[data-status=cached]`, { timeout: 60_000 });
+    await page.waitForSelector(`${node('3')}[data-status=bypassed] [data-testid=node-status]:text("bypassed")`);
+    await page.waitForSelector('[data-testid=run-state]:text("succeeded")');
+
+    await openWorkflow(page, chain(10), 'Past the end');
+    await page.click('[data-testid=canvas]', { position: { x: 30, y: 30 } });
+    await page.keyboard.press('Control+Enter');
+    await page.waitForSelector(`${node('2')}[data-status=failed]`, { timeout: 60_000 });
+    const param = page.locator(`${node('2')} [data-param=index][data-fault=true]`);
+    await param.waitFor();
+    expect(await param.getAttribute('title')).toContain('past the end of the sequence (3 frames)');
+    const problem = page.locator('[data-testid=problems-panel] [data-testid=problem][data-code=run-failed][data-node="2"][data-field=index]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('index: frame 10 is past the end');
+    await studio.screenshot('running-bypass-and-field');
   });
 });
