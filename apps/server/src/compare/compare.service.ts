@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { decodeRgb, encodeVideo, hasFfmpeg, psnr, ssim, type RgbImage } from '@lvcd/media';
+import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { composeSideBySide, readSide, renderLabelStrip, sideBySideLayout } from 
 
 /** Exports kept on disk; older ones are removed when a new one is made. */
 const KEPT_EXPORTS = 20;
+/** Pairs whose metrics stay memoised (a few numbers per frame each), least recently used dropped first. */
+const KEPT_PAIR_METRICS = 256;
 
 /**
  * The run's frame sequence to compare: a Save Frames zip first (lossless), else a video; among several of
@@ -25,7 +28,7 @@ export function pickSequence(artifacts: readonly ArtifactView[]): ArtifactView |
 @Injectable()
 export class CompareService {
   private readonly exportsDir: string;
-  private readonly metricsCache = new Map<string, Promise<PairMetrics>>();
+  private readonly metricsCache = new LRUCache<string, Promise<PairMetrics>>({ max: KEPT_PAIR_METRICS });
   /** Exports run one at a time: each holds an ffmpeg and a couple of decoded frames. */
   private exportChain: Promise<unknown> = Promise.resolve();
 
@@ -39,7 +42,7 @@ export class CompareService {
 
   /**
    * PSNR/SSIM of B against A frame by frame (the "no ground truth" comparison), over the frames both have.
-   * B is scaled to A's size when they differ. Memoised per pair: artefacts never change.
+   * B is scaled to A's size when they differ. Memoised per pair (artefacts never change), for the latest pairs.
    */
   pairMetrics(a: string, b: string): Promise<PairMetrics> {
     const key = `${a}|${b}`;
@@ -47,7 +50,7 @@ export class CompareService {
     if (!pending) {
       pending = this.computePairMetrics(a, b);
       this.metricsCache.set(key, pending);
-      pending.catch(() => this.metricsCache.delete(key));
+      pending.catch(() => this.metricsCache.get(key) === pending && this.metricsCache.delete(key));
     }
     return pending;
   }

@@ -1,11 +1,13 @@
 import { BadRequestException, Inject, Injectable, NotFoundException, UnsupportedMediaTypeException, type OnModuleDestroy } from '@nestjs/common';
 import { decodeRgb, decodeVideoFrames, encodePng, MediaError, openFrameZip, probeVideo, readImageSize, type FrameZip } from '@lvcd/media';
+import { LRUCache } from 'lru-cache';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
 import type { ArtifactView, SequenceInfo } from '@lvcd/nodes';
+import { CompareCache } from './compare-cache.js';
 
 export type { SequenceInfo } from '@lvcd/nodes';
 
@@ -16,7 +18,7 @@ interface Sequence {
   /** Called whenever `ready` grows or the extraction ends. */
   waiters: Set<() => void>;
   abort: AbortController;
-  /** A zip read in place, kept open while the server runs: frame i is `frames[i]`, nothing is extracted. */
+  /** A zip read in place, kept open while the sequence is: nothing is extracted. */
   zip?: FrameZip;
 }
 
@@ -35,23 +37,25 @@ export function isSequenceArtifact(a: Pick<ArtifactView, 'mime'>): boolean {
  * `<data>/compare-cache/<artifactId>/`, in order and in the background, one frame in memory at a time; a
  * frame request waits only until its frame is written, so the first frames show while a long video is still
  * being decoded. Finished caches survive a restart (artefacts never change, so there is nothing to invalidate).
+ * Both are bounded: at most LVCD_COMPARE_OPEN_SEQUENCES sequences stay open (the least recently used is closed:
+ * its zip handle, or its split, which starts over on its next request), and the split frames on disk are pruned
+ * to LVCD_COMPARE_CACHE_MB, least recently used first.
  */
 @Injectable()
 export class FrameSequences implements OnModuleDestroy {
-  private readonly root: string;
-  private readonly sequences = new Map<string, Promise<Sequence>>();
+  private readonly cache: CompareCache;
+  private readonly sequences: LRUCache<string, Promise<Sequence>>;
 
   constructor(
     private readonly artifacts: RunArtifactStore,
     @Inject(CONFIG) config: ServerConfig,
   ) {
-    this.root = join(config.dataDir, 'compare-cache');
+    this.cache = new CompareCache(join(config.dataDir, 'compare-cache'), config.compareCacheLimitBytes);
+    this.sequences = new LRUCache({ max: config.compareOpenSequences, dispose: (pending) => void pending.then(closeSequence, () => undefined) });
   }
 
   onModuleDestroy(): void {
-    for (const pending of this.sequences.values()) {
-      void pending.then((s) => (s.abort.abort(), s.zip?.close()), () => undefined);
-    }
+    this.sequences.clear();
   }
 
   async info(artifactId: string): Promise<SequenceInfo> {
@@ -88,7 +92,7 @@ export class FrameSequences implements OnModuleDestroy {
       pending = this.start(artifactId);
       this.sequences.set(artifactId, pending);
       // A failed lookup (no such artefact) is not remembered: it may be a typo today and exist never.
-      pending.catch(() => this.sequences.delete(artifactId));
+      pending.catch(() => this.sequences.get(artifactId) === pending && this.sequences.delete(artifactId));
     }
     return pending;
   }
@@ -98,7 +102,7 @@ export class FrameSequences implements OnModuleDestroy {
     if (!isSequenceArtifact(artifact)) {
       throw new UnsupportedMediaTypeException(`artifact ${artifactId} (${artifact.name}, ${artifact.mime}) is not a frame sequence; pick a Save Frames zip or a Save Video mp4`);
     }
-    const dir = join(this.root, artifactId);
+    const dir = this.cache.dirOf(artifactId);
     if (artifact.mime === 'application/zip') return { ...(await this.indexZip(path, artifactId, Number(artifact.meta?.fps) || 12)), dir };
     const done = await readFile(join(dir, DONE_FILE), 'utf8').then((t) => JSON.parse(t) as SequenceInfo, () => null);
     const seq: Sequence = {
@@ -107,9 +111,13 @@ export class FrameSequences implements OnModuleDestroy {
       abort: new AbortController(),
       info: done ?? { artifact: artifactId, count: 0, width: 0, height: 0, fps: Number(artifact.meta?.fps) || 12, ready: 0, complete: false },
     };
-    if (done) return seq;
-    await rm(dir, { recursive: true, force: true }); // a split cut short by a stop starts over
+    if (done) {
+      await this.cache.touch(artifactId);
+      return seq;
+    }
+    await rm(dir, { recursive: true, force: true }); // a split cut short by a stop or a close starts over
     await mkdir(dir, { recursive: true });
+    await this.cache.touch(artifactId);
     void this.extract(seq, await this.videoFrames(seq, path, artifact.name));
     return seq;
   }
@@ -156,7 +164,7 @@ export class FrameSequences implements OnModuleDestroy {
   private async extract(seq: Sequence, frames: AsyncIterable<Buffer>): Promise<void> {
     try {
       for await (const png of frames) {
-        if (seq.abort.signal.aborted) return;
+        if (seq.abort.signal.aborted) throw new Error('it was closed to make room for other sequences; ask again');
         const file = this.frameFile(seq.dir, seq.info.ready);
         // Written then renamed, so a reader never sees half a frame.
         await writeFile(`${file}.part`, png);
@@ -168,6 +176,8 @@ export class FrameSequences implements OnModuleDestroy {
       seq.info.count = seq.info.ready;
       seq.info.complete = true;
       await writeFile(join(seq.dir, DONE_FILE), JSON.stringify(seq.info));
+      // Sequences still open are in use (being read, or being split); only closed ones are pruned.
+      await this.cache.prune(new Set(this.sequences.keys()));
     } catch (e) {
       // Frames already written stay servable; the rest of the sequence answers with the reason.
       seq.error = e instanceof MediaError ? `${e.message}; ${e.fix}` : `the sequence could not be split into frames (${(e as Error).message})`;
@@ -180,6 +190,12 @@ export class FrameSequences implements OnModuleDestroy {
   private wake(seq: Sequence): void {
     for (const wake of [...seq.waiters]) wake();
   }
+}
+
+/** Closes a sequence leaving the open set: stops its split, closes its zip. */
+function closeSequence(seq: Sequence): void {
+  seq.abort.abort();
+  void seq.zip?.close();
 }
 
 /** A path parameter that must be a frame index: a whole number written plainly (no sign, no leading zeros). */
