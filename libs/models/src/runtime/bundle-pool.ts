@@ -19,6 +19,13 @@ export function setBundleIdleTimeout(ms: number): void {
   idleMs = ms;
 }
 
+/** Whether this content of a bundle is open on this provider already (its weights are then in memory, not to be counted again). */
+export function isBundleOpen(dir: string, provider: ProviderChoice, contentHash: string): boolean {
+  return open.has(poolKey(dir, provider, contentHash));
+}
+
+const poolKey = (dir: string, provider: ProviderChoice, contentHash: string) => `${provider}:${dir}:${contentHash}`;
+
 /** How many bundles are open now (for health reports and tests). */
 export function openBundleCount(): number {
   return open.size;
@@ -37,7 +44,7 @@ function close(key: string, entry: Entry): void {
  * for closes idle ones at once: one set of weights in memory at a time when nothing else needs them.
  */
 export async function acquireBundle(dir: string, provider: ProviderChoice): Promise<{ bundle: LvcdBundle; release(): void }> {
-  const key = `${provider}:${dir}:${bundleContentHash(await readBundleManifest(dir))}`;
+  const key = poolKey(dir, provider, bundleContentHash(await readBundleManifest(dir)));
   for (const [other, entry] of open) if (other !== key && entry.users === 0) close(other, entry);
   let entry = open.get(key);
   if (!entry) {

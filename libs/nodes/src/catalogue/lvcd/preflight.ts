@@ -1,0 +1,71 @@
+import { bundleContentHash, estimatePlan, freeDeviceMemory, isBundleOpen, readBundleManifest, type BundleManifest, type PlanEstimate } from '@lvcd/models';
+import { NodeError } from '../../runtime/node-type.js';
+import type { ModelBundleValue } from '../../runtime/values.js';
+
+export interface PreflightRequest {
+  node: string;
+  models: ModelBundleValue;
+  width: number;
+  height: number;
+  frames: number;
+  pad: boolean;
+  steps: number;
+  /** Absent for nodes that only sample (LVCD Sample): then only a denoiser step has to fit. */
+  decoding?: { chunk: number; overlap: number };
+  provider: 'cpu' | 'cuda';
+}
+
+const GB = 2 ** 30;
+const gb = (bytes: number) => `${(bytes / GB).toFixed(1)} GB`;
+
+/** Which input or param of the LVCD node each kind of advice points at. */
+const FIELD_OF_ADVICE = { decodeChunk: 'decodeChunk', size: 'sketches', precision: 'models', worker: 'models' } as const;
+
+/** The estimate for a run, and whether it fits the memory free on its device now (weights already open count as held). */
+export function preflightVerdict(r: PreflightRequest, manifest: BundleManifest, freeBytes: number, alreadyOpen: boolean): { estimate: PlanEstimate; peakBytes: number; freeBytes: number } {
+  const estimate = estimatePlan({
+    manifest,
+    width: r.width,
+    height: r.height,
+    frames: r.frames,
+    pad: r.pad,
+    steps: r.steps,
+    decoding: r.decoding ?? { chunk: 3, overlap: 0 },
+    provider: r.provider,
+    deviceMemoryBytes: freeBytes,
+  });
+  const activations = r.decoding ? Math.max(estimate.denoiserPeakBytes, estimate.decoderPeakBytes) : estimate.denoiserPeakBytes;
+  // An open bundle's weights are already in memory (and not free): only what the run adds must fit.
+  const peakBytes = estimate.peakBytes - Math.max(estimate.denoiserPeakBytes, estimate.decoderPeakBytes) + activations - (alreadyOpen ? estimate.weightsBytes : 0);
+  return { estimate, peakBytes, freeBytes };
+}
+
+/**
+ * Refuses, before any model is opened, a run whose estimated peak does not fit the memory free on its device,
+ * naming the param or input to change (the decode chunk first when decoding is the peak). Returns the estimate.
+ */
+export async function checkRunFits(r: PreflightRequest): Promise<PlanEstimate> {
+  const manifest = await readBundleManifest(r.models.dir);
+  const free = await freeDeviceMemory(r.provider);
+  const open = isBundleOpen(r.models.dir, r.models.provider, bundleContentHash(manifest));
+  if (free === undefined) return preflightVerdict(r, manifest, Infinity, open).estimate;
+  const { estimate, peakBytes } = preflightVerdict(r, manifest, free, open);
+  if (peakBytes <= free) return estimate;
+  const advice = estimate.advice.filter((a) => r.decoding || a.change !== 'decodeChunk');
+  const first = advice[0];
+  const what = r.decoding && estimate.decoderPeakBytes >= estimate.denoiserPeakBytes ? `a decode chunk of ${r.decoding.chunk} frames, ${gb(estimate.decoderPeakBytes)}` : `a denoiser step, ${gb(estimate.denoiserPeakBytes)}`;
+  throw new NodeError(
+    `${r.node} would hold about ${gb(peakBytes)} at its peak (weights ${gb(estimate.weightsBytes)}, ${what}), ${gb(peakBytes - free)} more than the ${gb(free)} free on the ${r.provider.toUpperCase()}; ` +
+      `${advice.map((a) => a.text).join('; or ')}`,
+    first ? FIELD_OF_ADVICE[first.change] : 'models',
+  );
+}
+
+/** "about 3 min left" from the steps done so far and the time they took. */
+export function remainingText(done: number, total: number, elapsedMs: number): string {
+  if (done <= 0 || done >= total) return '';
+  const seconds = ((total - done) * elapsedMs) / done / 1000;
+  if (seconds < 90) return `about ${Math.max(1, Math.round(seconds))} s left`;
+  if (seconds < 90 * 60) return `about ${Math.round(seconds / 60)} min left`;
+  return `about ${(seconds / 3600).toFixed(1)} h left`;
+}
