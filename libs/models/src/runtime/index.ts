@@ -3,6 +3,7 @@ export * from './bundle-manifest.js';
 export * from './session.js';
 export * from './tensors.js';
 export * from './feeds.js';
+export * from './device-memory.js';
 export * from './provider.js';
 export * from './denoiser-session.js';
 export * from './bundle-networks.js';
