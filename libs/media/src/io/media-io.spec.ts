@@ -85,6 +85,16 @@ describe('zip frames', () => {
     await frames.close();
   });
 
+  it('reads every frame of a zip larger than its read window, in file order and backwards', async () => {
+    const frames = Array.from({ length: 300 }, (_, i) => new Uint8Array(8192).map((_, j) => (i * 31 + j * 7) % 256));
+    const file = await onDisk('long.zip', zipSync(Object.fromEntries(frames.map((f, i) => [`f_${i}.png`, [f, { level: i % 2 ? 6 : 0 }]]))));
+    const zip = await openFrameZip(file, 'long.zip');
+    for (const index of [...frames.keys(), ...[...frames.keys()].reverse()]) {
+      expect(Buffer.from(await zip.read(index)).equals(frames[index]!), `frame ${index}`).toBe(true);
+    }
+    await zip.close();
+  });
+
   it('inflates deflated frames and refuses a frame whose bytes do not match its CRC', async () => {
     const frame = new Uint8Array(4096).map((_, i) => i % 7);
     const file = await onDisk('deflated.zip', zipSync({ 'a.png': frame }, { level: 6 }));

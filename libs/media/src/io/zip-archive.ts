@@ -45,6 +45,11 @@ const METHOD_DEFLATE = 8;
 const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
 /** A local header's name and extra field are read along with it; longer ones cost a second read. */
 const LOCAL_READ_AHEAD = 30 + 256;
+/**
+ * Small members are read through a window of this many bytes that is kept for the next read: members read in
+ * file order (frames) then cost one read per window, not one per member.
+ */
+const WINDOW_BYTES = 1024 * 1024;
 
 const inflateRawAsync = promisify(inflateRaw);
 
@@ -55,6 +60,8 @@ const inflateRawAsync = promisify(inflateRaw);
  * sequences (uploads, Load Frames, compare) all go through it.
  */
 export class ZipArchive {
+  private window: { start: number; bytes: Uint8Array } | undefined;
+
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
@@ -90,17 +97,17 @@ export class ZipArchive {
 
   /** Absolute file offset of a member's data, after its local header. */
   async dataOffset(entry: ZipEntry): Promise<number> {
-    return (await this.readLocal(entry, 0)).start;
+    return (await this.readLocal(entry, 0, false)).start;
   }
 
   /**
    * Reads the local header and, in the same read when they fit, the first `want` bytes of data: small
    * members (frames) cost one read, not two.
    */
-  private async readLocal(entry: ZipEntry, want: number): Promise<{ start: number; ahead: Uint8Array }> {
+  private async readLocal(entry: ZipEntry, want: number, windowed: boolean): Promise<{ start: number; ahead: Uint8Array }> {
     const length = Math.min(LOCAL_READ_AHEAD + want, this.size - entry.localHeaderOffset);
     if (length < 30) this.fail(`zip member "${entry.name}" has no local header at offset ${entry.localHeaderOffset}`);
-    const local = await this.reader.read(entry.localHeaderOffset, length);
+    const local = windowed ? await this.readThroughWindow(entry.localHeaderOffset, length) : await this.reader.read(entry.localHeaderOffset, length);
     const view = new DataView(local.buffer, local.byteOffset, local.byteLength);
     if (view.getUint32(0, true) !== LOCAL_SIGNATURE) {
       this.fail(`zip member "${entry.name}" has no local header at offset ${entry.localHeaderOffset}`);
@@ -113,15 +120,29 @@ export class ZipArchive {
     return { start, ahead: local.subarray(skip) };
   }
 
+  /** `length` bytes at `offset`, from the kept window when it holds them; a small read refills the window. */
+  private async readThroughWindow(offset: number, length: number): Promise<Uint8Array> {
+    const window = this.window;
+    if (window && offset >= window.start && offset + length <= window.start + window.bytes.length) {
+      return window.bytes.subarray(offset - window.start, offset - window.start + length);
+    }
+    if (length > WINDOW_BYTES) return this.reader.read(offset, length);
+    const bytes = await this.reader.read(offset, Math.min(WINDOW_BYTES, this.size - offset));
+    this.window = { start: offset, bytes };
+    return bytes.subarray(0, length);
+  }
+
   /** Reads a whole member into memory (inflating if needed, checking its CRC); for small members only. */
   async readEntry(nameOrEntry: string | ZipEntry): Promise<Uint8Array> {
     const entry = typeof nameOrEntry === 'string' ? this.entry(nameOrEntry) : nameOrEntry;
     const { name } = entry;
     if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATE) this.fail(`zip member "${name}" uses unsupported method ${entry.method}`);
     if (entry.size > MAX_INFLATED_BYTES) this.fail(`zip member "${name}" inflates to ${entry.size} bytes, too large`);
-    const { start, ahead } = await this.readLocal(entry, entry.compressedSize);
-    const raw = ahead.length >= entry.compressedSize ? ahead.subarray(0, entry.compressedSize) : await this.reader.read(start, entry.compressedSize);
-    let data = raw;
+    const { start, ahead } = await this.readLocal(entry, entry.compressedSize, true);
+    const inWindow = ahead.length >= entry.compressedSize;
+    const raw = inWindow ? ahead.subarray(0, entry.compressedSize) : await this.reader.read(start, entry.compressedSize);
+    // A stored member is copied out of the window, so the caller neither pins nor alters it.
+    let data = inWindow && entry.method === METHOD_STORED ? raw.slice() : raw;
     if (entry.method === METHOD_DEFLATE) {
       try {
         // The cap is the size the directory declares, so a lying member cannot inflate past what was checked.
