@@ -67,9 +67,14 @@ describe('lvcd CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\[3\/3\] Save Image \(save\) done in/);
     expect(run.stdout).toContain('succeeded');
-    expect(await readdir(join(dir, 'out'))).toEqual(['result.png']);
+    expect((await readdir(join(dir, 'out'))).sort()).toEqual(['result.png', 'run.json']);
     const bytes = await readFile(join(dir, 'out/result.png'));
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    // The run's record: the workflow's nodes with their versions, and the input image by its hash.
+    const record = JSON.parse(await readFile(join(dir, 'out/run.json'), 'utf8'));
+    expect(record).toMatchObject({ format: 'lvcd-run-record', status: 'succeeded', nodes: { save: { type: 'image/save', status: 'done' } } });
+    expect(record.inputs).toHaveLength(1);
+    expect(record.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
 
     const bad = await lvcd('run', 'broken.json', '--data-dir', 'data', '--out', 'out2');
     expect(bad.code).toBe(1);
@@ -134,6 +139,21 @@ describe('lvcd convert and lvcd models check', () => {
     expect(damaged.code).toBe(1);
     expect(damaged.stdout).toMatch(/problem: .*lineart/);
   }, 120_000); // converts six networks and loads each in ONNX Runtime, twice
+
+  it('builds a bundle for the frame size asked for, refuses sizes off the grid, and names --config for an unknown CLIP width', async () => {
+    const sized = await lvcd(
+      'convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--lvcd', join(fixtures, 'lvcd-tiny.ckpt'),
+      '--out', 'sized', '--config', join(fixtures, 'tiny-config.json'), '--width', '256', '--height', '128',
+    );
+    expect(sized.code, sized.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'sized', 'manifest.json'), 'utf8')).config.frame).toEqual({ height: 128, width: 256 });
+    const offGrid = await lvcd('convert', '--svd', 'a', '--lvcd', 'b', '--out', 'c', '--width', '500', '--height', '320');
+    expect(offGrid.code).toBe(2);
+    expect(offGrid.stderr + offGrid.stdout).toContain('--width must be a multiple of 64');
+    const noConfig = await lvcd('convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--lvcd', join(fixtures, 'lvcd-tiny.ckpt'), '--out', 'unknown');
+    expect(noConfig.code).toBe(1);
+    expect(noConfig.stderr).toMatch(/unknown CLIP tower width 64.*pass --config ARCH\.json/);
+  }, 120_000);
 
   it('says what is missing instead of converting half', async () => {
     const missing = await lvcd('convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--out', 'x');

@@ -1,4 +1,4 @@
-import { architectureFromConfigJson, convertBundle, type ArchitectureOptions, type ConversionProgress } from '@lvcd/models';
+import { architectureFromConfigJson, convertBundle, UnknownClipWidthError, type ArchitectureOptions, type ConversionProgress } from '@lvcd/models';
 import { readFile } from 'node:fs/promises';
 import { parse } from '../args.js';
 import { EXIT, UsageError, type Command } from '../command.js';
@@ -7,7 +7,7 @@ import { bar, formatMs } from '../progress.js';
 export const convertCommand: Command = {
   name: 'convert',
   summary: 'convert the LVCD checkpoints (svd.safetensors, lvcd.ckpt, sk_model.pth) into an ONNX model bundle',
-  usage: 'lvcd convert --svd svd.safetensors --lvcd lvcd.ckpt [--lineart sk_model.pth] --out DIR [--fp16] [--config ARCH.json]',
+  usage: 'lvcd convert --svd svd.safetensors --lvcd lvcd.ckpt [--lineart sk_model.pth] --out DIR [--fp16] [--width 576 --height 320] [--config ARCH.json]',
   async run(args) {
     const { values, positionals } = parse(args, {
       svd: { type: 'string' },
@@ -15,18 +15,22 @@ export const convertCommand: Command = {
       lineart: { type: 'string' },
       out: { type: 'string' },
       fp16: { type: 'boolean' },
+      // A bundle serves one frame size: the CLIP graph's preprocessing (resize, blur) is built for it.
+      width: { type: 'string' },
+      height: { type: 'string' },
       // Only for checkpoints that are not the released model's size (e.g. the tiny test checkpoints).
       config: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     if (!values.svd || !values.lvcd || !values.out) throw new UsageError('--svd, --lvcd and --out are required');
     const architecture = values.config ? await readArchitecture(values.config) : {};
+    const frame = frameSize(values.width, values.height);
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
     try {
       const result = await convertBundle(
-        { svd: values.svd, lvcd: values.lvcd, outDir: values.out, ...(values.lineart ? { lineart: values.lineart } : {}), ...(values.fp16 ? { fp16: true } : {}), ...architecture },
+        { svd: values.svd, lvcd: values.lvcd, outDir: values.out, ...(values.lineart ? { lineart: values.lineart } : {}), ...(values.fp16 ? { fp16: true } : {}), ...(frame ? { frame } : {}), ...architecture },
         (p) => report(p),
         controller.signal,
       );
@@ -40,7 +44,8 @@ export const convertCommand: Command = {
         console.error('conversion cancelled; the bundle is incomplete (it has no manifest.json) and will not load');
         return EXIT.interrupted;
       }
-      console.error(`conversion failed: ${(e as Error).message}`);
+      const hint = e instanceof UnknownClipWidthError ? '; pass --config ARCH.json with it (for the tiny test checkpoints: --config ../shared/fixtures/lvcd-tiny/tiny-config.json)' : '';
+      console.error(`conversion failed: ${(e as Error).message}${hint}`);
       return EXIT.failed;
     } finally {
       process.off('SIGINT', stop);
@@ -71,4 +76,15 @@ async function readArchitecture(file: string): Promise<ArchitectureOptions> {
   } catch (e) {
     throw new UsageError(`--config ${file}: ${(e as Error).message}`);
   }
+}
+
+/** The frame size to build the bundle for: both or neither of --width and --height, multiples of 64. */
+function frameSize(width: string | undefined, height: string | undefined): { width: number; height: number } | undefined {
+  if (width === undefined && height === undefined) return undefined;
+  const w = Number(width);
+  const h = Number(height);
+  for (const [flag, v] of [['--width', w], ['--height', h]] as const) {
+    if (!Number.isInteger(v) || v < 64 || v > 4096 || v % 64 !== 0) throw new UsageError(`${flag} must be a multiple of 64 between 64 and 4096 (LVCD's default is 576x320), got ${flag === '--width' ? width : height}`);
+  }
+  return { width: w, height: h };
 }

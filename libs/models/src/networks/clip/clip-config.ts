@@ -30,7 +30,7 @@ export function inferClipVisionConfig(
   while (shape(`${prefix}transformer.resblocks.${layers}.ln_1.weight`)) layers++;
   const grid = Math.round(Math.sqrt(need('positional_embedding')[0]! - 1));
   const head = headWidth ?? KNOWN_HEAD_WIDTH[width];
-  if (!head) throw new Error(`unknown CLIP tower width ${width}: pass its head width explicitly`);
+  if (!head) throw new UnknownClipWidthError(width);
   if (width % head !== 0) throw new Error(`CLIP head width ${head} does not divide width ${width}`);
   return {
     width,
@@ -41,4 +41,12 @@ export function inferClipVisionConfig(
     mlpWidth: need('transformer.resblocks.0.mlp.c_fc.weight')[0]!,
     embedDim: need('proj')[1]!,
   };
+}
+
+/** The checkpoint's CLIP tower is not a known open_clip size, so its head width (not in the weights) must be given. */
+export class UnknownClipWidthError extends Error {
+  override readonly name = 'UnknownClipWidthError';
+  constructor(readonly width: number) {
+    super(`unknown CLIP tower width ${width}: its head width is not in the weights and must be given (clip.vision_cfg.head_width of an architecture config)`);
+  }
 }
