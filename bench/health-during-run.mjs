@@ -84,7 +84,7 @@ async function measure(mode, modelsDir, clipZip) {
     const socket = io(url, { transports: ['websocket'], forceNew: true });
     await new Promise((ok, fail) => socket.once('connect', ok).once('connect_error', fail));
     let disconnects = 0;
-    socket.on('disconnect', () => disconnects++);
+    socket.on('disconnect', (reason) => reason !== 'io client disconnect' && disconnects++);
     // The run's end comes by polling: a socket that dropped and reconnected missed its run:finished.
     let ended;
     const started = performance.now();

@@ -5,8 +5,9 @@ import { demoClipZip, installTinyBundle, lvcdWorkflow } from './support/lvcd-tin
 import { api, connect, nextEvent, removeDir, startTestServer, tempDir, upload, type TestServer } from './support/server.js';
 
 /**
- * The model's grid is 576x320, but the tiny bundle's attention there needs about 13 GB today; 384x256 is the
- * largest size that stays within ~3 GB on this machine, and still keeps the worker busy for most of a minute.
+ * The model's grid is 576x320, but the tiny bundle's attention there needs far more than this shared machine
+ * can give a test today (a one-window run passed 6 GB before it was stopped); at 384x256 it peaks at ~2.8 GB
+ * and still keeps the worker busy for about a minute.
  */
 const SIZE = { width: 384, height: 256 };
 const HEALTH_INTERVAL_MS = 50;

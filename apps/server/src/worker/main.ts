@@ -16,8 +16,10 @@ if (!send) {
 // After the server closed the channel, the worker is on its way out: nothing more to tell.
 const post = (message: FromWorker) => void (process.connected && send(message));
 
-// A server that goes away (stopped or killed) records nothing any more: stop with it.
+// A server that goes away (stopped or killed) records nothing any more: stop with it. The closed channel says
+// so; a parent pid that changed (re-parented to init) says so too, should the channel's end outlive the server.
 process.on('disconnect', () => process.exit(0));
+const serverPid = process.ppid;
 
 const settings = JSON.parse(process.env[SETTINGS_ENV] ?? 'null') as WorkerSettings | null;
 if (!settings) throw new Error(`${SETTINGS_ENV} is not set`);
@@ -50,5 +52,8 @@ process.on('message', (message: ToWorker) => {
   else if (message.type === 'release') release(message.runId);
 });
 
-setInterval(() => post({ type: 'heartbeat', rssBytes: process.memoryUsage.rss(), freeMemoryBytes: freemem() }), HEARTBEAT_MS);
+setInterval(() => {
+  if (process.ppid !== serverPid) process.exit(0);
+  post({ type: 'heartbeat', rssBytes: process.memoryUsage.rss(), freeMemoryBytes: freemem() });
+}, HEARTBEAT_MS);
 post({ type: 'ready', pid: process.pid, provider: await detectProvider('auto'), version: SERVER_VERSION });

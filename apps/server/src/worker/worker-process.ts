@@ -54,7 +54,7 @@ export class WorkerProcess {
     this.child = fork(options.entry, [], {
       // Not the parent's flags: a test runner's loaders, or a debugger port, are not the worker's.
       execArgv: [],
-      env: { ...process.env, [SETTINGS_ENV]: JSON.stringify(options.settings) },
+      env: workerEnv(options.settings),
       // Structured clone over IPC, so a small frame's bytes cross as bytes, not as JSON numbers.
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
@@ -209,6 +209,15 @@ export class WorkerProcess {
     // A worker that just died cannot take messages; its 'exit' settles every run it had.
     if (this.child.connected) this.child.send(message, (e) => void e);
   }
+}
+
+/** Secrets the API checks requests against; the worker serves no requests, so it does not get them. */
+const API_SECRETS = ['LVCD_AUTH_TOKEN', 'LVCD_PASSWORD'];
+
+function workerEnv(settings: WorkerSettings): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, [SETTINGS_ENV]: JSON.stringify(settings) };
+  for (const name of API_SECRETS) delete env[name];
+  return env;
 }
 
 function cancelledBeforeStart(): ExecutionResult {

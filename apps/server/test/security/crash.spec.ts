@@ -120,9 +120,14 @@ describe('crash safety', () => {
       if (Date.now() > deadline) throw new Error('the slow run never got going');
       await new Promise((r) => setTimeout(r, 20));
     }
+    const workerPid = (await api(s, 'GET', '/api/health')).body.workers[0].pid as number;
     first.child.kill('SIGKILL');
     await exited(first.child);
     expect(first.child.signalCode).toBe('SIGKILL');
+    // Its run worker goes with it instead of running on, orphaned, into the next server's data.
+    const gone = Date.now() + 5000;
+    while (existsSync(`/proc/${workerPid}`) && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(`/proc/${workerPid}`), `worker ${workerPid} outlived its server`).toBe(false);
     expect(await integrityCheck(dataPaths(dataDir).database)).toBe('ok');
 
     // Restart on the same folder and port.
@@ -140,7 +145,8 @@ describe('crash safety', () => {
     expect(again.status).toBe(202);
     const rerun = await waitForRun(t, again.body.id, 90_000);
     expect(rerun.status).toBe('succeeded');
-    expect(rerun.artifacts).toHaveLength(1);
+    // Its image, then its reproducibility record.
+    expect(rerun.artifacts.map((a: { mime: string; name: string }) => a.name === 'run.json' || a.mime)).toEqual(['image/png', true]);
     expect((await fetch(`${t.url}/api/artifacts/${rerun.artifacts[0].id}`)).status).toBe(200);
 
     second.child.kill('SIGTERM');
