@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { ReproducibilityModule } from './reproducibility/reproducibility.module.js';
 import { RunsModule } from './runs/runs.module.js';
 import { RuntimeModule } from './runtime/runtime.module.js';
 import { SecurityModule } from './security/security.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         ArtifactsModule,
         AssetsModule,
         CompareModule,
+        ReproducibilityModule,
         RealtimeModule,
         SeedModule,
       ],

@@ -96,8 +96,12 @@ describe('runs', () => {
     expect(done.status).toBe('succeeded');
     expect(done.nodes).toMatchObject({ load: { status: 'done' }, inv1: { status: 'done' }, save: { status: 'done' } });
     expect(done.durationMs).toBeGreaterThanOrEqual(0);
-    expect(done.artifacts).toHaveLength(1);
+    // The node's image, then the run's reproducibility record.
+    expect(done.artifacts.map((a: { node: string; name: string }) => `${a.node}:${a.name}`)).toEqual(['save:out.png', ':run.json']);
     expect(done.thumbnail).toBe(done.artifacts[0].id);
+    const record = (await (await fetch(`${server.url}/api/artifacts/${done.artifacts[1].id}`)).json()) as { nodes: Record<string, unknown> };
+    expect(record).toMatchObject({ format: 'lvcd-run-record', status: 'succeeded', inputs: [{ node: 'load', param: 'image', sha256: assetId }] });
+    expect(Object.keys(record.nodes)).toEqual(['load', 'inv1', 'save']);
 
     const doc = chain('0'.repeat(64));
     doc.links = [];

@@ -123,3 +123,8 @@ export interface CompareExport {
   height: number;
   fps: number;
 }
+
+// The run record (`run.json` artefact), why two runs differ, and what a rerun would do differently now.
+export * from './run-record.js';
+export * from './run-difference.js';
+export * from './run-drift.js';

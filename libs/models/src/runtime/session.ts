@@ -8,6 +8,17 @@ export interface CreatedSession {
   readonly provider: 'cuda' | 'cpu';
 }
 
+/**
+ * The session options every model opens with, besides its execution provider: ORT's log silenced to 'fatal'
+ * and ORT's full graph optimisation (its default, named so a run's record can say what it ran with).
+ */
+export const BASE_SESSION_OPTIONS = { logSeverityLevel: 4, graphOptimizationLevel: 'all' } as const satisfies ort.InferenceSession.SessionOptions;
+
+/** The onnxruntime-node version this process runs models with. */
+export function onnxRuntimeVersion(): string {
+  return ort.env.versions.node ?? ort.env.versions.common;
+}
+
 export interface CreateSessionOptions {
   readonly provider?: ProviderChoice;
   /** Extra ORT session options (execution providers are chosen here, not by the caller). */
@@ -22,7 +33,7 @@ export interface CreateSessionOptions {
  */
 export async function createSession(modelPath: string, options: CreateSessionOptions = {}): Promise<CreatedSession> {
   const choice = options.provider ?? 'auto';
-  const base: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4, ...options.sessionOptions };
+  const base: ort.InferenceSession.SessionOptions = { ...BASE_SESSION_OPTIONS, ...options.sessionOptions };
   if (choice === 'cuda' || choice === 'auto') {
     try {
       const session = await ort.InferenceSession.create(modelPath, { ...base, executionProviders: ['cuda'] });

@@ -1,5 +1,6 @@
 import type { InputSpec, NodeSpec, OutputSpec, ParamSchema, ParamSpec } from '../types.js';
-import type { ExecuteContext, NodeType } from './node-type.js';
+import type { NodeProvenance } from '../run-record.js';
+import type { Artifact, ExecuteContext, NodeType } from './node-type.js';
 import type { FramesValue, ImageValue, LatentsValue, MetricsValue, ModelBundleValue } from './values.js';
 
 /** The run-time value each socket type carries; the executor checks every input against it before a node runs. */
@@ -54,6 +55,11 @@ export interface NodeDefinition<I extends readonly InputSpec[], O extends readon
    * folded into the node's cache key so a changed file is never answered from the cache.
    */
   fingerprint?(ctx: FingerprintContext<I, P>): Promise<string> | string;
+  /**
+   * What produced the outputs beyond params and inputs (the model files, where networks ran), for the run's
+   * record; asked for fresh and cached outputs alike, so it reads what the outputs and artefacts say.
+   */
+  provenance?(ctx: { params: ParamsOf<P>; outputs: OutputsOf<O>; artifacts: readonly Artifact[] }): Promise<NodeProvenance | undefined> | NodeProvenance | undefined;
   execute(ctx: TypedContext<I, P>): Promise<OutputsOf<O>>;
 }
 

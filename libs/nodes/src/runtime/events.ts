@@ -1,3 +1,4 @@
+import type { RunRecord } from '../run-record.js';
 import type { Artifact, FramePreview } from './node-type.js';
 
 /** What the executor reports while it runs; the server turns these into Socket.IO messages, the CLI into a progress bar. */
@@ -24,4 +25,6 @@ export interface ExecutionResult {
   artifacts: { node: string; artifact: Artifact }[];
   /** Cache keys the run used, so a caller can keep them while it copies artefacts. */
   cacheKeys: string[];
+  /** The run's reproducibility record, also written as its `run.json` artefact. */
+  record?: RunRecord;
 }

@@ -7,7 +7,9 @@ import type { ExecutionEvent, ExecutionResult } from './events.js';
 import { CancelledError, NodeError, type Artifact, type AssetResolver, type NodeType, type Outputs } from './node-type.js';
 import type { OutputCache } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
+import { buildRunRecord, writeRunRecord, type NodeFacts } from './run-record-writer.js';
 import { VALUE_KIND, type Value } from './values.js';
+import { RUN_RECORD_NODE } from '../run-record.js';
 
 export interface ExecutorDeps {
   registry: NodeRegistry;
@@ -33,6 +35,7 @@ interface Computed {
  * checked between nodes and passed into each node, which checks it between its own steps. A failing node fails
  * the run with its message; nothing else breaks. Every node of the plan that is reached ends with exactly one
  * terminal event: cached, finished, bypassed or failed (a cancelled run's remaining nodes end with the run).
+ * Every run that ends, however it ends, gets its reproducibility record as the last artefact (`run.json`).
  */
 export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorDeps): Promise<ExecutionResult> {
   const { document, order } = request.plan;
@@ -40,6 +43,7 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
   const nodesById = new Map(document.nodes.map((n) => [n.id, n]));
   const computed = new Map<string, Computed>();
   const result: ExecutionResult = { status: 'succeeded', nodes: {}, artifacts: [], cacheKeys: [] };
+  const facts = new Map<string, NodeFacts>();
 
   for (const id of order) {
     const node = nodesById.get(id)!;
@@ -58,6 +62,7 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
         continue;
       }
       const params = resolveParams(type.params, node.params);
+      facts.set(id, { params });
       const fingerprint = type.fingerprint ? await type.fingerprint({ params, inputs, modelsDir: deps.modelsDir, assets: deps.assets }) : undefined;
       const key = nodeCacheKey(type.type, type.version, params, inputKeys, fingerprint);
       result.cacheKeys.push(key);
@@ -78,6 +83,8 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
         result.nodes[id] = { status: 'done', ms };
       }
       for (const artifact of artifacts) result.artifacts.push({ node: id, artifact });
+      const provenance = await type.provenance?.({ params, outputs, artifacts });
+      if (provenance) facts.set(id, { params, provenance });
       computed.set(id, { outputs, keys: Object.fromEntries(type.outputs.map((o) => [o.name, `${key}:${o.name}`])) });
     } catch (e) {
       const ms = performance.now() - started;
@@ -95,7 +102,17 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
       break;
     }
   }
+  await attachRecord(request, deps, result, facts);
   return result;
+}
+
+async function attachRecord(request: ExecutionRequest, deps: ExecutorDeps, result: ExecutionResult, facts: ReadonlyMap<string, NodeFacts>): Promise<void> {
+  const record = await buildRunRecord({ plan: request.plan, result, facts, registry: deps.registry, assets: deps.assets });
+  const { key, artifact } = await writeRunRecord(record, deps.cache);
+  result.cacheKeys.push(key);
+  result.artifacts.push({ node: RUN_RECORD_NODE, artifact });
+  result.record = record;
+  (request.onEvent ?? (() => undefined))({ type: 'artifact', node: RUN_RECORD_NODE, artifact });
 }
 
 interface RunNodeArgs {

@@ -7,4 +7,6 @@ export * from './hash.js';
 export * from './output-cache.js';
 export * from './events.js';
 export * from './executor.js';
+export * from './run-record-writer.js';
+export * from './machine-facts.js';
 export * from './asset-store.js';

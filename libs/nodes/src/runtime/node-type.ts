@@ -1,3 +1,4 @@
+import type { NodeProvenance } from '../run-record.js';
 import type { NodeSpec, ParamValue } from '../types.js';
 import type { WorkflowDocument } from '../workflow.js';
 import type { Value } from './values.js';
@@ -49,9 +50,17 @@ export interface ExecuteContext {
 
 export type Outputs = Record<string, Value>;
 
+/** What a node's provenance may look at: its params, and the outputs and artefacts it produced (fresh or cached). */
+export interface ProvenanceContext {
+  params: Record<string, ParamValue>;
+  outputs: Outputs;
+  artifacts: readonly Artifact[];
+}
+
 /** A node type as the registry and executor hold it: its catalogue entry plus the functions that run it. Write nodes with `defineNode`. */
 export interface NodeType extends NodeSpec {
   fingerprint?(ctx: Pick<ExecuteContext, 'params' | 'inputs' | 'modelsDir' | 'assets'>): Promise<string> | string;
+  provenance?(ctx: ProvenanceContext): Promise<NodeProvenance | undefined> | NodeProvenance | undefined;
   execute(ctx: ExecuteContext): Promise<Outputs>;
 }
 
@@ -83,6 +92,6 @@ export function throwIfCancelled(signal: AbortSignal): void {
 
 /** The catalogue entry of a node type without its execute function (what the editor receives). */
 export function specOf(type: NodeType): NodeSpec {
-  const { execute: _execute, fingerprint: _fingerprint, ...spec } = type;
+  const { execute: _execute, fingerprint: _fingerprint, provenance: _provenance, ...spec } = type;
   return spec;
 }

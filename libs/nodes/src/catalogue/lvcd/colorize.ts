@@ -2,7 +2,7 @@ import { defineNode } from '../../runtime/define-node.js';
 import { colorizeClip } from '@lvcd/models';
 import { FramesOutput } from '../frames/frame-io.js';
 import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, decodingOptions, prepareClip, samplingOptions } from './clip-inputs.js';
-import { withBundle, writeRunReport } from './run-with-bundle.js';
+import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
 import { chwToImage } from './tensors.js';
 
 export const lvcdColorize = defineNode({
@@ -15,6 +15,7 @@ export const lvcdColorize = defineNode({
   inputs: CLIP_INPUTS,
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [...SAMPLING_PARAMS, ...DECODING_PARAMS],
+  provenance: reportedProvenance,
   async execute(ctx) {
     const models = ctx.inputs.models;
     const clip = await prepareClip(ctx);
@@ -28,7 +29,7 @@ export const lvcdColorize = defineNode({
           if (index < clip.keep) await output.push(chwToImage(frame, clip.width, clip.height));
         },
       });
-      await writeRunReport(ctx, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000 });
+      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000 });
       return { frames: await output.finish() };
     });
   },

@@ -1,6 +1,7 @@
-import { bundleContentHash, readBundleManifest } from '@lvcd/models';
+import { bundleContentHash, readBundleManifest, type BundleManifest } from '@lvcd/models';
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import type { RecordedBundle } from '../../run-record.js';
 import { defineNode } from '../../runtime/define-node.js';
 import { NodeError } from '../../runtime/node-type.js';
 import type { ModelBundleValue } from '../../runtime/values.js';
@@ -27,12 +28,34 @@ export const modelBundle = defineNode({
     const { manifest } = await openManifest(ctx.modelsDir, ctx.params.bundle);
     return bundleContentHash(manifest);
   },
+  // The run's record names the weights by the manifest the outputs point at (read again for cached outputs:
+  // the fingerprint in the cache key guarantees it is the same content).
+  async provenance({ params, outputs }) {
+    return { bundle: recordedBundle(params.bundle, await readBundleManifest(outputs.models.dir)) };
+  },
   async execute(ctx) {
     const { dir, manifest } = await openManifest(ctx.modelsDir, ctx.params.bundle);
     const value: ModelBundleValue = { kind: 'models', dir, provider: ctx.params.provider, precision: manifest.precision };
     return { models: value };
   },
 });
+
+function recordedBundle(folder: string, manifest: BundleManifest): RecordedBundle {
+  const models: RecordedBundle['models'] = {};
+  for (const [id, m] of Object.entries(manifest.models)) if (m) models[id] = { sha256: m.sha256, dataSha256: m.dataSha256 };
+  const sources: RecordedBundle['sources'] = {};
+  for (const [role, s] of Object.entries(manifest.sources)) if (s) sources[role] = { fileName: s.fileName, sha256: s.sha256 };
+  return {
+    folder,
+    contentHash: bundleContentHash(manifest),
+    converter: manifest.converter,
+    formatVersion: manifest.formatVersion,
+    precision: manifest.precision,
+    createdAt: manifest.createdAt,
+    models,
+    sources,
+  };
+}
 
 async function openManifest(modelsDir: string, name: string) {
   if (!BUNDLE_NAME.test(name) || name.includes('..')) {

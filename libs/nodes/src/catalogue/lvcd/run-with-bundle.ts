@@ -1,8 +1,9 @@
-import { acquireBundle, latentPreviewRgb, SamplingCancelledError, type LvcdBundle, type SamplingProgress } from '@lvcd/models';
+import { acquireBundle, BASE_SESSION_OPTIONS, latentPreviewRgb, onnxRuntimeVersion, SamplingCancelledError, type LvcdBundle, type SamplingProgress } from '@lvcd/models';
 import { encodePng } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CancelledError, NodeError, type ExecuteContext } from '../../runtime/node-type.js';
+import type { NodeProvenance, RecordedRuntime } from '../../run-record.js';
+import { CancelledError, NodeError, type Artifact, type ExecuteContext } from '../../runtime/node-type.js';
 import type { ModelBundleValue } from '../../runtime/values.js';
 
 /** Latent previews go out at most this often: they are for watching, not for every step. */
@@ -44,9 +45,33 @@ export function samplingReporter(ctx: ExecuteContext, latentWidth: number, laten
   };
 }
 
-/** A small JSON artefact saying how the clip was sampled (provider, windows, padding), kept with the run. */
-export async function writeRunReport(ctx: ExecuteContext, report: Record<string, unknown>): Promise<void> {
-  const file = join(ctx.outDir, 'lvcd.json');
-  await writeFile(file, JSON.stringify(report, null, 2));
-  ctx.artifact({ file, name: 'lvcd.json', mime: 'application/json', kind: 'json', meta: report });
+const REPORT = 'lvcd.json';
+
+/** Where the bundle's networks run in this process: the facts a run's record keeps. */
+export function runtimeOf(bundle: LvcdBundle): RecordedRuntime {
+  return {
+    engine: 'onnxruntime-node',
+    version: onnxRuntimeVersion(),
+    provider: bundle.provider,
+    providers: { ...bundle.providers },
+    sessionOptions: { ...BASE_SESSION_OPTIONS, executionProviders: [bundle.provider] },
+    precision: bundle.manifest.precision,
+  };
+}
+
+/**
+ * A small JSON artefact saying how the clip was sampled (provider, windows, padding), kept with the run; its
+ * `runtime` is what the run's record reports for this node, cached outputs included.
+ */
+export async function writeRunReport(ctx: ExecuteContext, bundle: LvcdBundle, report: Record<string, unknown>): Promise<void> {
+  const file = join(ctx.outDir, REPORT);
+  const meta = { ...report, runtime: runtimeOf(bundle) };
+  await writeFile(file, JSON.stringify(meta, null, 2));
+  ctx.artifact({ file, name: REPORT, mime: 'application/json', kind: 'json', meta });
+}
+
+/** The runtime a node's report recorded when it produced its outputs. */
+export function reportedProvenance({ artifacts }: { artifacts: readonly Artifact[] }): NodeProvenance | undefined {
+  const runtime = artifacts.find((a) => a.name === REPORT)?.meta?.['runtime'];
+  return runtime ? { runtime: runtime as RecordedRuntime } : undefined;
 }

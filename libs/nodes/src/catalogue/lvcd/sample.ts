@@ -3,7 +3,7 @@ import { LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
 import { join } from 'node:path';
 import type { LatentsValue } from '../../runtime/values.js';
 import { CLIP_INPUTS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
-import { withBundle, writeRunReport } from './run-with-bundle.js';
+import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
 
 export const lvcdSample = defineNode({
   type: 'lvcd/sample',
@@ -15,6 +15,7 @@ export const lvcdSample = defineNode({
   inputs: CLIP_INPUTS,
   outputs: [{ name: 'latents', type: 'LATENTS' }],
   params: SAMPLING_PARAMS,
+  provenance: reportedProvenance,
   async execute(ctx) {
     const models = ctx.inputs.models;
     const clip = await prepareClip(ctx);
@@ -25,7 +26,7 @@ export const lvcdSample = defineNode({
         ...clipRequest(ctx, clip, options, bundle),
         onLatent: (_index, latent) => store.append(latent),
       });
-      await writeRunReport(ctx, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note });
+      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note });
       const latents: LatentsValue = { kind: 'latents', ...(await store.finish()), bundle: models, keep: clip.keep, fps: clip.sketches.fps };
       return { latents };
     });
