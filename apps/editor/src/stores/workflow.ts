@@ -1,4 +1,4 @@
-// The workflow being edited, as a plain document: live validation, undo/redo, the local draft and saving.
+// The workflow being edited, as a plain document: live validation, undo/redo, its draft and saving.
 import { emptyWorkflow, validateWorkflow, type Problem, type WorkflowDocument } from '@lvcd/nodes';
 import { computed, reactive, shallowRef } from 'vue';
 import { ApiError, type ApiClient } from '../api/client';
@@ -6,8 +6,7 @@ import type { CatalogueStore } from './catalogue';
 import { createHistory } from './history';
 import type { NodeRuntimeStore } from './node-runtime';
 import type { Notify } from './toasts';
-
-const DRAFT_KEY = 'lvcd-studio:draft';
+import { createDraftStore } from './workflow-draft';
 
 /** What the store needs of the canvas: read it back, make it show a document, frame it. */
 export interface WorkflowCanvas {
@@ -40,6 +39,7 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
   const serverProblems = shallowRef<Problem[]>([]);
   const problems = computed(() => [...serverProblems.value, ...clientProblems.value.filter((p) => !serverProblems.value.some((s) => same(s, p)))]);
   const history = createHistory();
+  const drafts = createDraftStore(session, local);
   let editor: WorkflowCanvas | null = null;
   let pending: ReturnType<typeof setTimeout> | undefined;
 
@@ -63,15 +63,7 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
   }
 
   function persistDraft(): void {
-    const draft = JSON.stringify({ document: doc.value, name: state.name, savedId: state.savedId, savedVersion: state.savedVersion, dirty: state.dirty });
-    try {
-      // Per tab first (a reload keeps this tab's work even when another tab edits), and the newest of any tab
-      // for a fresh tab to start from.
-      session.setItem(DRAFT_KEY, draft);
-      local.setItem(DRAFT_KEY, draft);
-    } catch {
-      // storage full or disabled: the draft is a convenience, the server copy is the real one
-    }
+    drafts.write({ document: doc.value, name: state.name, savedId: state.savedId, savedVersion: state.savedVersion, dirty: state.dirty });
   }
 
   /** The editor reports a change: read it back, record it for undo, validate, keep the draft. */
@@ -142,19 +134,16 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
 
   /** Startup: show the draft left by the last session, if any. */
   async function restoreDraft(): Promise<boolean> {
-    const raw = session.getItem(DRAFT_KEY) ?? local.getItem(DRAFT_KEY);
-    if (!raw || !editor) return false;
+    const draft = editor && drafts.read(catalogue.specMap.value);
+    if (!draft) return false;
     try {
-      const d = JSON.parse(raw) as { document: unknown; name?: string; savedId?: string | null; savedVersion?: number | null; dirty?: boolean };
-      const { document } = validateWorkflow(d.document, { specs: catalogue.specMap.value });
-      if (!document || document.nodes.some((n) => !catalogue.specMap.value.has(n.type))) return false;
-      await open(document, { name: d.name ?? 'Untitled', savedId: d.savedId ?? null, savedVersion: d.savedVersion ?? null });
-      history.reset(doc.value);
-      state.dirty = d.dirty ?? false;
-      return true;
+      await open(draft.document, { name: draft.name, savedId: draft.savedId, savedVersion: draft.savedVersion });
     } catch {
-      return false;
+      return false; // a draft the canvas cannot show: start empty rather than not at all
     }
+    history.reset(doc.value);
+    state.dirty = draft.dirty;
+    return true;
   }
 
   async function save(): Promise<boolean> {
