@@ -1,11 +1,5 @@
 import type { ArtifactView, RunDetail, RunError, RunStatus } from './api.js';
 
-/** A worker process that executes runs: its id among the studio's workers and its process id on its host. */
-export interface WorkerRef {
-  id: string;
-  pid: number;
-}
-
 /**
  * The Socket.IO protocol between the studio server and its clients, typed once for both ends
  * (`Server<ClientToServerEvents, ServerToClientEvents>` there, `Socket<ServerToClientEvents, ClientToServerEvents>` here).
@@ -13,8 +7,7 @@ export interface WorkerRef {
  */
 export interface BroadcastPayloads {
   'run:queued': { runId: string; position: number };
-  /** `worker` is the process that executes it. */
-  'run:started': { runId: string; worker: WorkerRef };
+  'run:started': { runId: string };
   'run:finished': { runId: string; status: Extract<RunStatus, 'succeeded' | 'failed' | 'cancelled' | 'interrupted'>; error?: RunError };
 }
 

@@ -1,24 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ArtifactView } from './run-views.js';
+import type { BroadcastPayloads, RoomPayloads } from '@lvcd/nodes';
 
-/** Events every client gets (queue panels, history). */
-export interface BroadcastEvents {
-  'run:queued': { runId: string; position: number };
-  'run:started': { runId: string };
-  'run:finished': { runId: string; status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted'; error?: { node: string; message: string } };
-}
+/** Events every client gets (queue panels, history): the socket protocol's run-level events. */
+export type BroadcastEvents = BroadcastPayloads;
 
 /** Events only the subscribers of one run get. */
-export interface RoomEvents {
-  'node:started': { runId: string; node: string; nodeType: string };
-  'node:progress': { runId: string; node: string; value: number; max: number; text?: string };
-  'node:cached': { runId: string; node: string; artifacts: ArtifactView[] };
-  'node:finished': { runId: string; node: string; ms: number; artifacts: ArtifactView[] };
-  'node:bypassed': { runId: string; node: string };
-  'node:failed': { runId: string; node: string; message: string; field?: string };
-  frame: { runId: string; node: string; output: string; index: number; count?: number; width: number; height: number; mime: string; data: Buffer };
-  artifact: { runId: string; node: string; artifact: ArtifactView };
-}
+export type RoomEvents = RoomPayloads;
 
 /** Asks the transport to put a client into a run's room (a Socket.IO socket id). */
 type JoinListener = (runId: string, clientId: string) => void;
