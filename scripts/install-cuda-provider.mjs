@@ -4,8 +4,10 @@
 // onnxruntime-node ships CPU only; its own install script downloads the CUDA provider from outside the npm
 // registry, which fails on offline machines, so the studio skips it (ONNXRUNTIME_NODE_INSTALL=skip) and takes
 // the same provider libraries from an npm package built from ONNX Runtime 1.29.0, the version pinned here.
-// The machine still needs an NVIDIA driver, the CUDA 12 runtime (cudart, cublas, cufft, curand) and cuDNN 9
-// on the loader path. Check: GET /api/health reports which provider runs.
+// That package's provider is built for CUDA 13: it links libcudart.so.13, libcublas.so.13, libcublasLt.so.13 and
+// libcurand.so.10, and opens cuDNN 9 at run time, so the machine needs a driver for CUDA 13 (nvidia-smi shows
+// "CUDA Version: 13.x") and those libraries on the loader path. Check: bench/gpu-proof.sh checks each of them;
+// GET /api/health reports which provider runs.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
