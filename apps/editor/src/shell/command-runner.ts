@@ -1,7 +1,7 @@
 // Runs the command table: keydowns to commands, menu items and toolbar tooltips from commands.
 import { inject, type InjectionKey } from 'vue';
 import type { Point } from '../editor/create-editor';
-import type { Command, CommandContext, CommandSource } from './commands';
+import type { Command, CommandSource } from './commands';
 import { isTyping, matchesChord, parseChord, type Chord } from './keys';
 
 export interface MenuItem {
@@ -12,19 +12,25 @@ export interface MenuItem {
   action: () => void;
 }
 
-export function createCommandRunner(commands: readonly Command[], ctx: CommandContext) {
+export interface RunnerOptions {
+  /** Whether a key goes to a text field, where only commands marked `inTextFields` apply. */
+  typing?: (target: EventTarget | null) => boolean;
+}
+
+export function createCommandRunner<C>(commands: readonly Command<C>[], ctx: C, options: RunnerOptions = {}) {
+  const typingAt = options.typing ?? isTyping;
   const byId = new Map(commands.map((c) => [c.id, c]));
   if (byId.size !== commands.length) throw new Error('two commands share an id in the command table');
   // Parsed once: a chord the table mistypes fails when the app starts, not when the key is pressed.
-  const chords: [Command, Chord][] = commands.flatMap((c) => (c.keys ?? []).map((k): [Command, Chord] => [c, parseChord(k)]));
+  const chords: [Command<C>, Chord][] = commands.flatMap((c) => (c.keys ?? []).map((k): [Command<C>, Chord] => [c, parseChord(k)]));
 
-  function command(id: string): Command {
+  function command(id: string): Command<C> {
     const c = byId.get(id);
     if (!c) throw new Error(`no command "${id}" in the command table`);
     return c;
   }
 
-  const enabled = (c: Command) => !c.when || c.when(ctx);
+  const enabled = (c: Command<C>) => !c.when || c.when(ctx);
 
   function run(id: string, source: CommandSource = { from: 'button' }): void {
     const c = command(id);
@@ -33,7 +39,7 @@ export function createCommandRunner(commands: readonly Command[], ctx: CommandCo
 
   /** Handles a keydown with the first command whose chord it is and which applies now; true when one did. */
   function onKeyDown(e: KeyboardEvent): boolean {
-    const typing = isTyping(e.target);
+    const typing = typingAt(e.target);
     for (const [c, chord] of chords) {
       if (!matchesChord(e, chord) || (typing && !c.inTextFields) || !enabled(c)) continue;
       if (!c.keepDefault) e.preventDefault();
@@ -60,10 +66,18 @@ export function createCommandRunner(commands: readonly Command[], ctx: CommandCo
     });
   }
 
-  return { run, onKeyDown, keyLabel, title, menu };
+  const runner: CommandRunner = { run, onKeyDown, keyLabel, title, menu };
+  return runner;
 }
 
-export type CommandRunner = ReturnType<typeof createCommandRunner>;
+/** What components see of a runner, whatever its context. */
+export interface CommandRunner {
+  run(id: string, source?: CommandSource): void;
+  onKeyDown(e: KeyboardEvent): boolean;
+  keyLabel(id: string): string | undefined;
+  title(id: string, label?: string): string;
+  menu(ids: readonly string[], at: Point): MenuItem[];
+}
 
 export const COMMAND_RUNNER: InjectionKey<CommandRunner> = Symbol('commands');
 

@@ -37,11 +37,12 @@ export interface CommandSource {
   at?: Point;
 }
 
-export interface Command {
+/** A command over the context `C` it acts on (the canvas's by default; the compare view has its own). */
+export interface Command<C = CommandContext> {
   id: string;
   label: string;
   /** The label a menu shows now, when it depends on the state (Bypass / Remove bypass). */
-  menuLabel?: (ctx: CommandContext) => string;
+  menuLabel?: (ctx: C) => string;
   /** Key chords; the first is the one menus show. */
   keys?: readonly string[];
   /** A mouse gesture that does the same, for the README. */
@@ -50,8 +51,8 @@ export interface Command {
   inTextFields?: boolean;
   /** The key keeps the browser's default (Ctrl+V must still fire the paste event). */
   keepDefault?: boolean;
-  when?: (ctx: CommandContext) => boolean;
-  run: (ctx: CommandContext, source: CommandSource) => unknown;
+  when?: (ctx: C) => boolean;
+  run: (ctx: C, source: CommandSource) => unknown;
 }
 
 const onCanvas = (c: CommandContext) => c.canvasActive();

@@ -10,11 +10,14 @@ export interface Chord {
 }
 
 const MODIFIERS = new Set(['ctrl', 'shift', 'alt']);
+/** Names the table writes for keys whose `KeyboardEvent.key` reads badly in a label. */
+const KEY_NAMES: Record<string, string> = { space: ' ', left: 'arrowleft', right: 'arrowright', up: 'arrowup', down: 'arrowdown', esc: 'escape' };
 
 export function parseChord(label: string): Chord {
   // '+' alone is a key, so split on '+' only between two parts.
   const parts = label.split(/\+(?=.)/);
-  const key = parts.pop()?.toLowerCase() ?? '';
+  const named = parts.pop()?.toLowerCase() ?? '';
+  const key = KEY_NAMES[named] ?? named;
   const mods = new Set(parts.map((p) => p.toLowerCase()));
   for (const m of mods) if (!MODIFIERS.has(m)) throw new Error(`unknown modifier "${m}" in key chord "${label}" (use Ctrl, Shift or Alt)`);
   if (!key || MODIFIERS.has(key)) throw new Error(`key chord "${label}" names no key`);

@@ -1,10 +1,16 @@
-// The README's "Keyboard shortcuts" table, written from the command table (a spec checks the README has it).
-import type { Command } from './commands';
+// The README's "Keyboard shortcuts" tables, written from the command tables (a spec checks the README has them).
+import { COMPARE_COMMANDS } from '../compare/compare-commands';
+import { COMMANDS, type Command } from './commands';
 
-export const SHORTCUTS_BEGIN = '<!-- shortcuts:begin (generated from apps/editor/src/shell/commands.ts; run `npx vitest run src/shell` in apps/editor to check) -->';
+export const SHORTCUTS_BEGIN = '<!-- shortcuts:begin (generated from the command tables, apps/editor/src/shell/commands.ts and src/compare/compare-commands.ts; `npx vitest run src/shell` in apps/editor checks it) -->';
 export const SHORTCUTS_END = '<!-- shortcuts:end -->';
 
-export function shortcutsMarkdown(commands: readonly Command[]): string {
+export interface ShortcutSection {
+  title: string;
+  commands: readonly Command<never>[];
+}
+
+function table(commands: readonly Command<never>[]): string[] {
   const rows = commands
     .filter((c) => c.keys?.length)
     .map((c) => {
@@ -12,7 +18,18 @@ export function shortcutsMarkdown(commands: readonly Command[]): string {
       const how = [keys, c.gesture].filter(Boolean).join(', ');
       return `| ${how} | ${c.label}${c.inTextFields ? ' (also while typing in a field)' : ''} |`;
     });
-  return [SHORTCUTS_BEGIN, '', 'Ctrl is ⌘ on a Mac.', '', '| Keys | Command |', '| --- | --- |', ...rows, '', SHORTCUTS_END].join('\n');
+  return ['| Keys | Command |', '| --- | --- |', ...rows];
+}
+
+/** The README's sections, in order. */
+export const README_SECTIONS: readonly ShortcutSection[] = [
+  { title: 'On the canvas', commands: COMMANDS },
+  { title: 'In the compare view', commands: COMPARE_COMMANDS },
+];
+
+export function shortcutsMarkdown(sections: readonly ShortcutSection[]): string {
+  const body = sections.flatMap((s) => [`${s.title}:`, '', ...table(s.commands), '']);
+  return [SHORTCUTS_BEGIN, '', 'Ctrl is ⌘ on a Mac.', '', ...body, SHORTCUTS_END].join('\n');
 }
 
 /** The generated block inside `readme`, or null when its markers are missing. */
