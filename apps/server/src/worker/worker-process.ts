@@ -23,6 +23,8 @@ interface ActiveRun {
   job: RunJob;
   report: RunReport;
   resolve(outcome: RunOutcome): void;
+  /** Sent to the worker (it was ready); until then a cancel needs no message. */
+  sent: boolean;
   /** The node executing now, for the message if the worker dies under it. */
   node?: { id: string; title: string };
   graceTimer?: NodeJS.Timeout;
@@ -99,19 +101,16 @@ export class WorkerProcess {
     return this.ended || this.killedBecause !== undefined || this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
-  get running(): number {
-    return this.runs.size;
-  }
-
   /** Executes one run; resolves with its outcome, whatever happens to this process. */
   run(job: RunJob, signal: AbortSignal, report: RunReport): Promise<RunOutcome> {
+    if (signal.aborted) return Promise.resolve({ kind: 'result', result: cancelledBeforeStart() });
     return new Promise<RunOutcome>((resolve) => {
-      const active: ActiveRun = { job, report, resolve };
+      const active: ActiveRun = { job, report, resolve, sent: false };
       this.runs.set(job.runId, active);
       signal.addEventListener('abort', () => this.cancel(active), { once: true });
       void this.whenReady.then((ready) => {
         if (!ready || !this.runs.has(job.runId)) return;
-        if (signal.aborted) return this.finish(job.runId, { kind: 'result', result: cancelledBeforeStart() });
+        active.sent = true;
         report.started({ id: this.options.id, pid: this.pid });
         this.send({ type: 'run', job });
       });
@@ -156,6 +155,7 @@ export class WorkerProcess {
 
   private cancel(active: ActiveRun): void {
     if (!this.runs.has(active.job.runId)) return;
+    if (!active.sent) return this.finish(active.job.runId, { kind: 'result', result: cancelledBeforeStart() });
     this.send({ type: 'cancel', runId: active.job.runId });
     active.graceTimer = setTimeout(
       () => this.kill(`it was killed because run ${active.job.runId} did not stop within ${this.options.cancelGraceMs} ms of its cancel`),
