@@ -3,12 +3,14 @@
 // upload check and compare do. Before: the old path, the whole zip read into memory and fflate's unzipSync walking
 // the directory once to list and once more per frame read (quadratic). After: openFrameZip from @lvcd/media, the
 // zip read in place (its directory once, then one read per frame).
-// Usage: node bench/frame-zip.mjs [--counts 1000,5000,20000] [--before-max 20000]. Build libs/media first.
-// Each measurement runs in its own process, so its peak RSS is its own; "growth" is peak RSS minus the RSS the
-// process had before it touched the zip.
+// Usage: node bench/frame-zip.mjs [--counts 1000,5000,20000] [--before-max 20000] [--large 1000x131072]. Build
+// libs/media first. --large adds a zip of that many frames of that many bytes of noise (stored), where memory
+// shows: the old path holds the whole zip, the new one a 1 MiB read window. Each measurement runs in its own
+// process, so its peak RSS is its own; "growth" is peak RSS minus the RSS the process had before it touched the zip.
 import { openFrameZip, defaultZipLimits, naturalSort, encodePng, ZipFileWriter } from '@lvcd/media';
 import { unzipSync } from 'fflate';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +47,10 @@ async function child(mode, path) {
   process.stdout.write(JSON.stringify({ ...result, seconds, peak, growth: peak - baseline }));
 }
 
-async function makeZip(path, count) {
-  const png = await encodePng({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 3).fill(128) });
+async function makeZip(path, count, frameBytes) {
+  const tiny = await encodePng({ width: 8, height: 8, data: new Uint8Array(8 * 8 * 3).fill(128) });
   const writer = await ZipFileWriter.create(path);
-  for (let i = 1; i <= count; i++) await writer.add(`frames/frame_${i}.png`, png);
+  for (let i = 1; i <= count; i++) await writer.add(`frames/frame_${i}.png`, frameBytes ? randomBytes(frameBytes) : tiny);
   await writer.finish();
 }
 
@@ -62,12 +64,14 @@ const mib = (b) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 async function main() {
   const counts = option('counts', '1000,5000,20000').split(',').map(Number);
   const beforeMax = Number(option('before-max', '20000'));
+  const [largeCount, largeBytes] = option('large', '1000x131072').split('x').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'lvcd-bench-frame-zip-'));
   try {
     console.log('frames  zip size   path    time      peak RSS   RSS growth   frames read');
-    for (const count of counts) {
-      const path = join(dir, `frames-${count}.zip`);
-      await makeZip(path, count);
+    const cases = [...counts.map((count) => ({ count, bytes: 0 })), ...(largeCount ? [{ count: largeCount, bytes: largeBytes }] : [])];
+    for (const { count, bytes } of cases) {
+      const path = join(dir, `frames-${count}-${bytes}.zip`);
+      await makeZip(path, count, bytes);
       const rows = { after: measure('after', path) };
       if (count <= beforeMax) rows.before = measure('before', path);
       for (const [mode, r] of Object.entries(rows)) {
