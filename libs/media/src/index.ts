@@ -7,3 +7,4 @@ export * from './lineart/index.js';
 export * from './flat/index.js';
 export * from './metrics/index.js';
 export * from './demo/index.js';
+export * from './flow/index.js';
