@@ -3,6 +3,9 @@ import type { NodeType } from '../runtime/node-type.js';
 import { NodeRegistry } from '../runtime/registry.js';
 import { copyReference } from './colorize/copy-reference.js';
 import { flatColorize } from './colorize/flat-colorize.js';
+import { flowColorize } from './colorize/flow-colorize.js';
+import { compositeLines } from './colorize/composite-lines.js';
+import { paletteSnap } from './colorize/palette-snap.js';
 import { getFrame } from './frames/get-frame.js';
 import { loadFrames } from './frames/load-frames.js';
 import { loadVideo } from './frames/load-video.js';
@@ -33,6 +36,9 @@ export const builtinNodeTypes: readonly NodeType[] = [
   resizeFrames,
   classicalLineart,
   flatColorize,
+  flowColorize,
+  paletteSnap,
+  compositeLines,
   copyReference,
   qualityMetrics,
   saveFrames,
