@@ -4,7 +4,7 @@ import { NodeError, throwIfCancelled } from '../../runtime/node-type.js';
 import type { Value } from '../../runtime/values.js';
 import { FramesOutput } from '../frames/frame-io.js';
 import { DECODING_PARAMS, decodingOptions } from './clip-inputs.js';
-import { withBundle } from './run-with-bundle.js';
+import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
 import { chwToImage } from './tensors.js';
 
 export const lvcdDecode = defineNode({
@@ -17,6 +17,7 @@ export const lvcdDecode = defineNode({
   inputs: [{ name: 'latents', type: 'LATENTS' }],
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: DECODING_PARAMS,
+  provenance: reportedProvenance,
   async execute(ctx) {
     const { latents } = ctx.inputs;
     const decoding = decodingOptions(ctx.params);
@@ -32,6 +33,7 @@ export const lvcdDecode = defineNode({
         throwIfCancelled(ctx.signal);
         await stream.push(i, await readLatent(latents, i));
       }
+      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, frames: latents.keep, latents: latents.count });
       return { frames: await output.finish() };
     });
   },

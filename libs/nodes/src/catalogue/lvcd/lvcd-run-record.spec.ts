@@ -45,9 +45,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Clip, frame 0 as reference, classical lineart, LVCD Colorize with a given seed, Save Frames. */
-function colorizeWorkflow(seed: number) {
-  return workflow(
+/** Clip, frame 0 as reference, classical lineart, LVCD Colorize (or Sample then Decode) with a given seed, Save Frames. */
+function colorizeWorkflow(seed: number, split = false) {
+  const doc = workflow(
     [
       node('load', 'frames/load', { frames: clipAsset, fps: 8 }),
       node('models', 'lvcd/model-bundle', { bundle: 'tiny', provider: 'cpu' }),
@@ -65,10 +65,22 @@ function colorizeWorkflow(seed: number) {
       link('colorize', 'frames', 'save', 'frames'),
     ],
   );
+  if (!split) return doc;
+  doc.nodes = doc.nodes.filter((n) => n.id !== 'colorize');
+  doc.nodes.push(node('sample', 'lvcd/sample', { steps: 1, prevAttnSteps: 1, seed }), node('decode', 'lvcd/decode'));
+  doc.links = [
+    ...doc.links.filter((l) => l.from.node !== 'colorize' && l.to.node !== 'colorize'),
+    link('models', 'models', 'sample', 'models'),
+    link('reference', 'image', 'sample', 'reference'),
+    link('lineart', 'sketches', 'sample', 'sketches'),
+    link('sample', 'latents', 'decode', 'latents'),
+    link('decode', 'frames', 'save', 'frames'),
+  ];
+  return doc;
 }
 
-async function runRecord(seed: number): Promise<RunRecord> {
-  const result = await runWorkflow(colorizeWorkflow(seed), deps);
+async function runRecord(seed: number, split = false): Promise<RunRecord> {
+  const result = await runWorkflow(colorizeWorkflow(seed, split), deps);
   expect(result.status, result.error?.message).toBe('succeeded');
   return parseRunRecord(JSON.parse(await readFile(result.artifacts.at(-1)!.artifact.file, 'utf8')));
 }
@@ -111,5 +123,12 @@ describe('the run record of an LVCD run (tiny bundle, CPU)', () => {
     const other = await runRecord(78);
     expect(other.seeds).toEqual([{ node: 'colorize', param: 'seed', value: 78 }]);
     expect(other.workflowHash).not.toBe(record.workflowHash);
+  }, 240_000);
+
+  it('records where LVCD Sample and LVCD Decode each ran, and only the sampler seed', async () => {
+    const record = await runRecord(5, true);
+    expect(record.seeds).toEqual([{ node: 'sample', param: 'seed', value: 5 }]);
+    expect(Object.keys(record.runtimes).sort()).toEqual(['decode', 'sample']);
+    expect(record.runtimes['decode']).toMatchObject({ version: ortVersion, provider: 'cpu', precision: 'fp32', sessionOptions: { executionProviders: ['cpu'] } });
   }, 240_000);
 });
