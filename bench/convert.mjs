@@ -18,7 +18,8 @@ const models = await import(path.join(repoRoot, 'libs/models/dist/index.js')).ca
   console.error(`libs/models is not built (${error.message}); run: npx tsc -p libs/models/tsconfig.json`);
   process.exit(1);
 });
-const { convertBundle, lvcdTinyFixturesDir, ShapeOnlyWeightSource, OverlayWeightSource, inferArchitecture, planBundleGraphs, buildPlannedGraph } = models;
+const { lvcdTinyFixturesDir } = await import(path.join(repoRoot, 'libs/models/dist/testing/index.js'));
+const { convertBundle, ShapeOnlyWeightSource, OverlayWeightSource, inferArchitecture, planBundleGraphs } = models;
 
 const args = process.argv.slice(2);
 const fp16 = args.includes('--fp16');
@@ -63,7 +64,7 @@ const realMain = new OverlayWeightSource(await listing('keys-real-svd.tsv'), awa
 const realLineart = await listing('keys-sk.tsv');
 const realKeys = new Set();
 for (const plan of planBundleGraphs(realMain, realLineart, inferArchitecture(realMain, realLineart))) {
-  if (plan.id !== 'lineart') for (const key of buildPlannedGraph(plan).consumedKeys) realKeys.add(key);
+  if (plan.id !== 'lineart') for (const key of plan.buildGraph('fp32').consumedKeys) realKeys.add(key);
 }
 const realLargest = Math.max(...[...realKeys].map((k) => count(realMain.info(k).shape) * 4));
 const realPart1Bytes = [...realKeys].reduce((n, k) => n + count(realMain.info(k).shape) * 4, 0);

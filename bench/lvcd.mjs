@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const models = () => import(join(repoRoot, 'libs/models/dist/index.js'));
+// The pipeline from the package, the golden fixtures from its test-only subpath.
+const models = async () => ({ ...(await import(join(repoRoot, 'libs/models/dist/index.js'))), ...(await import(join(repoRoot, 'libs/models/dist/testing/index.js'))) });
 
 async function runOne(bundleDir, frames, steps) {
   const m = await models();
