@@ -117,8 +117,9 @@ describe('runs', () => {
     const run = await api(server, 'POST', '/api/runs', { document: chain(zip.body.id, 1) });
     const failed = await waitForRun(server, run.body.id);
     expect(failed.status).toBe('failed');
-    expect(failed.error).toEqual({ node: 'load', message: expect.stringMatching(/cannot read the image/) });
-    expect(failed.nodes.load).toMatchObject({ status: 'failed', message: expect.stringMatching(/cannot read/) });
+    // The failure names the param to fix (the Load Image node's `image`), for the editor to mark.
+    expect(failed.error).toEqual({ node: 'load', field: 'image', message: expect.stringMatching(/cannot read the image/) });
+    expect(failed.nodes.load).toMatchObject({ status: 'failed', field: 'image', message: expect.stringMatching(/cannot read/) });
     expect(failed.nodes.inv1.status).toBe('cancelled');
     const [summary] = (await api(server, 'GET', '/api/runs?limit=1')).body;
     expect(summary).toMatchObject({ id: run.body.id, status: 'failed', error: { node: 'load' } });

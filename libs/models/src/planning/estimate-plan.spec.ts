@@ -8,7 +8,7 @@ import { decoderChunkCost, denoiserStepCost } from './network-cost.js';
 
 const GIB = 2 ** 30;
 const record = (dataBytes: number) => ({ dataBytes }) as ModelRecord;
-const realVae = { ch: 128, chMult: [1, 2, 4, 4], numResBlocks: 2, zChannels: 4 } as const;
+const realVae = { ch: 128, chMult: [1, 2, 4, 4], numResBlocks: 2, zChannels: 4, videoKernelSize: [3, 1, 1] } as const;
 
 /** The released LVCD at 576x320 as a bundle manifest would describe it (2.2 B denoiser parameters in fp32). */
 function realRequest(overrides: Partial<PlanRequest> = {}): PlanRequest {
@@ -16,7 +16,7 @@ function realRequest(overrides: Partial<PlanRequest> = {}): PlanRequest {
     manifest: {
       precision: 'fp32',
       models: { denoiser: record(8.83e9), vae_decoder: record(0.2e9), vae_encoder: record(0.14e9), cond_encoder: record(0.14e9), clip_visual: record(2.5e9) },
-      config: { denoiser: LVCD_REAL_CONFIG, vaeDecoder: { ...realVae, videoKernelSize: [3, 1, 1] } } as unknown as PlanRequest['manifest']['config'],
+      config: { denoiser: LVCD_REAL_CONFIG, vaeDecoder: realVae } as unknown as PlanRequest['manifest']['config'],
     },
     width: 576,
     height: 320,
