@@ -3,6 +3,7 @@ import { colorizeClip } from '@lvcd/models';
 import { FramesOutput } from '../frames/frame-io.js';
 import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, decodingOptions, prepareClip, samplingOptions } from './clip-inputs.js';
 import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
+import { preflightClip } from './preflight.js';
 import { chwToImage } from './tensors.js';
 
 export const lvcdColorize = defineNode({
@@ -20,6 +21,8 @@ export const lvcdColorize = defineNode({
     const models = ctx.inputs.models;
     const clip = await prepareClip(ctx);
     const options = samplingOptions(ctx.params, decodingOptions(ctx.params));
+    // Before any model opens: a run that cannot fit fails now, saying what to change.
+    await preflightClip('LVCD Colorize', models, clip, ctx.params, options.decoding);
     return withBundle(ctx, models, async (bundle) => {
       const started = performance.now();
       const output = await FramesOutput.create(ctx, clip.sketches.fps, { total: clip.keep, progress: false });

@@ -153,6 +153,19 @@ describe('LVCD nodes through the executor (tiny bundle, CPU)', () => {
     for (let i = 0; i < one.count; i++) expect((await readFrame(two, i)).data).toEqual((await readFrame(one, i)).data);
   });
 
+  it('refuses a run that would not fit before opening any model, naming the param to change', async () => {
+    process.env.LVCD_MEMORY_LIMIT_MB = '64';
+    try {
+      const events: ExecutionEvent[] = [];
+      const result = await run(lvcdWorkflow('colorize', { seed: 5, decodeChunk: 19 }), undefined, (e) => events.push(e));
+      expect(result.status).toBe('failed');
+      expect(result.error).toMatchObject({ node: 'colorize', field: 'decodeChunk', message: expect.stringMatching(/LVCD Colorize would hold about .* GB at its peak .* more than the 0\.1 GB free on the CPU; lower the decode chunk \(now 19 frames/) });
+      expect(events.some((e) => e.type === 'node:progress' && e.node === 'colorize')).toBe(false);
+    } finally {
+      delete process.env.LVCD_MEMORY_LIMIT_MB;
+    }
+  });
+
   it('stops between sampling steps when cancelled', async () => {
     const controller = new AbortController();
     const result = await run(lvcdWorkflow('colorize', { seed: 99 }), controller.signal, (e) => e.type === 'node:progress' && e.node === 'colorize' && controller.abort());

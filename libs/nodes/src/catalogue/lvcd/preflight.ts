@@ -1,4 +1,4 @@
-import { bundleContentHash, estimatePlan, freeDeviceMemory, isBundleOpen, readBundleManifest, type BundleManifest, type PlanEstimate } from '@lvcd/models';
+import { bundleContentHash, detectProvider, estimatePlan, freeDeviceMemory, isBundleOpen, readBundleManifest, type BundleManifest, type PlanEstimate } from '@lvcd/models';
 import { NodeError } from '../../runtime/node-type.js';
 import type { ModelBundleValue } from '../../runtime/values.js';
 
@@ -20,6 +20,16 @@ const gb = (bytes: number) => `${(bytes / GB).toFixed(1)} GB`;
 
 /** Which input or param of the LVCD node each kind of advice points at. */
 const FIELD_OF_ADVICE = { decodeChunk: 'decodeChunk', size: 'sketches', precision: 'models', worker: 'models' } as const;
+
+/**
+ * LVCD_MEMORY_LIMIT_MB caps what a run may take on its device (a worker sharing its machine with other work);
+ * unset, the free memory is the limit.
+ */
+function capped(free: number | undefined): number | undefined {
+  const limit = Number(process.env.LVCD_MEMORY_LIMIT_MB);
+  if (!(limit > 0)) return free;
+  return Math.min(free ?? Infinity, limit * 2 ** 20);
+}
 
 /** The estimate for a run, and whether it fits the memory free on its device now (weights already open count as held). */
 export function preflightVerdict(r: PreflightRequest, manifest: BundleManifest, freeBytes: number, alreadyOpen: boolean): { estimate: PlanEstimate; peakBytes: number; freeBytes: number } {
@@ -46,7 +56,7 @@ export function preflightVerdict(r: PreflightRequest, manifest: BundleManifest, 
  */
 export async function checkRunFits(r: PreflightRequest): Promise<PlanEstimate> {
   const manifest = await readBundleManifest(r.models.dir);
-  const free = await freeDeviceMemory(r.provider);
+  const free = capped(await freeDeviceMemory(r.provider));
   const open = isBundleOpen(r.models.dir, r.models.provider, bundleContentHash(manifest));
   if (free === undefined) return preflightVerdict(r, manifest, Infinity, open).estimate;
   const { estimate, peakBytes } = preflightVerdict(r, manifest, free, open);
@@ -59,6 +69,27 @@ export async function checkRunFits(r: PreflightRequest): Promise<PlanEstimate> {
       `${advice.map((a) => a.text).join('; or ')}`,
     first ? FIELD_OF_ADVICE[first.change] : 'models',
   );
+}
+
+/** The pre-flight of an LVCD node over its prepared clip, on the provider the bundle will run on. */
+export async function preflightClip(
+  node: string,
+  models: ModelBundleValue,
+  clip: { width: number; height: number; keep: number; frameCount: number },
+  params: { steps: number; pad: boolean },
+  decoding?: { chunk: number; overlap: number },
+): Promise<PlanEstimate> {
+  return checkRunFits({
+    node,
+    models,
+    width: clip.width,
+    height: clip.height,
+    frames: params.pad ? clip.keep : clip.frameCount,
+    pad: params.pad,
+    steps: params.steps,
+    ...(decoding ? { decoding } : {}),
+    provider: await detectProvider(models.provider),
+  });
 }
 
 /** "about 3 min left" from the steps done so far and the time they took. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { NodeProvenance, RecordedRuntime } from '../../run-record.js';
 import { CancelledError, NodeError, type Artifact, type ExecuteContext } from '../../runtime/node-type.js';
 import type { ModelBundleValue } from '../../runtime/values.js';
+import { remainingText } from './preflight.js';
 
 /** Latent previews go out at most this often: they are for watching, not for every step. */
 const PREVIEW_INTERVAL_MS = 500;
@@ -33,8 +34,12 @@ export async function withBundle<T>(ctx: ExecuteContext, models: ModelBundleValu
 /** Step progress with the window and step in words, and a latent preview of the window's first new frame now and then. */
 export function samplingReporter(ctx: ExecuteContext, latentWidth: number, latentHeight: number, provider: string) {
   let lastPreview = -Infinity;
+  const started = performance.now();
   return async (p: SamplingProgress): Promise<void> => {
-    ctx.progress(p.window * p.steps + p.step + 1, p.windows * p.steps, `window ${p.window + 1}/${p.windows}, step ${p.step + 1}/${p.steps} (${provider})`);
+    const done = p.window * p.steps + p.step + 1;
+    const total = p.windows * p.steps;
+    const left = remainingText(done, total, performance.now() - started);
+    ctx.progress(done, total, `window ${p.window + 1}/${p.windows}, step ${p.step + 1}/${p.steps} (${provider})${left ? `, ${left}` : ''}`);
     const now = performance.now();
     if (now - lastPreview < PREVIEW_INTERVAL_MS && p.step + 1 < p.steps) return;
     lastPreview = now;

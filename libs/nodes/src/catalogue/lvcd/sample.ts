@@ -3,6 +3,7 @@ import { LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
 import { join } from 'node:path';
 import type { LatentsValue } from '../../runtime/values.js';
 import { CLIP_INPUTS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
+import { preflightClip } from './preflight.js';
 import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
 
 export const lvcdSample = defineNode({
@@ -20,6 +21,8 @@ export const lvcdSample = defineNode({
     const models = ctx.inputs.models;
     const clip = await prepareClip(ctx);
     const options = samplingOptions(ctx.params);
+    // Before any model opens: a run that cannot fit fails now, saying what to change.
+    await preflightClip('LVCD Sample', models, clip, ctx.params);
     return withBundle(ctx, models, async (bundle) => {
       const store = await LatentStoreWriter.create(join(ctx.outDir, 'latents'), [4, clip.height / 8, clip.width / 8]);
       const result = await sampleClipLatents({
