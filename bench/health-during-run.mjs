@@ -2,8 +2,8 @@
 // tiny-bundle LVCD Colorize run (one window), with runs in the worker process (the default) and on the API's own
 // event loop (LVCD_RUNS_IN=server, the same scheduler and executor code, as every run executed before the worker).
 // Each mode is a real `lvcd serve` on its own data dir (so the second run cannot hit the first one's cache).
-// Needs the built studio (npm run build). Usage: node bench/health-during-run.mjs [--size 384x256] [--steps 1] [--frames 2]
-// 576x320 is the model's grid; the tiny bundle needs ~13 GB there today, so the default is 384x256 (~3 GB).
+// Needs the built studio (npm run build). Usage: node bench/health-during-run.mjs [--size 576x320] [--steps 1] [--frames 2]
+// 576x320 is the model's grid (~2.5 GB peak for the tiny bundle); a smaller size gives a shorter bench.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { size: { type: 'string', default: '384x256' }, steps: { type: 'string', default: '1' }, frames: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { size: { type: 'string', default: '576x320' }, steps: { type: 'string', default: '1' }, frames: { type: 'string', default: '2' } } });
 const [width, height] = values.size.split('x').map(Number);
 const steps = Number(values.steps);
 const frames = Number(values.frames);
