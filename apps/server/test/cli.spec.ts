@@ -1,7 +1,9 @@
+import { generateDemoClip } from '@lvcd/media';
+import { lvcdTemplateWorkflow } from '@lvcd/nodes/catalogue';
 import { AssetStore, type ExecutionEvent } from '@lvcd/nodes/runtime';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProgressReporter } from '../src/cli/progress.js';
@@ -12,8 +14,12 @@ const REPO = resolve(import.meta.dirname, '../../..');
 const BIN = join(REPO, 'bin/lvcd.mjs');
 
 function lvcd(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return lvcdWith({}, ...args);
+}
+
+function lvcdWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, LVCD_DATA_DIR: join(dir, 'default-data') } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, LVCD_DATA_DIR: join(dir, 'default-data'), ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -154,6 +160,33 @@ describe('lvcd convert and lvcd models check', () => {
     expect(noConfig.code).toBe(1);
     expect(noConfig.stderr).toMatch(/unknown CLIP tower width 64.*pass --config ARCH\.json/);
   }, 120_000);
+
+  it('plan: runs what feeds the LVCD node, then prints its peak memory and time, and fails when it would not fit', async () => {
+    const converted = await lvcd(
+      'convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--lvcd', join(fixtures, 'lvcd-tiny.ckpt'), '--lineart', join(fixtures, 'sk-tiny.pth'),
+      '--out', join('plan-data', 'models', 'lvcd'), '--config', join(fixtures, 'tiny-config.json'),
+    );
+    expect(converted.code, converted.stderr).toBe(0);
+    const store = new AssetStore(join(dir, 'plan-data/assets'));
+    await store.init();
+    const clip = await generateDemoClip(join(dir, 'plan-clip'), { frames: 20, width: 128, height: 64, seed: 3, fps: 8 });
+    const temp = store.tempPath();
+    await copyFile(clip.zip, temp);
+    const clipId = (await store.adoptFile(temp, 'clip.zip')).id;
+    await writeFile(join(dir, 'lvcd.json'), JSON.stringify(lvcdTemplateWorkflow({ frames: clipId })));
+
+    const fits = await lvcd('plan', 'lvcd.json', '--data-dir', 'plan-data');
+    expect(fits.code, fits.stderr).toBe(0);
+    expect(fits.stdout).toMatch(/LVCD Colorize \(colorize\): fits/);
+    expect(fits.stdout).toMatch(/2 windows for 20 frames at 576x320, 25 steps, on the CPU/);
+    expect(fits.stdout).toMatch(/peak \d+\.\d GB: weights .* denoiser step .* decode chunk of 10/);
+    expect(fits.stdout).toContain('fitted to measured tiny-bundle runs');
+
+    const tight = await lvcdWith({ LVCD_MEMORY_LIMIT_MB: '64' }, 'plan', 'lvcd.json', '--data-dir', 'plan-data');
+    expect(tight.code).toBe(1);
+    expect(tight.stdout).toMatch(/LVCD Colorize \(colorize\): DOES NOT FIT/);
+    expect(tight.stdout).toMatch(/does not fit: lower the decode chunk/);
+  }, 300_000);
 
   it('says what is missing instead of converting half', async () => {
     const missing = await lvcd('convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--out', 'x');

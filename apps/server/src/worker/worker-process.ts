@@ -221,5 +221,5 @@ function workerEnv(settings: WorkerSettings): NodeJS.ProcessEnv {
 }
 
 function cancelledBeforeStart(): ExecutionResult {
-  return { status: 'cancelled', nodes: {}, artifacts: [], cacheKeys: [] };
+  return { status: 'cancelled', nodes: {}, artifacts: [], cacheKeys: [], outputs: {} };
 }

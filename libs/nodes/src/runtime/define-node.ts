@@ -1,6 +1,6 @@
 import type { InputSpec, NodeSpec, OutputSpec, ParamSchema, ParamSpec } from '../types.js';
 import type { NodeProvenance } from '../run-record.js';
-import type { Artifact, ExecuteContext, NodeType } from './node-type.js';
+import type { Artifact, ExecuteContext, NodeEstimate, NodeType } from './node-type.js';
 import type { FramesValue, ImageValue, LatentsValue, MetricsValue, ModelBundleValue } from './values.js';
 
 /** The run-time value each socket type carries; the executor checks every input against it before a node runs. */
@@ -60,6 +60,8 @@ export interface NodeDefinition<I extends readonly InputSpec[], O extends readon
    * record; asked for fresh and cached outputs alike, so it reads what the outputs and artefacts say.
    */
   provenance?(ctx: { params: ParamsOf<P>; outputs: OutputsOf<O>; artifacts: readonly Artifact[] }): Promise<NodeProvenance | undefined> | NodeProvenance | undefined;
+  /** What a run will cost (memory, time), from the inputs it would get; for nodes whose cost is worth knowing first. */
+  estimate?(ctx: Pick<TypedContext<I, P>, 'params' | 'inputs' | 'modelsDir'>): Promise<NodeEstimate>;
   execute(ctx: TypedContext<I, P>): Promise<OutputsOf<O>>;
 }
 

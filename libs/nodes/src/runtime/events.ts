@@ -1,5 +1,5 @@
 import type { RunRecord } from '../run-record.js';
-import type { Artifact, FramePreview } from './node-type.js';
+import type { Artifact, FramePreview, Outputs } from './node-type.js';
 
 /** What the executor reports while it runs; the server turns these into Socket.IO messages, the CLI into a progress bar. */
 export type ExecutionEvent =
@@ -25,6 +25,8 @@ export interface ExecutionResult {
   artifacts: { node: string; artifact: Artifact }[];
   /** Cache keys the run used, so a caller can keep them while it copies artefacts. */
   cacheKeys: string[];
+  /** What each target node that ran produced (small handles to files in the cache). */
+  outputs: Record<string, Outputs>;
   /** The run's reproducibility record, also written as its `run.json` artefact. */
   record?: RunRecord;
 }

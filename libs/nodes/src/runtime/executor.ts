@@ -42,7 +42,8 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
   const emit = request.onEvent ?? (() => undefined);
   const nodesById = new Map(document.nodes.map((n) => [n.id, n]));
   const computed = new Map<string, Computed>();
-  const result: ExecutionResult = { status: 'succeeded', nodes: {}, artifacts: [], cacheKeys: [] };
+  const result: ExecutionResult = { status: 'succeeded', nodes: {}, artifacts: [], cacheKeys: [], outputs: {} };
+  const targets = new Set(request.plan.targets);
   const facts = new Map<string, NodeFacts>();
 
   for (const id of order) {
@@ -86,6 +87,7 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
       const provenance = await type.provenance?.({ params, outputs, artifacts });
       if (provenance) facts.set(id, { params, provenance });
       computed.set(id, { outputs, keys: Object.fromEntries(type.outputs.map((o) => [o.name, `${key}:${o.name}`])) });
+      if (targets.has(id)) result.outputs[id] = outputs;
     } catch (e) {
       const ms = performance.now() - started;
       if (e instanceof CancelledError || request.signal.aborted) {

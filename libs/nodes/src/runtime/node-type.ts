@@ -61,7 +61,19 @@ export interface ProvenanceContext {
 export interface NodeType extends NodeSpec {
   fingerprint?(ctx: Pick<ExecuteContext, 'params' | 'inputs' | 'modelsDir' | 'assets'>): Promise<string> | string;
   provenance?(ctx: ProvenanceContext): Promise<NodeProvenance | undefined> | NodeProvenance | undefined;
+  estimate?(ctx: Pick<ExecuteContext, 'params' | 'inputs' | 'modelsDir'>): Promise<NodeEstimate>;
   execute(ctx: ExecuteContext): Promise<Outputs>;
+}
+
+/** What a run of a node will cost, known from its inputs before it runs (`lvcd plan`). */
+export interface NodeEstimate {
+  peakBytes: number;
+  /** Memory free for it on the device it would run on (after any cap), when that can be asked. */
+  freeBytes?: number;
+  fits: boolean;
+  seconds: number;
+  /** Lines a person reads: the parts of the figure, what to change when it does not fit, the basis. */
+  details: string[];
 }
 
 /**
@@ -92,6 +104,6 @@ export function throwIfCancelled(signal: AbortSignal): void {
 
 /** The catalogue entry of a node type without its execute function (what the editor receives). */
 export function specOf(type: NodeType): NodeSpec {
-  const { execute: _execute, fingerprint: _fingerprint, provenance: _provenance, ...spec } = type;
+  const { execute: _execute, fingerprint: _fingerprint, provenance: _provenance, estimate: _estimate, ...spec } = type;
   return spec;
 }

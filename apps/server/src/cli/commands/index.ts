@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { convertCommand } from './convert.js';
 import { modelsCommand } from './models.js';
 import { nodesCommand } from './nodes.js';
+import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
@@ -9,4 +10,4 @@ import { validateCommand } from './validate.js';
 /**
  * Every `lvcd` subcommand. To add one, write a Command in this folder and list it here; `lvcd help` and dispatch pick it up. A command with sub-verbs parses its own first argument.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, runCommand, validateCommand, nodesCommand, convertCommand, modelsCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, runCommand, planCommand, validateCommand, nodesCommand, convertCommand, modelsCommand];

@@ -3,7 +3,7 @@ import { colorizeClip } from '@lvcd/models';
 import { FramesOutput } from '../frames/frame-io.js';
 import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, decodingOptions, prepareClip, samplingOptions } from './clip-inputs.js';
 import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
-import { preflightClip } from './preflight.js';
+import { estimateClipNode, preflightClip } from './preflight.js';
 import { chwToImage } from './tensors.js';
 
 export const lvcdColorize = defineNode({
@@ -17,6 +17,10 @@ export const lvcdColorize = defineNode({
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [...SAMPLING_PARAMS, ...DECODING_PARAMS],
   provenance: reportedProvenance,
+  async estimate(ctx) {
+    const { models, sketches } = ctx.inputs;
+    return estimateClipNode('LVCD Colorize', models, sketches, ctx.params, decodingOptions(ctx.params));
+  },
   async execute(ctx) {
     const models = ctx.inputs.models;
     const clip = await prepareClip(ctx);

@@ -1,5 +1,5 @@
 import { bundleContentHash, detectProvider, estimatePlan, freeDeviceMemory, isBundleOpen, readBundleManifest, type BundleManifest, type PlanEstimate } from '@lvcd/models';
-import { NodeError } from '../../runtime/node-type.js';
+import { NodeError, type NodeEstimate } from '../../runtime/node-type.js';
 import type { ModelBundleValue } from '../../runtime/values.js';
 
 export interface PreflightRequest {
@@ -90,6 +90,35 @@ export async function preflightClip(
     ...(decoding ? { decoding } : {}),
     provider: await detectProvider(models.provider),
   });
+}
+
+/**
+ * A node's estimate from the sketches it would get (`lvcd plan`, before a run): the same figures the pre-flight
+ * checks, in words.
+ */
+export async function estimateClipNode(
+  node: string,
+  models: ModelBundleValue,
+  sketches: { width: number; height: number; count: number },
+  params: { steps: number; pad: boolean },
+  decoding?: { chunk: number; overlap: number },
+): Promise<NodeEstimate> {
+  const manifest = await readBundleManifest(models.dir);
+  const provider = await detectProvider(models.provider);
+  const free = capped(await freeDeviceMemory(provider));
+  const request: PreflightRequest = { node, models, width: sketches.width, height: sketches.height, frames: sketches.count, pad: params.pad, steps: params.steps, ...(decoding ? { decoding } : {}), provider };
+  const open = isBundleOpen(models.dir, models.provider, bundleContentHash(manifest));
+  const { estimate, peakBytes } = preflightVerdict(request, manifest, free ?? Infinity, open);
+  const fits = free === undefined || peakBytes <= free;
+  const minutes = (s: number) => (s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+  const details = [
+    `${estimate.windows} window${estimate.windows === 1 ? '' : 's'} for ${estimate.outputFrames} frames at ${sketches.width}x${sketches.height}, ${params.steps} steps, on the ${provider.toUpperCase()}`,
+    `peak ${gb(peakBytes)}: weights ${gb(estimate.weightsBytes)}, denoiser step ${gb(estimate.denoiserPeakBytes)}${decoding ? `, decode chunk of ${decoding.chunk} ${gb(estimate.decoderPeakBytes)}` : ''}${free === undefined ? '' : `; ${gb(free)} free`}`,
+    `time: ${minutes(estimate.stepSeconds)} a step, ${minutes(estimate.windowSeconds)} a window${decoding ? `, ${minutes(estimate.decodeSeconds)} decoding` : ''}, ${minutes(estimate.totalSeconds)} in all`,
+    ...(fits ? [] : estimate.advice.filter((a) => decoding || a.change !== 'decodeChunk').map((a) => `does not fit: ${a.text}`)),
+    estimate.basis,
+  ];
+  return { peakBytes, ...(free === undefined ? {} : { freeBytes: free }), fits, seconds: decoding ? estimate.totalSeconds : estimate.totalSeconds - estimate.decodeSeconds, details };
 }
 
 /** "about 3 min left" from the steps done so far and the time they took. */

@@ -3,7 +3,7 @@ import { LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
 import { join } from 'node:path';
 import type { LatentsValue } from '../../runtime/values.js';
 import { CLIP_INPUTS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
-import { preflightClip } from './preflight.js';
+import { estimateClipNode, preflightClip } from './preflight.js';
 import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
 
 export const lvcdSample = defineNode({
@@ -17,6 +17,10 @@ export const lvcdSample = defineNode({
   outputs: [{ name: 'latents', type: 'LATENTS' }],
   params: SAMPLING_PARAMS,
   provenance: reportedProvenance,
+  async estimate(ctx) {
+    const { models, sketches } = ctx.inputs;
+    return estimateClipNode('LVCD Sample', models, sketches, ctx.params);
+  },
   async execute(ctx) {
     const models = ctx.inputs.models;
     const clip = await prepareClip(ctx);
