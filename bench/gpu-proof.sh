@@ -11,12 +11,12 @@
 #   1. checks the GPU with nvidia-smi and says what is missing;
 #   2. installs ONNX Runtime's CUDA provider with `npm run cuda:install` unless it is there, then checks that the
 #      driver is new enough for the CUDA it links, that ldd finds every library it links, and that cuDNN 9 is there;
-#   3. writes real-shape stand-in weights (every key of keys-real-svd.tsv and keys-real-lvcd-ckpt.tsv at its real
-#      shape, seeded noise, 12.7 GB of F32) and converts them with convertBundle to an fp16-storage bundle;
-#      --keep-dir DIR keeps the bundle there and reuses it next time (the stand-in sources are always deleted);
-#   4. runs the tiny bundle's networks (lineart, VAE encoder and decoder, conditioner encoder, CLIP, denoiser in
+#   3. runs the tiny bundle's networks (lineart, VAE encoder and decoder, conditioner encoder, CLIP, denoiser in
 #      four reference-attention modes) on CUDA against the PyTorch goldens: fp32 with TF32 off must be within 1e-3;
 #      it also prints ORT's default (TF32) math, the CPU, |cuda - cpu| and the fp16-storage bundle's error;
+#   4. writes real-shape stand-in weights (every key of keys-real-svd.tsv and keys-real-lvcd-ckpt.tsv at its real
+#      shape, seeded noise, 12.7 GB of F32) and converts them with convertBundle to an fp16-storage bundle;
+#      --keep-dir DIR keeps the bundle there and reuses it next time (the stand-in sources are always deleted);
 #   5. runs one window (15 frames) at 576x320 with 25 steps on the stand-in bundle on CUDA, then its decode.
 # It prints per-step time, seconds per output frame, peak GPU memory (nvidia-smi polled every 100 ms), wall time
 # against time inside ONNX Runtime, and estimatePlan's figures for the same run beside the measured ones with their
