@@ -14,6 +14,8 @@ export interface ServerConfig {
   /** How long a cancelled run may take to reach its next step before its worker is killed and replaced. */
   cancelGraceMs: number;
   cacheLimitBytes: number;
+  /** How long an opened model bundle nobody uses keeps its memory (sessions, weights) before it is closed. */
+  bundleIdleMs: number;
   /** Video artefacts split into PNG frames for the compare view, least recently used pruned first. */
   compareCacheLimitBytes: number;
   /** Frame sequences the compare view keeps open (zip handles, split state), least recently used closed first. */
@@ -52,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     runsIn: runsIn(env.LVCD_RUNS_IN),
     cancelGraceMs: integer('LVCD_CANCEL_GRACE_MS', env.LVCD_CANCEL_GRACE_MS, 10_000, 0, 3_600_000),
     cacheLimitBytes: integer('LVCD_CACHE_LIMIT_MB', env.LVCD_CACHE_LIMIT_MB, 2048, 0, 1024 * 1024) * MB,
+    bundleIdleMs: integer('LVCD_BUNDLE_IDLE_SECONDS', env.LVCD_BUNDLE_IDLE_SECONDS, 300, 0, 86_400) * 1000,
     compareCacheLimitBytes: integer('LVCD_COMPARE_CACHE_MB', env.LVCD_COMPARE_CACHE_MB, 2048, 0, 1024 * 1024) * MB,
     compareOpenSequences: integer('LVCD_COMPARE_OPEN_SEQUENCES', env.LVCD_COMPARE_OPEN_SEQUENCES, 32, 1, 4096),
     jsonBodyLimitBytes: integer('LVCD_JSON_LIMIT_MB', env.LVCD_JSON_LIMIT_MB, 2, 1, 1024) * MB,

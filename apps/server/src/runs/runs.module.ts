@@ -23,7 +23,7 @@ function executorFor(config: ServerConfig, runtime: Runtime): RunExecutor {
   if (config.runsIn === 'server') return new InServerExecutor(runtime);
   return new WorkerSupervisor({
     entry: workerEntry(),
-    settings: { dataDir: config.dataDir, modelsDir: config.modelsDir, cacheLimitBytes: config.cacheLimitBytes },
+    settings: { dataDir: config.dataDir, modelsDir: config.modelsDir, cacheLimitBytes: config.cacheLimitBytes, bundleIdleMs: config.bundleIdleMs },
     concurrency: config.concurrency,
     cancelGraceMs: config.cancelGraceMs,
     titleOf: (type) => runtime.registry.get(type)?.title ?? type,

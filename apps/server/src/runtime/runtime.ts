@@ -1,3 +1,4 @@
+import { setBundleIdleTimeout } from '@lvcd/models';
 import { createBuiltinRegistry } from '@lvcd/nodes/catalogue';
 import { AssetStore, OutputCache, type ExecutorDeps } from '@lvcd/nodes/runtime';
 import { mkdir } from 'node:fs/promises';
@@ -7,6 +8,8 @@ export interface RuntimeSettings {
   dataDir: string;
   modelsDir: string;
   cacheLimitBytes: number;
+  /** How long an opened model bundle nobody uses keeps its memory before it is closed. */
+  bundleIdleMs: number;
 }
 
 /** What runs a workflow, built the same way for the server and the headless CLI. */
@@ -15,6 +18,7 @@ export interface Runtime extends ExecutorDeps {
 }
 
 export async function createRuntime(settings: RuntimeSettings): Promise<Runtime> {
+  setBundleIdleTimeout(settings.bundleIdleMs);
   const paths = dataPaths(settings.dataDir);
   const assets = new AssetStore(paths.assets);
   await assets.init();

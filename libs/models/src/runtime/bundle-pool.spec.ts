@@ -1,0 +1,65 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { architectureFromConfigJson } from '../convert/architecture-json.js';
+import { convertBundle } from '../convert/convert-bundle.js';
+import { lvcdTinyFixturesDir } from '../testing/index.js';
+import { bundleContentHash } from './bundle-manifest.js';
+import { readBundleManifest } from './bundle-networks.js';
+import { acquireBundle, isBundleOpen, openBundleCount, setBundleIdleTimeout } from './bundle-pool.js';
+
+const fixtures = lvcdTinyFixturesDir();
+let dir: string;
+let bundle: string;
+
+async function convert(fp16: boolean): Promise<void> {
+  const architecture = architectureFromConfigJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
+  await convertBundle({ svd: path.join(fixtures, 'svd-tiny.safetensors'), lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'), outDir: bundle, frame: { height: 64, width: 128 }, fp16, ...architecture });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'lvcd-pool-'));
+  bundle = path.join(dir, 'tiny');
+  await convert(false);
+});
+afterAll(async () => {
+  setBundleIdleTimeout(5 * 60_000);
+  await rm(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the bundle pool', () => {
+  it('shares one opened bundle between users and closes it once idle for the timeout', async () => {
+    setBundleIdleTimeout(300);
+    const a = await acquireBundle(bundle, 'cpu');
+    const b = await acquireBundle(bundle, 'cpu');
+    expect(b.bundle).toBe(a.bundle);
+    a.release();
+    b.release();
+    const hash = bundleContentHash(await readBundleManifest(bundle));
+    expect(isBundleOpen(bundle, 'cpu', hash)).toBe(true);
+    await sleep(700);
+    expect(isBundleOpen(bundle, 'cpu', hash)).toBe(false);
+    expect(openBundleCount()).toBe(0);
+  });
+
+  it('opens a re-converted bundle afresh instead of serving the old sessions', async () => {
+    setBundleIdleTimeout(60_000);
+    const before = await acquireBundle(bundle, 'cpu');
+    expect(before.bundle.manifest.precision).toBe('fp32');
+    before.release();
+    await convert(true);
+    const after = await acquireBundle(bundle, 'cpu');
+    expect(after.bundle).not.toBe(before.bundle);
+    expect(after.bundle.manifest.precision).toBe('fp16');
+    // The old content was idle, so asking for the new one closed it.
+    expect(openBundleCount()).toBe(1);
+    after.release();
+    setBundleIdleTimeout(0);
+    const last = await acquireBundle(bundle, 'cpu');
+    last.release();
+    expect(openBundleCount()).toBe(0);
+  });
+});
