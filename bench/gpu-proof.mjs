@@ -125,6 +125,11 @@ async function tinyGoldenStage(models, testing, { provider, workDir }) {
     outputs[run.label] = await testing.loadGoldens(outFile);
     const open = Object.values(timings).reduce((n, t) => n + t.openSeconds, 0);
     console.log(`${run.label.padEnd(20)} sessions opened in ${fmt(open, 1)} s (denoiser ${fmt(timings.denoiser.openSeconds, 1)} s), runs ${fmt(Object.values(timings).reduce((n, t) => n + t.runSeconds, 0), 2)} s`);
+    for (const [ep, p] of Object.entries(timings.denoiser.placement)) {
+      // Inside a CUDA session, the CPU provider's ops are the ones CUDA lacks a kernel for (or the shape ops ORT keeps on the host).
+      const ops = ep.startsWith('CPU') && run.provider === 'cuda' ? `: ${Object.entries(p.ops).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op} ${n}`).join(', ')}` : '';
+      console.log(`${''.padEnd(21)}denoiser nodes on ${ep}: ${p.nodes}, ${fmt(p.timeShare * 100, 1)}% of kernel time${ops}`);
+    }
   }
   const targets = await goldenTargets(testing);
   const labels = runs.map((r) => r.label);

@@ -1,7 +1,7 @@
 // The tiny bundle's networks on one provider, on the inputs of the PyTorch goldens (../shared/fixtures/lvcd-tiny),
 // as libs/models' specs run them (convert/bundle.spec.ts, networks/denoiser/denoiser-graph.spec.ts). Outputs are
 // saved to a safetensors file so a parent process can compare providers with each other and with the goldens.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** What each saved output is compared with: a golden file and tensor, optionally a slice of it. */
@@ -36,9 +36,9 @@ export async function runTinyGoldenInputs(models, testing, bundleDir, provider, 
   const manifest = JSON.parse(await readFile(path.join(bundleDir, 'manifest.json'), 'utf8'));
   const outputs = {};
   const timings = {};
-  const withSession = async (id, use) => {
+  const withSession = async (id, use, sessionOptions) => {
     const started = performance.now();
-    const { session, provider: ran } = await models.createSession(path.join(bundleDir, manifest.models[id].file), { provider });
+    const { session, provider: ran } = await models.createSession(path.join(bundleDir, manifest.models[id].file), { provider, ...(sessionOptions ? { sessionOptions } : {}) });
     if (ran !== provider) throw new Error(`${id} opened on ${ran}, not ${provider}`);
     try {
       const opened = performance.now();
@@ -75,12 +75,38 @@ export async function runTinyGoldenInputs(models, testing, bundleDir, provider, 
       outputs[`denoiser.${name}`] = { data: await run(mode, step, prev), dims };
     }
     outputs['denoiser.edm_normal'] = { data: models.applyDenoiserScaling(x, outputs['denoiser.normal'].data, sigma), dims };
-  });
+    s.endProfiling();
+  }, { enableProfiling: true, profileFilePrefix: `${outFile}.denoiser-profile` });
+  timings.denoiser.placement = await nodePlacement(outFile);
 
   const tensors = {};
   for (const [name, t] of Object.entries(outputs)) tensors[name] = { dtype: 'F32', shape: t.dims, data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) };
   await writeFile(outFile, models.encodeSafetensors(tensors));
   return timings;
+}
+
+/**
+ * Where ONNX Runtime ran the denoiser's nodes, from its profile of the golden calls: per execution provider, the
+ * nodes, their share of kernel time and the op types. A provider lacking a kernel (or an input form of one) shows
+ * as that op on the CPU provider inside a CUDA session.
+ */
+async function nodePlacement(outFile) {
+  const dir = path.dirname(outFile);
+  const prefix = `${path.basename(outFile)}.denoiser-profile`;
+  const file = (await readdir(dir)).find((f) => f.startsWith(prefix));
+  const events = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
+  await rm(path.join(dir, file));
+  const byProvider = {};
+  let total = 0;
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
+    const p = (byProvider[e.args.provider] ??= { nodes: new Set(), micros: 0, ops: {} });
+    if (!p.nodes.has(e.args.node_index)) p.ops[e.args.op_name] = (p.ops[e.args.op_name] ?? 0) + 1;
+    p.nodes.add(e.args.node_index);
+    p.micros += e.dur;
+    total += e.dur;
+  }
+  return Object.fromEntries(Object.entries(byProvider).map(([name, p]) => [name, { nodes: p.nodes.size, timeShare: p.micros / total, ops: p.ops }]));
 }
 
 /** The golden tensor each output is compared with. */
