@@ -4,9 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts'],
     globalSetup: ['test/support/build-server.ts'],
-    // Each file starts real servers on real SQLite files; two cores are shared with other builds.
+    // Each file starts real servers on real SQLite files and forks their workers; two cores are shared with other builds.
     fileParallelism: false,
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -20,8 +20,8 @@ export interface LinkGestureHooks {
 export function useLinkGestures(editor: NodeEditor<Schemes>, connection: ConnectionPlugin<Schemes, AreaExtra>, hooks: LinkGestureHooks): void {
   let refusedInGesture = false;
   const linkOf = (from: SocketData, to: SocketData): Link | null => {
-    const ends = getSourceTarget(from, to);
-    return ends ? { from: { node: ends[0].nodeId, output: ends[0].key }, to: { node: ends[1].nodeId, input: ends[1].key } } : null;
+    const [source, target] = getSourceTarget(from, to) ?? [];
+    return source && target ? { from: { node: source.nodeId, output: source.key }, to: { node: target.nodeId, input: target.key } } : null;
   };
 
   connection.addPreset(
