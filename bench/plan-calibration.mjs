@@ -73,7 +73,7 @@ if (values.child) {
       const c = m.CALIBRATION.cpu;
       for (const kind of ['step', 'decode']) {
         const got = measure(kind, dir, width, height, chunk);
-        const predictedSeconds = kind === 'step' ? estimate.stepSeconds : estimate.decodeSeconds / Math.max(1, Math.ceil(14 / (chunk - 4)));
+        const predictedSeconds = kind === 'step' ? estimate.stepSeconds : estimate.chunkSeconds;
         const predictedBytes = c.runtimeBytes + estimate.weightsBytes + (kind === 'step' ? estimate.denoiserPeakBytes : estimate.decoderPeakBytes);
         console.log(
           `${`${width}x${height}`.padEnd(10)}${kind.padEnd(9)}${got.seconds.toFixed(2).padStart(10)}  ${predictedSeconds.toFixed(2).padStart(10)}  ${(predictedSeconds / got.seconds).toFixed(2).padStart(5)}` +

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LVCD_REAL_CONFIG } from '../networks/unet/config.js';
+import { planDecodeChunks } from '../pipelines/lvcd/decode-plan.js';
 import { outputFrameCount, paddedFrameCount, windowCount } from '../pipelines/lvcd/window-plan.js';
 import type { ModelRecord } from '../runtime/bundle-manifest.js';
 import { CALIBRATION } from './calibration.js';
@@ -57,6 +58,9 @@ describe('estimatePlan', () => {
     expect(plan.outputFrames).toBe(Math.min(48, outputFrameCount(plan.windows)));
     expect(plan.totalSeconds).toBeCloseTo(plan.windows * plan.windowSeconds + plan.decodeSeconds, 6);
     expect(plan.windowSeconds).toBeCloseTo(25 * plan.stepSeconds, 6);
+    // Decoding is costed over the pipeline's own chunks: 48 frames in chunks of 10 led by the reference, 3 overlapping.
+    expect(plan.decodeChunks).toBe(planDecodeChunks(outputFrameCount(plan.windows), { chunk: 10, overlap: 3, first: 1 }, 48).length);
+    expect(plan.decodeSeconds).toBeCloseTo(plan.decodeChunks * plan.chunkSeconds, 6);
   });
 
   it('adds the weights, the runtime and the larger of a denoiser step and a decode chunk', () => {

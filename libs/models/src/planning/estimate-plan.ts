@@ -1,3 +1,4 @@
+import { planDecodeChunks } from '../pipelines/lvcd/decode-plan.js';
 import { outputFrameCount, paddedFrameCount, windowCount } from '../pipelines/lvcd/window-plan.js';
 import type { BundleManifest } from '../runtime/bundle-manifest.js';
 import { WINDOW_FRAMES } from '../networks/unet/config.js';
@@ -38,6 +39,9 @@ export interface PlanEstimate {
   peakBytes: number;
   stepSeconds: number;
   windowSeconds: number;
+  /** Decode chunks of the whole clip, and the time of one. */
+  decodeChunks: number;
+  chunkSeconds: number;
   decodeSeconds: number;
   totalSeconds: number;
   fits: boolean;
@@ -81,10 +85,10 @@ export function estimatePlan(r: PlanRequest): PlanEstimate {
 
   const stepSeconds = c.stepOverheadSeconds + step.macs / c.macsPerSecond;
   const windowSeconds = r.steps * stepSeconds;
-  // Chunks of `chunk` latents, the reference leading each, `overlap` of them shared with the previous chunk.
-  const newPerChunk = Math.max(1, r.decoding.chunk - 1 - r.decoding.overlap);
-  const chunks = Math.ceil(Math.max(0, outputFrameCount(windows) - 1) / newPerChunk);
-  const decodeSeconds = chunks * (c.chunkOverheadSeconds + chunk.macs / c.decoderMacsPerSecond);
+  // The pipeline's own chunking (reference leading each chunk, overlaps, the original's frames apart from padding).
+  const chunks = planDecodeChunks(outputFrameCount(windows), { ...r.decoding, first: 1 }, r.pad ? Math.min(r.frames, outputFrameCount(windows)) : outputFrameCount(windows)).length;
+  const chunkSeconds = c.chunkOverheadSeconds + chunk.macs / c.decoderMacsPerSecond;
+  const decodeSeconds = chunks * chunkSeconds;
   const totalSeconds = windows * windowSeconds + decodeSeconds;
 
   const fits = peakBytes <= r.deviceMemoryBytes;
@@ -107,6 +111,8 @@ export function estimatePlan(r: PlanRequest): PlanEstimate {
     peakBytes,
     stepSeconds,
     windowSeconds,
+    decodeChunks: chunks,
+    chunkSeconds,
     decodeSeconds,
     totalSeconds,
     fits,
