@@ -48,6 +48,20 @@ describe('NodeView', () => {
     expect(w.find('[data-input][data-fault]').exists()).toBe(false);
   });
 
+  it('shows what a measuring node found, with how it was measured', async () => {
+    const studio = testStudio();
+    const { w } = mountNode(studio);
+    expect(w.find('[data-testid=node-metrics]').exists()).toBe(false);
+    studio.runtime.setRunState('7', { status: 'done', metrics: { psnr: 21.0512, ssim: 0.86912, frames: 74, protocol: 'paper' } });
+    await w.vm.$nextTick();
+    const metrics = w.get('[data-testid=node-metrics]');
+    expect(metrics.text()).toBe('PSNR 21.05 dB · SSIM 0.869 (paper)');
+    expect(metrics.attributes('title')).toBe('mean over 74 frames');
+    studio.runtime.clearRunState();
+    await w.vm.$nextTick();
+    expect(w.find('[data-testid=node-metrics]').exists()).toBe(false);
+  });
+
   it('marks the input a failure names', async () => {
     const studio = testStudio();
     const { w } = mountNode(studio);

@@ -23,15 +23,25 @@ export interface NodeRuntime {
   frames: FrameRef[];
   /** Frames expected, when the node said so. */
   frameCount?: number;
+  /** What a measuring node (Quality Metrics) found, from its artefact. */
+  metrics?: MeasuredQuality;
   problems: Problem[];
 }
 
-export type RunStatePatch = Partial<Pick<NodeRuntime, 'status' | 'value' | 'max' | 'text' | 'message' | 'field' | 'ms'>>;
+export interface MeasuredQuality {
+  psnr: number;
+  ssim: number;
+  frames: number;
+  /** How it was measured (the paper's 256x256 protocol, or at the clip's own size), when the node said. */
+  protocol?: string;
+}
+
+export type RunStatePatch = Partial<Pick<NodeRuntime, 'status' | 'value' | 'max' | 'text' | 'message' | 'field' | 'ms' | 'metrics'>>;
 
 /** A run failure as the problems panel lists it, beside validation problems. */
 export type RunFailure = Omit<Problem, 'code'> & { code: 'run-failed'; node: string };
 
-const RUN_STATE_KEYS = ['status', 'value', 'max', 'text', 'message', 'field', 'ms', 'frameCount'] as const;
+const RUN_STATE_KEYS = ['status', 'value', 'max', 'text', 'message', 'field', 'ms', 'frameCount', 'metrics'] as const;
 
 export function createNodeRuntime() {
   const runtime = reactive<Record<string, NodeRuntime>>({});

@@ -87,6 +87,16 @@ describe('the runs store', () => {
     expect(toasts[0]).toBe('Run failed at node 1 (strength): strength 2 is above 1');
   });
 
+  it("puts a measuring node's mean PSNR and SSIM on it from its metrics artefact", async () => {
+    runs.activate(RUN);
+    await until(() => server.members(RUN) === 1);
+    const json = { id: 'a1', node: '4', name: 'metrics.json', mime: 'application/json', kind: 'json', size: 10, meta: { frames: 74, meanPsnr: 21.05, meanSsim: 0.869, minPsnr: 18, meanFlicker: 2, protocol: 'paper' } };
+    const csv = { id: 'a2', node: '4', name: 'metrics.csv', mime: 'text/csv', kind: 'csv', size: 10 };
+    room(RUN).emit('node:finished', { runId: RUN, node: '4', ms: 3, artifacts: [json, csv] });
+    await until(() => runtime.nodeRuntime('4').status === 'done');
+    expect(runtime.nodeRuntime('4').metrics).toEqual({ psnr: 21.05, ssim: 0.869, frames: 74, protocol: 'paper' });
+  });
+
   it('ignores events of runs it does not show, and leaves the old room when another run is shown', async () => {
     runs.activate(RUN);
     await until(() => server.members(RUN) === 1);

@@ -4,7 +4,7 @@ import { computed, reactive, ref } from 'vue';
 import { artifactUrl, type ApiClient, type ApiError } from '../api/client';
 import type { RunSocket } from '../api/run-socket';
 import type { Artifact, RunDetail, RunStatus, RunSummary } from '../api/types';
-import type { NodeRuntimeStore } from './node-runtime';
+import type { MeasuredQuality, NodeRuntimeStore } from './node-runtime';
 import type { Notify } from './toasts';
 
 const ACTIVE_KEY = 'lvcd-studio:active-run';
@@ -49,6 +49,8 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
   function showArtifacts(artifacts: readonly Artifact[]): void {
     const perNode = new Map<string, number>();
     for (const a of artifacts) {
+      const metrics = measuredQuality(a);
+      if (metrics) runtime.setRunState(a.node, { metrics });
       if (!a.mime.startsWith('image/')) continue;
       const i = perNode.get(a.node) ?? 0;
       perNode.set(a.node, i + 1);
@@ -195,4 +197,11 @@ export type RunsStore = ReturnType<typeof createRuns>;
 /** A snapshot's node state with its absent fields left out, so they do not overwrite what the stream said. */
 function definedOf(s: NodeState): Partial<NodeState> {
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined && v !== '')) as Partial<NodeState>;
+}
+
+/** A metrics artefact's summary (Quality Metrics writes mean PSNR and SSIM in its JSON artefact's meta). */
+function measuredQuality(a: Artifact): MeasuredQuality | undefined {
+  const m = a.meta;
+  if (a.mime !== 'application/json' || typeof m?.meanPsnr !== 'number' || typeof m.meanSsim !== 'number') return undefined;
+  return { psnr: m.meanPsnr, ssim: m.meanSsim, frames: typeof m.frames === 'number' ? m.frames : 0, ...(typeof m.protocol === 'string' ? { protocol: m.protocol } : {}) };
 }
