@@ -13,18 +13,8 @@ export type {
   WorkflowSummary as SavedWorkflowSummary,
 } from '@lvcd/nodes';
 
-/** A `frame` event from the run's room. */
-export interface FrameEvent {
-  runId: string;
-  node: string;
-  output: string;
-  index: number;
-  count?: number;
-  width: number;
-  height: number;
-  mime: string;
-  data: ArrayBuffer | Uint8Array;
-}
+/** A `frame` event from the run's room (the socket protocol's message). */
+export type { FrameMessage as FrameEvent } from '@lvcd/nodes';
 
 export interface ApiErrorBody {
   statusCode?: number;

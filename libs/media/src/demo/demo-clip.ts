@@ -41,8 +41,8 @@ const PALETTE: [number, number, number][] = [
   [230, 80, 70], [250, 200, 60], [80, 170, 90], [70, 120, 220], [170, 90, 200], [240, 150, 60], [90, 200, 210], [230, 120, 170],
 ];
 
-/** mulberry32: small, fast and deterministic for a seed, so a clip can be regenerated identically. */
-function random(seed: number): () => number {
+/** mulberry32: small, fast and deterministic for a seed, so a generated clip is the same on every machine. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -54,7 +54,7 @@ function random(seed: number): () => number {
 }
 
 function makeShapes(o: DemoClipOptions): Shape[] {
-  const rnd = random(o.seed);
+  const rnd = seededRandom(o.seed);
   const kinds: Shape['kind'][] = ['circle', 'rect', 'triangle'];
   const count = 5 + Math.floor(rnd() * 3);
   const s = Math.min(o.width, o.height);

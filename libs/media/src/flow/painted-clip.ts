@@ -1,4 +1,5 @@
 import type { RgbImage } from '../frames/index.js';
+import { seededRandom } from '../demo/demo-clip.js';
 
 export interface PaintedClipOptions {
   frames: number;
@@ -15,17 +16,6 @@ export interface PaintedFrame {
 
 const INK = 28;
 
-/** mulberry32: deterministic for a seed, so a clip is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Character {
   colour: [number, number, number];
@@ -42,7 +32,7 @@ interface Character {
  * costs one frame of memory; frame 0 is the reference.
  */
 export function* paintedClip(o: PaintedClipOptions): Generator<PaintedFrame> {
-  const rnd = random(o.seed);
+  const rnd = seededRandom(o.seed);
   const { width: w, height: h } = o;
   const background = new Uint8Array(w * h * 3);
   const lines = new Uint8Array(w * h);

@@ -1,6 +1,7 @@
 import { defineNode } from '../../runtime/define-node.js';
 import { decodeRgb, defaultFlatColorizeOptions, fitImage, FlatColorizer, type RgbImage } from '@lvcd/media';
 import { streamFrames, writeFrames } from '../frames/frame-io.js';
+import { COLORIZER_SOCKETS } from './colorizer-sockets.js';
 
 export const flatColorize = defineNode({
   type: 'colorize/flat',
@@ -9,11 +10,7 @@ export const flatColorize = defineNode({
   description:
     "Colours every frame with no network: splits each sketch into closed regions, fills frame 0's regions with the reference's median colour, and carries colours to later frames by matching regions (overlap, then position, area and shape). The default colorizer and a baseline.",
   version: 1,
-  inputs: [
-    { name: 'reference', type: 'IMAGE', label: 'Coloured reference (frame 0)' },
-    { name: 'sketches', type: 'SKETCHES' },
-  ],
-  outputs: [{ name: 'frames', type: 'FRAMES' }],
+  ...COLORIZER_SOCKETS,
   params: [
     { name: 'lineThreshold', label: 'Line darkness', description: 'Sketch pixels darker than this are walls between regions.', schema: { kind: 'integer', default: defaultFlatColorizeOptions.lineThreshold, min: 1, max: 254 } },
     { name: 'gapClose', label: 'Close gaps (px)', description: 'Bridges breaks in the lines up to about twice this many pixels.', schema: { kind: 'integer', default: defaultFlatColorizeOptions.gapClose, min: 0, max: 10 } },

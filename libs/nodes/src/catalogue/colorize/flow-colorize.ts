@@ -1,6 +1,7 @@
 import { defineNode } from '../../runtime/define-node.js';
 import { decodeRgb, defaultFlowColorizeOptions, fitImage, FlowColorizer, type RgbImage } from '@lvcd/media';
 import { streamFrames, writeFrames } from '../frames/frame-io.js';
+import { COLORIZER_SOCKETS } from './colorizer-sockets.js';
 
 export const flowColorize = defineNode({
   type: 'colorize/flow',
@@ -9,11 +10,7 @@ export const flowColorize = defineNode({
   description:
     "Colours every frame with no network by following motion: dense optical flow (OpenCV Farneback) from each sketch to the reference and to the previous sketch, checked forward-backward, carries the reference's colours; areas whose lines did not change keep the reference's exact pixels, flat cels stay flat, and regions nothing could follow take what lay under them. Every frame is matched against the reference, so errors do not build up. The default colorizer.",
   version: 1,
-  inputs: [
-    { name: 'reference', type: 'IMAGE', label: 'Coloured reference (frame 0)' },
-    { name: 'sketches', type: 'SKETCHES' },
-  ],
-  outputs: [{ name: 'frames', type: 'FRAMES' }],
+  ...COLORIZER_SOCKETS,
   params: [
     { name: 'lineThreshold', label: 'Line darkness', description: 'Sketch pixels darker than this are lines.', schema: { kind: 'integer', default: defaultFlowColorizeOptions.lineThreshold, min: 1, max: 254 } },
     { name: 'maxCost', label: 'Trust (px)', description: 'How far (in pixels of line distance) a flow mapping may disagree with the reference and still be used; lower falls back to region fills more often.', schema: { kind: 'number', default: defaultFlowColorizeOptions.maxCost, min: 0.1, max: 10 } },
