@@ -1,23 +1,15 @@
 import { OverlayWeightSource, openWeightFile, type WeightSource } from '../../formats/index.js';
-import { writeOnnxModel, type AttentionForm, type WeightPrecision, type WrittenModel } from '../../onnx/index.js';
-import type { LvcdNetworkConfig } from '../unet/config.js';
-import { buildDenoiserGraph, type DenoiserGraph, type DenoiserGraphPart } from './denoiser-graph.js';
+import { writeOnnxModel, type WrittenModel } from '../../onnx/index.js';
+import { buildDenoiserGraph, type DenoiserGraph, type DenoiserGraphOptions } from './denoiser-graph.js';
 
-export interface ConvertDenoiserOptions {
+/** The graph's options (architecture, precision, part, attention form) and where the weights come from and go. */
+export interface ConvertDenoiserOptions extends Omit<DenoiserGraphOptions, 'weights'> {
   /** svd.safetensors: the UNet (`model.diffusion_model.*`). */
   readonly svdPath: string;
   /** lvcd.ckpt (or an fp16 safetensors re-save): `control_model.*` and the fine-tuned UNet attentions, which win. */
   readonly lvcdPath: string;
   readonly outDir: string;
   readonly fileName?: string;
-  readonly config: LvcdNetworkConfig;
-  readonly precision?: WeightPrecision;
-  readonly part?: DenoiserGraphPart;
-  readonly debugOutputs?: boolean;
-  /** See DenoiserGraphOptions.attention. */
-  readonly attention?: AttentionForm;
-  /** See DenoiserGraphOptions.attentionFrameGroup. */
-  readonly attentionFrameGroup?: number;
   readonly onTensor?: (progress: { key: string; bytes: number; done: number; total: number }) => void;
   readonly signal?: AbortSignal;
 }
