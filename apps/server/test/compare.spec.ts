@@ -19,15 +19,19 @@ const H = 64;
 
 let server: TestServer;
 let clipDir: string;
-/** Runs of the demo workflow (with Save Frames added) that differ in the flat colorizer's gap closing. */
+/** Runs of the demo workflow (with Save Frames added, and Flat Colorize) that differ in its gap closing. */
 let runA: any;
 let runB: any;
 
-/** The demo workflow at a test size, plus a Save Frames output so runs have a lossless zip too. */
+/**
+ * The demo workflow at a test size, plus a Save Frames output so runs have a lossless zip too. Its colorizer is Flat
+ * Colorize, whose gap closing changes its regions and so the frames; on this small clip the demo's Flow Colorize gives
+ * the same frames for both settings, and the export check needs two runs that differ.
+ */
 function demo(assetId: string, gapClose: number): WorkflowDocument {
   const doc = demoWorkflow({ frames: assetId });
   doc.nodes.find((n) => n.id === 'resize')!.params = { width: W, height: H, mode: 'crop', pad: 'white' };
-  doc.nodes.find((n) => n.id === 'colorize')!.params = { gapClose };
+  Object.assign(doc.nodes.find((n) => n.id === 'colorize')!, { type: 'colorize/flat', params: { gapClose } });
   doc.nodes.push({ id: 'frames', type: 'output/save-frames', params: { name: 'frames' }, position: { x: 1280, y: 300 } });
   doc.links.push({ from: { node: 'colorize', output: 'frames' }, to: { node: 'frames', input: 'frames' } });
   return doc;

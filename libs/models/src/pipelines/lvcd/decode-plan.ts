@@ -40,10 +40,13 @@ export function planDecodeChunks(latentCount: number, config: DecodeChunkConfig 
     end = Math.min(start + chunk - first, original);
     chunks.push({ latents: chunkLatents(first, start, end), drop: i === 0 ? 0 : first + overlap, firstOutput: i === 0 ? 0 : start + overlap });
   }
-  if (original < latentCount && original - overlap < first) throw new RangeError(`${original} original latents are too few to lead padding chunks with ${overlap} overlapping ones`);
-  for (let start = original - overlap, end = original; end < latentCount; start += advance) {
+  // The first padding chunk is led by the last `overlap` original latents, or by all of them after the reference when
+  // the clip is shorter than that (a 2-frame clip padded to a window); later ones overlap the chunk before in full.
+  for (let start = original - Math.min(overlap, original - first), end = original; end < latentCount; ) {
+    const lead = end - start;
     end = Math.min(start + chunk - first, latentCount);
-    chunks.push({ latents: chunkLatents(first, start, end), drop: first + overlap, firstOutput: start + overlap });
+    chunks.push({ latents: chunkLatents(first, start, end), drop: first + lead, firstOutput: start + lead });
+    start = end - overlap;
   }
   return chunks;
 }

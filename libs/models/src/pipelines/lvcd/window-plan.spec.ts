@@ -64,6 +64,14 @@ describe('decode chunks (spec §4.9)', () => {
       { latents: [0, ...range(38, 45)], drop: 4, firstOutput: 41 },
     ]);
     expect(padded.flatMap((c) => c.latents.slice(c.drop))).toEqual(range(0, 45));
+    // A clip shorter than an overlap (2 frames padded to a window): the first padding chunk is led by what there is.
+    const short = planDecodeChunks(15, undefined, 2);
+    expect(short).toEqual([
+      { latents: [0, 1], drop: 0, firstOutput: 0 },
+      { latents: [0, ...range(1, 10)], drop: 2, firstOutput: 2 },
+      { latents: [0, ...range(7, 15)], drop: 4, firstOutput: 10 },
+    ]);
+    expect(short.flatMap((c) => c.latents.slice(c.drop))).toEqual(range(0, 15));
     // Without original frames (a clip shorter than one window) all latents are chunked as usual.
     expect(planDecodeChunks(15, undefined, 0)).toEqual(planDecodeChunks(15));
   });
