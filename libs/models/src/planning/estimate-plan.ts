@@ -14,7 +14,10 @@ export interface PlanRequest {
   frames: number;
   pad: boolean;
   steps: number;
-  decoding: { chunk: number; overlap: number };
+  /** How the run decodes; absent for a run that only samples (LVCD Sample), which then holds no decode chunk. */
+  decoding?: { chunk: number; overlap: number };
+  /** The bundle is open already (its weights are held, not free): only what the run adds must fit. */
+  weightsResident?: boolean;
   provider: 'cpu' | 'cuda';
   /** Memory the run may use on its device: free host memory on the CPU, free GPU memory on CUDA. */
   deviceMemoryBytes: number;
@@ -31,11 +34,14 @@ export interface PlanAdvice {
 export interface PlanEstimate {
   windows: number;
   outputFrames: number;
-  /** Weights resident while the run works (all of the bundle's models, at compute precision). */
+  /** The bundle's weights in memory while the run works (all of its models, at compute precision). */
   weightsBytes: number;
   denoiserPeakBytes: number;
   decoderPeakBytes: number;
-  /** The most the run holds at once: weights, the runtime, and the larger of a denoiser step and a decode chunk. */
+  /**
+   * What the run adds at its peak: the runtime, the weights unless resident, and the larger of a denoiser step and a
+   * decode chunk.
+   */
   peakBytes: number;
   stepSeconds: number;
   windowSeconds: number;
@@ -75,19 +81,19 @@ export function estimatePlan(r: PlanRequest): PlanEstimate {
   const windows = windowCount(frameCount);
   const outputFrames = Math.min(outputFrameCount(windows), r.frames);
   const step = denoiserStepCost(config.denoiser, { frames: WINDOW_FRAMES, latentHeight, latentWidth });
-  const chunk = decoderChunkCost(config.vaeDecoder, r.decoding.chunk, latentHeight, latentWidth);
+  const chunk = r.decoding ? decoderChunkCost(config.vaeDecoder, r.decoding.chunk, latentHeight, latentWidth) : undefined;
 
   const weights = weightsBytes(r.manifest, c);
   const plain = r.attention === 'plain';
   const denoiserPeak = 4 * (step.liveValues * c.activationFactor + (plain ? step.attentionScoreValues : 0));
-  const decoderPeak = 4 * chunk.liveValues * c.decoderActivationFactor;
-  const peakBytes = c.runtimeBytes + weights + Math.max(denoiserPeak, decoderPeak);
+  const decoderPeak = chunk ? 4 * chunk.liveValues * c.decoderActivationFactor : 0;
+  const peakBytes = c.runtimeBytes + (r.weightsResident ? 0 : weights) + Math.max(denoiserPeak, decoderPeak);
 
   const stepSeconds = c.stepOverheadSeconds + step.macs / c.macsPerSecond;
   const windowSeconds = r.steps * stepSeconds;
   // The pipeline's own chunking (reference leading each chunk, overlaps, the original's frames apart from padding).
-  const chunks = planDecodeChunks(outputFrameCount(windows), { ...r.decoding, first: 1 }, r.pad ? Math.min(r.frames, outputFrameCount(windows)) : outputFrameCount(windows)).length;
-  const chunkSeconds = c.chunkOverheadSeconds + chunk.macs / c.decoderMacsPerSecond;
+  const chunks = r.decoding ? planDecodeChunks(outputFrameCount(windows), { ...r.decoding, first: 1 }, r.pad ? Math.min(r.frames, outputFrameCount(windows)) : outputFrameCount(windows)).length : 0;
+  const chunkSeconds = chunk ? c.chunkOverheadSeconds + chunk.macs / c.decoderMacsPerSecond : 0;
   const decodeSeconds = chunks * chunkSeconds;
   const totalSeconds = windows * windowSeconds + decodeSeconds;
 
@@ -95,7 +101,7 @@ export function estimatePlan(r: PlanRequest): PlanEstimate {
   const advice: PlanAdvice[] = [];
   if (!fits) {
     const over = gib(peakBytes - r.deviceMemoryBytes);
-    if (decoderPeak >= denoiserPeak && r.decoding.chunk > 3) {
+    if (r.decoding && decoderPeak >= denoiserPeak && r.decoding.chunk > 3) {
       advice.push({ change: 'decodeChunk', text: `lower the decode chunk (now ${r.decoding.chunk} frames; each frame of it holds about ${gib(decoderPeak / r.decoding.chunk)})` });
     }
     if (r.manifest.precision === 'fp32' && r.provider === 'cuda') advice.push({ change: 'precision', text: 'convert the bundle with --fp16 (halves the weights and activations on CUDA)' });

@@ -44,9 +44,9 @@ export interface LvcdBundle extends LvcdNetworks {
   release(): Promise<void>;
 }
 
-/** Opens a converted bundle on a provider ('auto' takes CUDA when it loads, else the CPU). */
-export async function openLvcdBundle(dir: string, provider: ProviderChoice = 'auto'): Promise<LvcdBundle> {
-  const manifest = await readBundleManifest(dir);
+/** Opens a converted bundle on a provider ('auto' takes CUDA when it loads, else the CPU); `manifest` when the caller read it already. */
+export async function openLvcdBundle(dir: string, provider: ProviderChoice = 'auto', manifest?: BundleManifest): Promise<LvcdBundle> {
+  manifest ??= await readBundleManifest(dir);
   const missing = REQUIRED.filter((id) => !manifest.models[id]);
   if (missing.length > 0) throw new ModelBundleError(`the model bundle in ${dir} lacks ${missing.join(', ')}; ${CONVERT_HINT}`);
   const sessions = new Map<ModelId, ort.InferenceSession>();

@@ -44,11 +44,12 @@ function close(key: string, entry: Entry): void {
  * for closes idle ones at once: one set of weights in memory at a time when nothing else needs them.
  */
 export async function acquireBundle(dir: string, provider: ProviderChoice): Promise<{ bundle: LvcdBundle; release(): void }> {
-  const key = poolKey(dir, provider, bundleContentHash(await readBundleManifest(dir)));
+  const manifest = await readBundleManifest(dir);
+  const key = poolKey(dir, provider, bundleContentHash(manifest));
   for (const [other, entry] of open) if (other !== key && entry.users === 0) close(other, entry);
   let entry = open.get(key);
   if (!entry) {
-    const created: Entry = { opening: openLvcdBundle(dir, provider), users: 0 };
+    const created: Entry = { opening: openLvcdBundle(dir, provider, manifest), users: 0 };
     open.set(key, created);
     created.opening.catch(() => open.get(key) === created && open.delete(key));
     entry = created;

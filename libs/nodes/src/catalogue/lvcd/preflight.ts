@@ -31,7 +31,7 @@ function capped(free: number | undefined): number | undefined {
   return Math.min(free ?? Infinity, limit * 2 ** 20);
 }
 
-/** The estimate for a run, and whether it fits the memory free on its device now (weights already open count as held). */
+/** The estimate for a run against the memory free on its device now; an open bundle's weights count as held. */
 export function preflightVerdict(r: PreflightRequest, manifest: BundleManifest, freeBytes: number, alreadyOpen: boolean): { estimate: PlanEstimate; peakBytes: number; freeBytes: number } {
   const estimate = estimatePlan({
     manifest,
@@ -40,14 +40,32 @@ export function preflightVerdict(r: PreflightRequest, manifest: BundleManifest, 
     frames: r.frames,
     pad: r.pad,
     steps: r.steps,
-    decoding: r.decoding ?? { chunk: 3, overlap: 0 },
+    ...(r.decoding ? { decoding: r.decoding } : {}),
+    weightsResident: alreadyOpen,
     provider: r.provider,
     deviceMemoryBytes: freeBytes,
   });
-  const activations = r.decoding ? Math.max(estimate.denoiserPeakBytes, estimate.decoderPeakBytes) : estimate.denoiserPeakBytes;
-  // An open bundle's weights are already in memory (and not free): only what the run adds must fit.
-  const peakBytes = estimate.peakBytes - Math.max(estimate.denoiserPeakBytes, estimate.decoderPeakBytes) + activations - (alreadyOpen ? estimate.weightsBytes : 0);
-  return { estimate, peakBytes, freeBytes };
+  return { estimate, peakBytes: estimate.peakBytes, freeBytes };
+}
+
+/** The run's estimate on this machine now: the bundle's manifest, the device's free memory (capped), whether the bundle is open. */
+async function estimateNow(r: PreflightRequest): Promise<{ estimate: PlanEstimate; free: number | undefined }> {
+  const manifest = await readBundleManifest(r.models.dir);
+  const free = capped(await freeDeviceMemory(r.provider));
+  const open = isBundleOpen(r.models.dir, r.models.provider, bundleContentHash(manifest));
+  return { estimate: preflightVerdict(r, manifest, free ?? Infinity, open).estimate, free };
+}
+
+/** A request for an LVCD node from the clip facts it gets, on the provider its bundle will run on. */
+async function requestFor(
+  node: string,
+  models: ModelBundleValue,
+  clip: { width: number; height: number; frames: number },
+  params: { steps: number; pad: boolean },
+  decoding: { chunk: number; overlap: number } | undefined,
+): Promise<PreflightRequest> {
+  const provider = await detectProvider(models.provider);
+  return { node, models, width: clip.width, height: clip.height, frames: clip.frames, pad: params.pad, steps: params.steps, ...(decoding ? { decoding } : {}), provider };
 }
 
 /**
@@ -55,23 +73,18 @@ export function preflightVerdict(r: PreflightRequest, manifest: BundleManifest, 
  * naming the param or input to change (the decode chunk first when decoding is the peak). Returns the estimate.
  */
 export async function checkRunFits(r: PreflightRequest): Promise<PlanEstimate> {
-  const manifest = await readBundleManifest(r.models.dir);
-  const free = capped(await freeDeviceMemory(r.provider));
-  const open = isBundleOpen(r.models.dir, r.models.provider, bundleContentHash(manifest));
-  if (free === undefined) return preflightVerdict(r, manifest, Infinity, open).estimate;
-  const { estimate, peakBytes } = preflightVerdict(r, manifest, free, open);
-  if (peakBytes <= free) return estimate;
-  const advice = estimate.advice.filter((a) => r.decoding || a.change !== 'decodeChunk');
-  const first = advice[0];
+  const { estimate, free } = await estimateNow(r);
+  if (free === undefined || estimate.fits) return estimate;
+  const first = estimate.advice[0];
   const what = r.decoding && estimate.decoderPeakBytes >= estimate.denoiserPeakBytes ? `a decode chunk of ${r.decoding.chunk} frames, ${gb(estimate.decoderPeakBytes)}` : `a denoiser step, ${gb(estimate.denoiserPeakBytes)}`;
   throw new NodeError(
-    `${r.node} would hold about ${gb(peakBytes)} at its peak (weights ${gb(estimate.weightsBytes)}, ${what}), ${gb(peakBytes - free)} more than the ${gb(free)} free on the ${r.provider.toUpperCase()}; ` +
-      `${advice.map((a) => a.text).join('; or ')}`,
+    `${r.node} would hold about ${gb(estimate.peakBytes)} at its peak (weights ${gb(estimate.weightsBytes)}, ${what}), ${gb(estimate.peakBytes - free)} more than the ${gb(free)} free on the ${r.provider.toUpperCase()}; ` +
+      `${estimate.advice.map((a) => a.text).join('; or ')}`,
     first ? FIELD_OF_ADVICE[first.change] : 'models',
   );
 }
 
-/** The pre-flight of an LVCD node over its prepared clip, on the provider the bundle will run on. */
+/** The pre-flight of an LVCD node over its prepared clip. */
 export async function preflightClip(
   node: string,
   models: ModelBundleValue,
@@ -79,18 +92,11 @@ export async function preflightClip(
   params: { steps: number; pad: boolean },
   decoding?: { chunk: number; overlap: number },
 ): Promise<PlanEstimate> {
-  return checkRunFits({
-    node,
-    models,
-    width: clip.width,
-    height: clip.height,
-    frames: params.pad ? clip.keep : clip.frameCount,
-    pad: params.pad,
-    steps: params.steps,
-    ...(decoding ? { decoding } : {}),
-    provider: await detectProvider(models.provider),
-  });
+  const frames = params.pad ? clip.keep : clip.frameCount;
+  return checkRunFits(await requestFor(node, models, { width: clip.width, height: clip.height, frames }, params, decoding));
 }
+
+const duration = (s: number) => (s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
 
 /**
  * A node's estimate from the sketches it would get (`lvcd plan`, before a run): the same figures the pre-flight
@@ -103,22 +109,17 @@ export async function estimateClipNode(
   params: { steps: number; pad: boolean },
   decoding?: { chunk: number; overlap: number },
 ): Promise<NodeEstimate> {
-  const manifest = await readBundleManifest(models.dir);
-  const provider = await detectProvider(models.provider);
-  const free = capped(await freeDeviceMemory(provider));
-  const request: PreflightRequest = { node, models, width: sketches.width, height: sketches.height, frames: sketches.count, pad: params.pad, steps: params.steps, ...(decoding ? { decoding } : {}), provider };
-  const open = isBundleOpen(models.dir, models.provider, bundleContentHash(manifest));
-  const { estimate, peakBytes } = preflightVerdict(request, manifest, free ?? Infinity, open);
-  const fits = free === undefined || peakBytes <= free;
-  const minutes = (s: number) => (s < 120 ? `${s.toFixed(1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+  const request = await requestFor(node, models, { width: sketches.width, height: sketches.height, frames: sketches.count }, params, decoding);
+  const { estimate, free } = await estimateNow(request);
+  const fits = free === undefined || estimate.fits;
   const details = [
-    `${estimate.windows} window${estimate.windows === 1 ? '' : 's'} for ${estimate.outputFrames} frames at ${sketches.width}x${sketches.height}, ${params.steps} steps, on the ${provider.toUpperCase()}`,
-    `peak ${gb(peakBytes)}: weights ${gb(estimate.weightsBytes)}, denoiser step ${gb(estimate.denoiserPeakBytes)}${decoding ? `, decode chunk of ${decoding.chunk} ${gb(estimate.decoderPeakBytes)}` : ''}${free === undefined ? '' : `; ${gb(free)} free`}`,
-    `time: ${minutes(estimate.stepSeconds)} a step, ${minutes(estimate.windowSeconds)} a window${decoding ? `, ${minutes(estimate.decodeSeconds)} decoding` : ''}, ${minutes(estimate.totalSeconds)} in all`,
-    ...(fits ? [] : estimate.advice.filter((a) => decoding || a.change !== 'decodeChunk').map((a) => `does not fit: ${a.text}`)),
+    `${estimate.windows} window${estimate.windows === 1 ? '' : 's'} for ${estimate.outputFrames} frames at ${sketches.width}x${sketches.height}, ${params.steps} steps, on the ${request.provider.toUpperCase()}`,
+    `peak ${gb(estimate.peakBytes)}: weights ${gb(estimate.weightsBytes)}, denoiser step ${gb(estimate.denoiserPeakBytes)}${decoding ? `, decode chunk of ${decoding.chunk} ${gb(estimate.decoderPeakBytes)}` : ''}${free === undefined ? '' : `; ${gb(free)} free`}`,
+    `time: ${duration(estimate.stepSeconds)} a step, ${duration(estimate.windowSeconds)} a window${decoding ? `, ${duration(estimate.decodeSeconds)} decoding` : ''}, ${duration(estimate.totalSeconds)} in all`,
+    ...(fits ? [] : estimate.advice.map((a) => `does not fit: ${a.text}`)),
     estimate.basis,
   ];
-  return { peakBytes, ...(free === undefined ? {} : { freeBytes: free }), fits, seconds: decoding ? estimate.totalSeconds : estimate.totalSeconds - estimate.decodeSeconds, details };
+  return { peakBytes: estimate.peakBytes, ...(free === undefined ? {} : { freeBytes: free }), fits, seconds: estimate.totalSeconds, details };
 }
 
 /** "about 3 min left" from the steps done so far and the time they took. */
