@@ -28,6 +28,13 @@ export interface ServerConfig {
   editorDir: string;
   /** Auth, host and origin checks, rate and media limits. */
   security: SecuritySettings;
+  /**
+   * Scale-out mode when set (LVCD_REDIS_URL): runs go on a BullMQ queue in this Redis for `lvcd worker`
+   * processes, and events reach every API instance through it. Unset: the embedded worker process.
+   */
+  redisUrl: string | null;
+  /** How long a queue worker's hold on a run lasts without renewal; a worker silent this long is taken as dead. */
+  queueLockMs: number;
 }
 
 /** Flags that override the environment (from `lvcd serve --host ...` or a test). */
@@ -61,6 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     uploadLimitBytes: integer('LVCD_UPLOAD_LIMIT_MB', env.LVCD_UPLOAD_LIMIT_MB, 512, 1, 64 * 1024) * MB,
     editorDir: resolve(env.LVCD_EDITOR_DIR ?? resolve(REPO_ROOT, 'apps/editor/dist')),
     security: loadSecuritySettings(env),
+    redisUrl: redisUrl(env.LVCD_REDIS_URL),
+    queueLockMs: integer('LVCD_QUEUE_LOCK_MS', env.LVCD_QUEUE_LOCK_MS, 30_000, 1000, 600_000),
   };
 }
 
@@ -68,6 +77,18 @@ function runsIn(raw: string | undefined): ServerConfig['runsIn'] {
   if (raw === undefined || raw === '' || raw === 'worker') return 'worker';
   if (raw === 'server') return 'server';
   throw new ConfigError(`LVCD_RUNS_IN must be "worker" (a worker process, the default) or "server" (the API's own process), not "${raw}"`);
+}
+
+function redisUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`LVCD_REDIS_URL must be a redis:// URL such as redis://127.0.0.1:6379, not "${raw}"`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(`LVCD_REDIS_URL must start with redis:// or rediss://, not "${url.protocol}//"`);
+  return raw;
 }
 
 export function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
