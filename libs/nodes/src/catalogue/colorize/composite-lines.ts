@@ -17,7 +17,7 @@ export const compositeLines = defineNode({
   ],
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [
-    { name: 'mode', label: 'Blend', schema: { kind: 'enum', options: LINE_COMPOSITE_MODES, default: 'multiply' } },
+    { name: 'mode', label: 'Blend', description: 'How the lines are laid over the frame: multiply darkens the frame by the sketch tinted with the line colour, replace paints the line colour as much as each pixel is inked.', schema: { kind: 'enum', options: LINE_COMPOSITE_MODES, default: 'multiply' } },
     { name: 'lineColour', label: 'Line colour', description: 'As #rrggbb.', schema: { kind: 'string', default: '#1c1a22', maxLength: 7 } },
   ],
   async execute(ctx) {

@@ -14,7 +14,7 @@ export const flatColorize = defineNode({
   params: [
     { name: 'lineThreshold', label: 'Line darkness', description: 'Sketch pixels darker than this are walls between regions.', schema: { kind: 'integer', default: defaultFlatColorizeOptions.lineThreshold, min: 1, max: 254 } },
     { name: 'gapClose', label: 'Close gaps (px)', description: 'Bridges breaks in the lines up to about twice this many pixels.', schema: { kind: 'integer', default: defaultFlatColorizeOptions.gapClose, min: 0, max: 10 } },
-    { name: 'minArea', label: 'Smallest region (px)', schema: { kind: 'integer', default: defaultFlatColorizeOptions.minArea, min: 1, max: 10_000 } },
+    { name: 'minArea', label: 'Smallest region (px)', description: 'Regions smaller than this many pixels are not coloured on their own but merged into the region nearest them.', schema: { kind: 'integer', default: defaultFlatColorizeOptions.minArea, min: 1, max: 10_000 } },
   ],
   async execute(ctx) {
     const reference = ctx.inputs.reference;

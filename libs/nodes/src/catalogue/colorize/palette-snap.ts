@@ -33,7 +33,7 @@ export const paletteSnap = defineNode({
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [
     { name: 'tolerance', label: 'Tolerance', description: 'Largest RGB distance from a palette colour at which a region is snapped.', schema: { kind: 'number', default: defaultPaletteSnapOptions.tolerance, min: 0, max: 442 } },
-    { name: 'maxColours', label: 'Palette size', schema: { kind: 'integer', default: defaultPaletteSnapOptions.maxColours, min: 1, max: 256 } },
+    { name: 'maxColours', label: 'Palette size', description: 'Most colours the palette takes from the reference, from its largest regions down.', schema: { kind: 'integer', default: defaultPaletteSnapOptions.maxColours, min: 1, max: 256 } },
     { name: 'overrides', label: 'Region overrides', description: 'x,y=#rrggbb entries separated by ";": the region under pixel x,y of every frame takes that colour.', schema: { kind: 'string', default: '', maxLength: 2000 } },
   ],
   async execute(ctx) {

@@ -14,8 +14,8 @@ export const loadFrames = defineNode({
   inputs: [],
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [
-    { name: 'frames', label: 'Frames (zip)', schema: { kind: 'asset', accept: ['zip'] } },
-    { name: 'fps', label: 'Frames per second', schema: { kind: 'number', default: 12, min: 1, max: 120, step: 1 } },
+    { name: 'frames', label: 'Frames (zip)', description: 'The frame sequence, as the asset id of a zip of PNG, JPEG or WebP frames (`lvcd run --set NODE.frames=PATH` adds a local zip or a folder of numbered images).', schema: { kind: 'asset', accept: ['zip'] } },
+    { name: 'fps', label: 'Frames per second', description: 'Playback rate of the sequence in frames per second, which the nodes downstream keep (Save Video encodes at it).', schema: { kind: 'number', default: 12, min: 1, max: 120, step: 1 } },
   ],
   async execute(ctx) {
     const id = ctx.params.frames;

@@ -13,7 +13,7 @@ export const loadVideo = defineNode({
   inputs: [],
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [
-    { name: 'video', label: 'Video', schema: { kind: 'asset', accept: ['video'] } },
+    { name: 'video', label: 'Video', description: 'The mp4, webm or mov file to decode, as an asset id (`lvcd run --set NODE.video=FILE` adds a local file).', schema: { kind: 'asset', accept: ['video'] } },
     { name: 'maxFrames', label: 'Most frames', description: 'Frames after this many are not read.', schema: { kind: 'integer', default: 1000, min: 1, max: defaultVideoReadLimits.maxFrames } },
   ],
   async execute(ctx) {

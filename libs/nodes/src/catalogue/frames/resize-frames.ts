@@ -13,10 +13,10 @@ export const resizeFrames = defineNode({
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [
-    { name: 'width', label: 'Width', schema: { kind: 'integer', default: 576, min: MODEL_GRID, max: 2048, step: MODEL_GRID } },
-    { name: 'height', label: 'Height', schema: { kind: 'integer', default: 320, min: MODEL_GRID, max: 2048, step: MODEL_GRID } },
-    { name: 'mode', label: 'Fit', schema: { kind: 'enum', default: 'crop', options: FIT_MODES } },
-    { name: 'pad', label: 'Pad colour', schema: { kind: 'enum', default: 'white', options: ['white', 'black'] } },
+    { name: 'width', label: 'Width', description: 'Output width in pixels, rounded to a multiple of 64 (the model works on a 64-pixel grid).', schema: { kind: 'integer', default: 576, min: MODEL_GRID, max: 2048, step: MODEL_GRID } },
+    { name: 'height', label: 'Height', description: 'Output height in pixels, rounded to a multiple of 64 (the model works on a 64-pixel grid).', schema: { kind: 'integer', default: 320, min: MODEL_GRID, max: 2048, step: MODEL_GRID } },
+    { name: 'mode', label: 'Fit', description: 'How a frame of another aspect ratio fits: crop scales it to cover the size and cuts what overflows, pad scales it to fit inside and adds borders, stretch scales each side on its own.', schema: { kind: 'enum', default: 'crop', options: FIT_MODES } },
+    { name: 'pad', label: 'Pad colour', description: 'Colour of the borders that pad mode adds: white for sketches (paper), black for anything else.', schema: { kind: 'enum', default: 'white', options: ['white', 'black'] } },
   ],
   async execute(ctx) {
     const input = ctx.inputs.frames;

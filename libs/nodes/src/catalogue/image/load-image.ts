@@ -13,7 +13,7 @@ export const loadImage = defineNode({
   version: 1,
   inputs: [],
   outputs: [{ name: 'image', type: 'IMAGE' }],
-  params: [{ name: 'image', label: 'Image', schema: { kind: 'asset', accept: ['image'] } }],
+  params: [{ name: 'image', label: 'Image', description: 'The PNG, JPEG or WebP picture to load, as an asset id (upload or pick it in the studio; `lvcd run --set NODE.image=FILE` adds a local file).', schema: { kind: 'asset', accept: ['image'] } }],
   async execute(ctx) {
     const id = ctx.params.image;
     let image;

@@ -13,7 +13,7 @@ export const saveImage = defineNode({
   isOutput: true,
   inputs: [{ name: 'image', type: 'IMAGE' }],
   outputs: [],
-  params: [{ name: 'name', label: 'File name', schema: { kind: 'string', default: 'image', maxLength: 80 } }],
+  params: [{ name: 'name', label: 'File name', description: 'Base name of the saved PNG, without the extension; characters other than letters, digits, dots and dashes become _.', schema: { kind: 'string', default: 'image', maxLength: 80 } }],
   async execute(ctx) {
     const input = ctx.inputs.image;
     const png = embedWorkflowInPng(await readFile(input.file), ctx.workflow);

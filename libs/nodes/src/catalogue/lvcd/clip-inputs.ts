@@ -16,19 +16,19 @@ export const CLIP_INPUTS = [
 
 /** The sampling knobs the spec calls safe (num_frames and overlap are fixed by the model). */
 export const SAMPLING_PARAMS = [
-  { name: 'steps', label: 'Steps', schema: { kind: 'integer', default: 25, min: 1, max: 100 } },
-  { name: 'seed', label: 'Seed', schema: { kind: 'seed', default: 1234 } },
+  { name: 'steps', label: 'Steps', description: 'Denoising steps of each 19-frame window: more is slower and usually cleaner (the paper uses 25).', schema: { kind: 'integer', default: 25, min: 1, max: 100 } },
+  { name: 'seed', label: 'Seed', description: 'Seed of the starting noise: the same seed, inputs and settings give the same frames.', schema: { kind: 'seed', default: 1234 } },
   { name: 'prevAttnSteps', label: 'Previous-reference steps', description: 'Steps of each later window that attend to the previous window (the rest attend to the reference only).', schema: { kind: 'integer', default: 25, min: 0, max: 100 } },
-  { name: 'referenceMode', label: 'Later windows attend to', schema: { kind: 'enum', default: 'prevref', options: ['prevref', 'normal'] } },
-  { name: 'motionBucketId', label: 'Motion bucket', schema: { kind: 'integer', default: 160, min: 0, max: 255 } },
-  { name: 'fpsId', label: 'FPS id', schema: { kind: 'integer', default: 6, min: 0, max: 30 } },
+  { name: 'referenceMode', label: 'Later windows attend to', description: 'What windows after the first attend to: prevref (the paper) the previous window for the first Previous-reference steps and the reference after, normal the reference only.', schema: { kind: 'enum', default: 'prevref', options: ['prevref', 'normal'] } },
+  { name: 'motionBucketId', label: 'Motion bucket', description: "Stable Video Diffusion's motion conditioning from 0 to 255: higher asks for more motion (the original uses 160).", schema: { kind: 'integer', default: 160, min: 0, max: 255 } },
+  { name: 'fpsId', label: 'FPS id', description: "The frame rate the model is told, as Stable Video Diffusion's fps_id (frames per second minus 1; the original uses 6).", schema: { kind: 'integer', default: 6, min: 0, max: 30 } },
   { name: 'condAug', label: 'Conditioning noise (cond_aug)', description: "Noise added to the reference before the first window encodes it, and told to the model; the original uses 0, ComfyUI's LVCD example 0.02.", schema: { kind: 'number', default: 0, min: 0, max: 1, step: 0.01 } },
   { name: 'pad', label: 'Pad the last window', description: 'Repeat the last sketch so the windows cover every frame; the original drops frames past the last full window.', schema: { kind: 'boolean', default: true } },
 ] as const satisfies readonly ParamSpec[];
 
 export const DECODING_PARAMS = [
   { name: 'decodeChunk', label: 'Decode chunk (frames)', description: 'Latents decoded together, reference included; smaller uses less memory.', schema: { kind: 'integer', default: 10, min: 3, max: 19 } },
-  { name: 'decodeOverlap', label: 'Decode overlap (frames)', schema: { kind: 'integer', default: 3, min: 0, max: 8 } },
+  { name: 'decodeOverlap', label: 'Decode overlap (frames)', description: 'Latents each decode chunk repeats from the one before, whose frames are decoded again and dropped: more smooths the seams between chunks and costs time.', schema: { kind: 'integer', default: 3, min: 0, max: 8 } },
 ] as const satisfies readonly ParamSpec[];
 
 export function decodingOptions(params: ParamsOf<typeof DECODING_PARAMS>): DecodeChunkConfig {

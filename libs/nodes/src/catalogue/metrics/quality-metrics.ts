@@ -20,7 +20,7 @@ export const qualityMetrics = defineNode({
   ],
   outputs: [{ name: 'metrics', type: 'METRICS' }],
   params: [
-    { name: 'name', label: 'File name', schema: { kind: 'string', default: 'metrics', maxLength: 80 } },
+    { name: 'name', label: 'File name', description: 'Base name of the metrics artefacts (NAME.json with the summary, NAME.csv with one row per frame), without the extension.', schema: { kind: 'string', default: 'metrics', maxLength: 80 } },
     { name: 'protocol', label: 'Protocol', description: "native: every frame at its size, frame 0 included. paper: 256x256 bicubic, frame 0 excluded (the LVCD paper's numbers).", schema: { kind: 'enum', options: METRIC_PROTOCOLS, default: 'native' } },
   ],
   async execute(ctx) {

@@ -14,7 +14,7 @@ export const previewFrames = defineNode({
   isOutput: true,
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [],
-  params: [{ name: 'count', label: 'Frames shown', schema: { kind: 'integer', default: 8, min: 1, max: 64 } }],
+  params: [{ name: 'count', label: 'Frames shown', description: 'Most frames shown, spaced evenly from the first frame to the last.', schema: { kind: 'integer', default: 8, min: 1, max: 64 } }],
   async execute(ctx) {
     const input = ctx.inputs.frames;
     const shown = Math.min(input.count, ctx.params.count);

@@ -15,7 +15,7 @@ export const saveFrames = defineNode({
   isOutput: true,
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [],
-  params: [{ name: 'name', label: 'File name', schema: { kind: 'string', default: 'frames', maxLength: 80 } }],
+  params: [{ name: 'name', label: 'File name', description: 'Base name of the saved zip, without the .zip extension; characters other than letters, digits, dots and dashes become _.', schema: { kind: 'string', default: 'frames', maxLength: 80 } }],
   async execute(ctx) {
     const input = ctx.inputs.frames;
     const name = `${safeFileBase(ctx.params.name, 'frames')}.zip`;

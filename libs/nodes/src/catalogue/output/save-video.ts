@@ -16,10 +16,10 @@ export const saveVideo = defineNode({
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [],
   params: [
-    { name: 'format', label: 'Format', schema: { kind: 'enum', default: 'mp4', options: VIDEO_FORMATS } },
-    { name: 'fps', label: 'Frames per second (0 = the sequence\'s)', schema: { kind: 'number', default: 0, min: 0, max: 120, step: 1 } },
-    { name: 'quality', label: 'mp4 quality (CRF, lower is better)', schema: { kind: 'integer', default: 18, min: 0, max: 51 } },
-    { name: 'name', label: 'File name', schema: { kind: 'string', default: 'video', maxLength: 80 } },
+    { name: 'format', label: 'Format', description: 'The file written: mp4 (H.264, with the workflow in its metadata), animated WebP or GIF.', schema: { kind: 'enum', default: 'mp4', options: VIDEO_FORMATS } },
+    { name: 'fps', label: 'Frames per second (0 = the sequence\'s)', description: 'Playback rate of the video in frames per second; 0 keeps the frame rate of the incoming sequence.', schema: { kind: 'number', default: 0, min: 0, max: 120, step: 1 } },
+    { name: 'quality', label: 'mp4 quality (CRF, lower is better)', description: 'H.264 constant rate factor of an mp4, from 0 (lossless, largest) to 51 (smallest); 18 looks lossless, and WebP and GIF ignore it.', schema: { kind: 'integer', default: 18, min: 0, max: 51 } },
+    { name: 'name', label: 'File name', description: 'Base name of the video file, without the extension; characters other than letters, digits, dots and dashes become _.', schema: { kind: 'string', default: 'video', maxLength: 80 } },
   ],
   async execute(ctx) {
     const input = ctx.inputs.frames;
