@@ -9,5 +9,7 @@ export function dataPaths(dataDir: string) {
     runs: join(dataDir, 'runs'),
     /** Frame previews on their way from a worker to the API, removed once sent. */
     spool: join(dataDir, 'spool'),
+    /** Scale-out mode: frame previews on their way from a worker to every API instance, through this shared folder rather than Redis. */
+    relay: join(dataDir, 'relay'),
   };
 }
