@@ -66,8 +66,12 @@ describe('frame nodes', () => {
     const { artifacts } = await run(saveFrames, { name: 'out' }, { frames: picked });
     const { unzipSync } = await import('fflate');
     const saved = unzipSync(new Uint8Array(await readFile(artifacts[0]!.file)));
-    expect(Object.keys(saved).sort()).toEqual(['0001.png', '0002.png', 'workflow.json']);
-    expect(JSON.parse(readPngText(saved['0001.png']!).get(PNG_WORKFLOW_KEY)!)).toMatchObject({ meta: { name: 'test' } });
+    // Numbered from 0, as the inputs count: 0000.png is frame 0 of the sequence.
+    expect(Object.keys(saved).sort()).toEqual(['0000.png', '0001.png', 'workflow.json']);
+    expect(JSON.parse(readPngText(saved['0000.png']!).get(PNG_WORKFLOW_KEY)!)).toMatchObject({ meta: { name: 'test' } });
+    // Load Frames reads a saved zip back as the same sequence (workflow.json is not a frame).
+    const reloaded = (await run(loadFrames, { frames: await asset('saved', await readFile(artifacts[0]!.file)), fps: 5 })).outputs.frames as FramesValue;
+    expect([reloaded.count, (await readFrame(reloaded, 0)).data[0], (await readFrame(reloaded, 1)).data[0]]).toEqual([2, 40, 200]);
   });
 });
 

@@ -9,8 +9,9 @@ export const saveFrames = defineNode({
   type: 'output/save-frames',
   title: 'Save Frames',
   category: 'output',
-  description: 'Keeps a frame sequence as a zip of PNGs (0001.png, ...). Every PNG carries the workflow, so any frame dropped on the editor restores it.',
-  version: 1,
+  description: 'Keeps a frame sequence as a zip of PNGs named by frame index from 0, as every input counts frames (0000.png is frame 0), which Load Frames reads back in the same order. Every PNG carries the workflow, so any frame dropped on the editor restores it.',
+  // 2: files are numbered from 0 (were from 1), so zips cached by version 1 are not reused.
+  version: 2,
   roles: ['frames-output'],
   isOutput: true,
   inputs: [{ name: 'frames', type: 'FRAMES' }],
@@ -26,7 +27,7 @@ export const saveFrames = defineNode({
       for (let i = 0; i < input.count; i++) {
         throwIfCancelled(ctx.signal);
         const png = embedWorkflowInPng(await readFile(framePath(input.dir, i)), ctx.workflow);
-        await zip.add(`${String(i + 1).padStart(digits, '0')}.png`, png);
+        await zip.add(`${String(i).padStart(digits, '0')}.png`, png);
         ctx.progress(i + 1, input.count);
       }
       await zip.add('workflow.json', Buffer.from(workflowToAsciiJson(ctx.workflow)));
