@@ -9,6 +9,7 @@ import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
 import { dataPaths } from '../config/data-paths.js';
 import { realPathInside } from '../common/inside-dir.js';
+import { DatabaseWriter } from '../database/database-writer.js';
 import { RunArtifactEntity } from '../database/entities/index.js';
 import { artifactView, type ArtifactView } from '../runs/run-views.js';
 
@@ -22,6 +23,7 @@ export class RunArtifactStore {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly writer: DatabaseWriter,
     @Inject(CONFIG) config: ServerConfig,
   ) {
     this.dir = dataPaths(config.dataDir).runs;
@@ -47,7 +49,7 @@ export class RunArtifactStore {
       file,
       createdAt: Date.now(),
     };
-    await this.db.getRepository(RunArtifactEntity).insert(row);
+    await this.writer.write((db) => db.insert(RunArtifactEntity, row));
     return artifactView(row);
   }
 

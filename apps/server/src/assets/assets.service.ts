@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { realPathInside } from '../common/inside-dir.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
+import { DatabaseWriter } from '../database/database-writer.js';
 import { AssetEntity } from '../database/entities/index.js';
 import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -19,6 +20,7 @@ export type { AssetView } from '@lvcd/nodes';
 export class AssetsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly writer: DatabaseWriter,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CONFIG) private readonly config: ServerConfig,
   ) {}
@@ -38,7 +40,7 @@ export class AssetsService {
       throw e;
     }
     // The same bytes uploaded twice are one asset: the first name and time stay.
-    await this.db.getRepository(AssetEntity).createQueryBuilder().insert().values({ ...record, createdAt: Date.now() }).orIgnore().execute();
+    await this.writer.write((db) => db.createQueryBuilder().insert().into(AssetEntity).values({ ...record, createdAt: Date.now() }).orIgnore().execute());
     return { id: record.id, name: record.name, mime: record.mime, kind: record.kind, size: record.size };
   }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSecuritySettings, type SecuritySettings } from '../security/security-settings.js';
+import { dataPaths } from './data-paths.js';
 
 /** Everything the server and the CLI read from the environment and flags, resolved once at start. */
 export interface ServerConfig {
@@ -8,6 +9,7 @@ export interface ServerConfig {
   port: number;
   dataDir: string;
   modelsDir: string;
+  database: DatabaseConfig;
   concurrency: number;
   /** Where runs execute: a worker process the server starts (the default), or the server's own event loop. */
   runsIn: 'worker' | 'server';
@@ -37,6 +39,12 @@ export interface ServerConfig {
   queueLockMs: number;
 }
 
+/**
+ * Where the records live: the SQLite file in the data dir (the default, nothing to run), or a Postgres
+ * server (`LVCD_DATABASE_URL`), which API processes on several machines can share.
+ */
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
 /** Flags that override the environment (from `lvcd serve --host ...` or a test). */
 export type ConfigOverrides = Partial<Pick<ServerConfig, 'host' | 'port' | 'dataDir' | 'modelsDir' | 'concurrency'>>;
 
@@ -57,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     port: overrides.port ?? integer('LVCD_PORT', env.LVCD_PORT, 5580, 0, 65535),
     dataDir,
     modelsDir: resolve(overrides.modelsDir ?? env.LVCD_MODELS_DIR ?? resolve(dataDir, 'models')),
+    database: database(env.LVCD_DATABASE_URL, dataDir),
     concurrency: overrides.concurrency ?? integer('LVCD_CONCURRENCY', env.LVCD_CONCURRENCY, 1, 1, 64),
     runsIn: runsIn(env.LVCD_RUNS_IN),
     cancelGraceMs: integer('LVCD_CANCEL_GRACE_MS', env.LVCD_CANCEL_GRACE_MS, 10_000, 0, 3_600_000),
@@ -71,6 +80,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     redisUrl: redisUrl(env.LVCD_REDIS_URL),
     queueLockMs: integer('LVCD_QUEUE_LOCK_MS', env.LVCD_QUEUE_LOCK_MS, 30_000, 1000, 600_000),
   };
+}
+
+const DATABASE_URL_FORM = 'postgres://user:password@host:5432/database';
+
+function database(raw: string | undefined, dataDir: string): DatabaseConfig {
+  if (raw === undefined || raw === '') return { kind: 'sqlite', file: dataPaths(dataDir).database };
+  const problem = `LVCD_DATABASE_URL must look like ${DATABASE_URL_FORM} (unset means the SQLite file in the data dir), not "${withoutPassword(raw)}"`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(problem);
+  }
+  if ((url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname || url.pathname.length < 2) throw new ConfigError(problem);
+  return { kind: 'postgres', url: raw };
+}
+
+/** The database as it may be shown in logs and errors: a Postgres URL's password never is. */
+export function describeDatabase(database: DatabaseConfig): string {
+  return database.kind === 'sqlite' ? `the SQLite file ${database.file}` : `Postgres at ${withoutPassword(database.url)}`;
+}
+
+function withoutPassword(raw: string): string {
+  // Also for text that does not parse as a URL: all from "user:" to the last "@" counts as the password
+  // (hiding too much is harmless, showing part of a password with an unescaped "@" in it is not).
+  return raw.replace(/^([^:/?#]+:\/\/[^:@/?#]*:).*@/, '$1***@');
 }
 
 function runsIn(raw: string | undefined): ServerConfig['runsIn'] {

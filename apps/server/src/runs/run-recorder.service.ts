@@ -6,6 +6,7 @@ import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
 import { dataPaths } from '../config/data-paths.js';
+import { DatabaseWriter } from '../database/database-writer.js';
 import { RunEntity, type NodeState } from '../database/entities/index.js';
 import { FrameSpool } from '../worker/frame-spool.js';
 import { LiveRuns } from './live-runs.js';
@@ -30,6 +31,7 @@ export class RunRecorder implements RunUpdateSink {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly writer: DatabaseWriter,
     @Inject(CONFIG) config: ServerConfig,
     private readonly artifacts: RunArtifactStore,
     private readonly bus: RunEventsBus,
@@ -43,13 +45,14 @@ export class RunRecorder implements RunUpdateSink {
   }
 
   async claim(runId: string): Promise<boolean> {
-    const runs = this.db.getRepository(RunEntity);
-    const run = await runs.findOneBy({ id: runId });
+    const run = await this.db.getRepository(RunEntity).findOneBy({ id: runId });
     if (!run || run.status !== 'queued') return false;
-    const taken = await runs.update({ id: runId, status: 'queued' }, { status: 'running', startedAt: Date.now() });
+    const taken = await this.writer.write((db) => db.update(RunEntity, { id: runId, status: 'queued' }, { status: 'running', startedAt: Date.now() }));
     if (!taken.affected) return false;
     const nodes = this.live.start(runId, JSON.parse(run.nodes) as Record<string, NodeState>);
-    const persistNodes = (states: Record<string, NodeState>) => runs.update({ id: runId }, { nodes: JSON.stringify(states) }).then(() => undefined);
+    const persistNodes = async (states: Record<string, NodeState>) => {
+      await this.writer.write((db) => db.update(RunEntity, { id: runId }, { nodes: JSON.stringify(states) }));
+    };
     this.writers.set(runId, new RunEventWriter(runId, nodes, { bus: this.bus, artifacts: this.artifacts, persistNodes, takeFrame: (name) => this.spool.take(name) }));
     return true;
   }
@@ -82,9 +85,8 @@ export class RunRecorder implements RunUpdateSink {
     for (const [id, state] of Object.entries(nodes)) {
       if (state.status === 'queued' || state.status === 'running') nodes[id] = { ...state, status: 'cancelled' };
     }
-    await this.db.getRepository(RunEntity).update(
-      { id: runId },
-      { status, finishedAt: Date.now(), nodes: JSON.stringify(nodes), error: error ? JSON.stringify(error) : null },
+    await this.writer.write((db) =>
+      db.update(RunEntity, { id: runId }, { status, finishedAt: Date.now(), nodes: JSON.stringify(nodes), error: error ? JSON.stringify(error) : null }),
     );
     this.live.end(runId);
     await this.spool.clear(runId);

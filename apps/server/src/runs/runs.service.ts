@@ -4,6 +4,7 @@ import { describeProblem, planRun, type Problem, type RunPlan, type WorkflowDocu
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
+import { DatabaseWriter } from '../database/database-writer.js';
 import { RunEntity, type NodeState, type RunStatus } from '../database/entities/index.js';
 import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -38,6 +39,7 @@ interface Snapshot {
 export class RunsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly writer: DatabaseWriter,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(RUN_SCHEDULER) private readonly scheduler: RunScheduler,
     private readonly workflows: WorkflowsService,
@@ -97,7 +99,7 @@ export class RunsService {
     // Dequeued, or a queued row the scheduler never had: either way it will not run now.
     const nodes = JSON.parse(run.nodes) as Record<string, NodeState>;
     for (const nodeId of Object.keys(nodes)) nodes[nodeId] = { status: 'cancelled' };
-    await this.db.getRepository(RunEntity).update({ id, status: 'queued' }, { status: 'cancelled', finishedAt: Date.now(), nodes: JSON.stringify(nodes) });
+    await this.writer.write((db) => db.update(RunEntity, { id, status: 'queued' }, { status: 'cancelled', finishedAt: Date.now(), nodes: JSON.stringify(nodes) }));
     this.bus.broadcast('run:finished', { runId: id, status: 'cancelled' });
     return { id, status: 'cancelled' };
   }
@@ -112,7 +114,7 @@ export class RunsService {
     const { plan, problems } = planRun(JSON.parse(run.document), this.runtime.registry, { ...(targets ? { targets } : {}), assetExists: (a) => this.runtime.assets.exists(a) });
     if (plan) return this.schedule(id, plan);
     const error = { node: problems.find((p) => p.node)?.node ?? '', message: `the run cannot run any more: ${problems.map(describeProblem).join('; ')}` };
-    await this.db.getRepository(RunEntity).update({ id, status: 'queued' }, { status: 'failed', finishedAt: Date.now(), error: JSON.stringify(error) });
+    await this.writer.write((db) => db.update(RunEntity, { id, status: 'queued' }, { status: 'failed', finishedAt: Date.now(), error: JSON.stringify(error) }));
     this.bus.broadcast('run:finished', { runId: id, status: 'failed', error });
   }
 
@@ -139,7 +141,7 @@ export class RunsService {
   }
 
   private async insertRun(id: string, snapshot: Snapshot, nodes: Record<string, NodeState>): Promise<void> {
-    await this.db.getRepository(RunEntity).insert({
+    await this.writer.write((db) => db.insert(RunEntity, {
       id,
       workflowId: snapshot.workflowId,
       workflowName: snapshot.workflowName,
@@ -152,7 +154,7 @@ export class RunsService {
       finishedAt: null,
       nodes: JSON.stringify(nodes),
       error: null,
-    });
+    }));
   }
 
   /** The run's plan when it can run as asked; otherwise a 400 carrying every problem. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { SavedWorkflow, WorkflowDocument, WorkflowSummary, WorkflowVersionView } from '@lvcd/nodes';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { DatabaseWriter } from '../database/database-writer.js';
 import { WorkflowEntity, WorkflowVersionEntity } from '../database/entities/index.js';
 import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -15,21 +16,9 @@ export type { SavedWorkflow, WorkflowSummary, WorkflowVersionView } from '@lvcd/
 export class WorkflowsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly writer: DatabaseWriter,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
-
-  /**
-   * TypeORM's SQLite driver runs every query on one connection, so two transactions open at once interleave
-   * (BEGIN inside BEGIN, a COMMIT of the other's work) and fail with a 500; two concurrent saves of one
-   * workflow would also pick the same version number. Saves go through this queue one at a time.
-   */
-  private writes: Promise<unknown> = Promise.resolve();
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.writes.then(work, work);
-    this.writes = result.catch(() => undefined);
-    return result;
-  }
 
   async list(): Promise<WorkflowSummary[]> {
     const rows = await this.db.getRepository(WorkflowEntity).find({ order: { updatedAt: 'DESC', createdAt: 'DESC' } });
@@ -40,12 +29,10 @@ export class WorkflowsService {
     const document = draftDocument(this.runtime, rawDocument);
     const now = Date.now();
     const workflow: WorkflowEntity = { id: randomUUID(), name, latestVersion: 1, createdAt: now, updatedAt: now };
-    await this.serialized(() =>
-      this.db.transaction(async (tx) => {
-        await tx.insert(WorkflowEntity, workflow);
-        await tx.insert(WorkflowVersionEntity, { workflowId: workflow.id, version: 1, name, document: JSON.stringify(document), createdAt: now });
-      }),
-    );
+    await this.writer.transaction(async (tx) => {
+      await tx.insert(WorkflowEntity, workflow);
+      await tx.insert(WorkflowVersionEntity, { workflowId: workflow.id, version: 1, name, document: JSON.stringify(document), createdAt: now });
+    });
     return { id: workflow.id, name, version: 1, document, updatedAt: iso(now) };
   }
 
@@ -58,22 +45,20 @@ export class WorkflowsService {
   async update(id: string, name: string | undefined, rawDocument: unknown): Promise<SavedWorkflow> {
     const document = draftDocument(this.runtime, rawDocument);
     const now = Date.now();
-    const saved = await this.serialized(async () => {
-      // Looked up before the transaction, so a 404 never rolls back (on the shared connection) anything else.
-      const workflow = await this.find(id);
-      return this.db.transaction(async (tx) => {
-        const version = workflow.latestVersion + 1;
-        const newName = name ?? workflow.name;
-        await tx.insert(WorkflowVersionEntity, { workflowId: id, version, name: newName, document: JSON.stringify(document), createdAt: now });
-        await tx.update(WorkflowEntity, { id }, { name: newName, latestVersion: version, updatedAt: now });
-        return { version, name: newName };
-      });
+    const saved = await this.writer.transaction(async (tx) => {
+      // The number is taken by incrementing in the database: the update holds the row until commit, so
+      // concurrent saves (other API processes on Postgres included) each get the next version, never the same.
+      const bumped = await tx.update(WorkflowEntity, { id }, { latestVersion: () => '"latest_version" + 1', updatedAt: now, ...(name === undefined ? {} : { name }) });
+      if (!bumped.affected) throw notFound(id);
+      const workflow = await tx.findOneByOrFail(WorkflowEntity, { id });
+      await tx.insert(WorkflowVersionEntity, { workflowId: id, version: workflow.latestVersion, name: workflow.name, document: JSON.stringify(document), createdAt: now });
+      return workflow;
     });
-    return { id, name: saved.name, version: saved.version, document, updatedAt: iso(now) };
+    return { id, name: saved.name, version: saved.latestVersion, document, updatedAt: iso(now) };
   }
 
   async remove(id: string): Promise<void> {
-    const result = await this.db.getRepository(WorkflowEntity).delete({ id });
+    const result = await this.writer.write((db) => db.delete(WorkflowEntity, { id }));
     if (!result.affected) throw notFound(id);
   }
 

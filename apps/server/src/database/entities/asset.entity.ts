@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { BIG_INTEGER } from './columns.js';
 
 /** An uploaded file's record; the bytes live in the AssetStore under the same id (the sha256 of the bytes). */
 @Entity('assets')
@@ -15,9 +16,9 @@ export class AssetEntity {
   @Column({ type: 'text' })
   kind: string;
 
-  @Column({ type: 'integer' })
+  @Column(BIG_INTEGER)
   size: number;
 
-  @Column({ type: 'integer', name: 'created_at' })
+  @Column({ ...BIG_INTEGER, name: 'created_at' })
   createdAt: number;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { BIG_INTEGER } from './columns.js';
 
 /** A file a run produced, copied out of the output cache into `<data>/runs/<runId>/` so eviction never loses it. */
 @Entity('run_artifacts')
@@ -25,7 +26,7 @@ export class RunArtifactEntity {
   @Column({ type: 'text' })
   kind: string;
 
-  @Column({ type: 'integer' })
+  @Column(BIG_INTEGER)
   size: number;
 
   /** JSON object or null. */
@@ -36,6 +37,6 @@ export class RunArtifactEntity {
   @Column({ type: 'text' })
   file: string;
 
-  @Column({ type: 'integer', name: 'created_at' })
+  @Column({ ...BIG_INTEGER, name: 'created_at' })
   createdAt: number;
 }

@@ -1,5 +1,6 @@
 import type { RunStatus } from '@lvcd/nodes';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { BIG_INTEGER } from './columns.js';
 
 export { NODE_STATUSES, RUN_STATUSES, type NodeState, type NodeStatus, type RunStatus } from '@lvcd/nodes';
 
@@ -36,13 +37,13 @@ export class RunEntity {
   @Column({ type: 'text' })
   status: RunStatus;
 
-  @Column({ type: 'integer', name: 'created_at' })
+  @Column({ ...BIG_INTEGER, name: 'created_at' })
   createdAt: number;
 
-  @Column({ type: 'integer', name: 'started_at', nullable: true })
+  @Column({ ...BIG_INTEGER, name: 'started_at', nullable: true })
   startedAt: number | null;
 
-  @Column({ type: 'integer', name: 'finished_at', nullable: true })
+  @Column({ ...BIG_INTEGER, name: 'finished_at', nullable: true })
   finishedAt: number | null;
 
   /** `{ [nodeId]: NodeState }` as JSON. */

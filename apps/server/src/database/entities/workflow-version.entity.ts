@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { BIG_INTEGER } from './columns.js';
 
 /** One save of a workflow; never changed after it is written. */
 @Entity('workflow_versions')
@@ -16,6 +17,6 @@ export class WorkflowVersionEntity {
   @Column({ type: 'text' })
   document: string;
 
-  @Column({ type: 'integer', name: 'created_at' })
+  @Column({ ...BIG_INTEGER, name: 'created_at' })
   createdAt: number;
 }

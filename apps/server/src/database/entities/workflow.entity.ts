@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { BIG_INTEGER } from './columns.js';
 
 /** A saved workflow: its name and the number of its latest version. The documents live in WorkflowVersionEntity. */
 @Entity('workflows')
@@ -13,9 +14,9 @@ export class WorkflowEntity {
   latestVersion: number;
 
   /** Epoch milliseconds. */
-  @Column({ type: 'integer', name: 'created_at' })
+  @Column({ ...BIG_INTEGER, name: 'created_at' })
   createdAt: number;
 
-  @Column({ type: 'integer', name: 'updated_at' })
+  @Column({ ...BIG_INTEGER, name: 'updated_at' })
   updatedAt: number;
 }
