@@ -5,10 +5,13 @@ import { artifactUrl, type ApiClient, type ApiError } from '../api/client';
 import type { RunSocket } from '../api/run-socket';
 import type { Artifact, RunDetail, RunStatus, RunSummary } from '../api/types';
 import type { MeasuredQuality, NodeRuntimeStore } from './node-runtime';
+import { furtherRunStatus, isBehind } from './run-order';
 import type { Notify } from './toasts';
 
 const ACTIVE_KEY = 'lvcd-studio:active-run';
 const FINISHED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+/** Run-level broadcasts remembered for runs not shown (yet): enough for the runs one tab queues at once. */
+const HEARD_LIMIT = 200;
 
 export interface RunsDeps {
   api: Pick<ApiClient, 'listRuns' | 'queueRun' | 'cancelRun'>;
@@ -28,6 +31,15 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
   const queue = computed(() => runs.value.filter((r) => r.status === 'queued' || r.status === 'running').reverse());
   let leaveActive: (() => void) | null = null;
   let listening = false;
+  /** The furthest status each run's broadcasts said, so a run activated after its run:started still knows it. */
+  const heard = new Map<string, RunStatus>();
+
+  function hear(runId: string, status: RunStatus): void {
+    heard.delete(runId);
+    heard.set(runId, furtherRunStatus(heard.get(runId), status)!);
+    if (heard.size > HEARD_LIMIT) heard.delete(heard.keys().next().value!);
+    if (isActive(runId)) activeStatus.value = furtherRunStatus(activeStatus.value, status);
+  }
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Run events come in bursts; one list request per burst is enough. */
@@ -63,8 +75,10 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
 
   /** Applies a RunDetail snapshot: what a (re)connecting client missed. */
   function applySnapshot(run: RunDetail): void {
-    activeStatus.value = run.status;
-    for (const [node, s] of Object.entries(run.nodes ?? {})) runtime.setRunState(node, definedOf(s));
+    activeStatus.value = furtherRunStatus(activeStatus.value, run.status);
+    for (const [node, s] of Object.entries(run.nodes ?? {})) {
+      if (!isBehind(runtime.nodeRuntime(node).status, s.status)) runtime.setRunState(node, definedOf(s));
+    }
     showArtifacts(run.artifacts ?? []);
   }
 
@@ -73,7 +87,8 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
     leaveActive?.();
     runtime.clearRunState();
     activeRunId.value = runId;
-    activeStatus.value = status ?? runs.value.find((r) => r.id === runId)?.status ?? null;
+    const listed = runs.value.find((r) => r.id === runId)?.status;
+    activeStatus.value = furtherRunStatus(furtherRunStatus(status, listed), heard.get(runId));
     storage.setItem(ACTIVE_KEY, runId);
     leaveActive = socket.subscribe(runId, (ack) => {
       if (!isActive(runId)) return;
@@ -94,13 +109,13 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
     });
     socket.on('run:started', (e) => {
       delete positions[e.runId];
-      if (isActive(e.runId)) activeStatus.value = 'running';
+      hear(e.runId, 'running');
       refreshSoon();
     });
     socket.on('run:finished', (e) => {
       delete positions[e.runId];
+      hear(e.runId, e.status);
       if (isActive(e.runId)) {
-        activeStatus.value = e.status;
         if (e.status === 'failed') notify('error', `Run failed${e.error ? ` at node ${e.error.node}${e.error.field ? ` (${e.error.field})` : ''}: ${e.error.message}` : ''}`);
         else if (e.status === 'succeeded') notify('success', 'Run finished');
         runtime.settleUnfinished();

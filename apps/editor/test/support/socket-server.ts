@@ -12,7 +12,10 @@ export function runDetail(id: string, patch: Partial<RunDetail> = {}): RunDetail
   return { id, status: 'running', createdAt: new Date(0).toISOString(), document: emptyWorkflow(), nodes: {}, artifacts: [], ...patch };
 }
 
-export async function startSocketServer(runs: Map<string, RunDetail> = new Map()) {
+/** Called between joining the room and answering: what the real server may send in that window (its snapshot is read then). */
+export type BeforeAck = (io: Server<ClientToServerEvents, ServerToClientEvents>, runId: string) => void;
+
+export async function startSocketServer(runs: Map<string, RunDetail> = new Map(), beforeAck?: BeforeAck) {
   const http = createServer();
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false });
   const requests: { event: 'subscribe' | 'unsubscribe'; runId: string }[] = [];
@@ -21,6 +24,7 @@ export async function startSocketServer(runs: Map<string, RunDetail> = new Map()
       requests.push({ event: 'subscribe', runId });
       await socket.join(room(runId));
       const run = runs.get(runId);
+      beforeAck?.(io, runId);
       if (run) return ack({ ok: true, run });
       await socket.leave(room(runId));
       ack({ ok: false, message: `no run ${runId}` });
