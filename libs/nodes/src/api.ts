@@ -58,11 +58,17 @@ export interface RunDetail extends RunSummary {
   artifacts: ArtifactView[];
 }
 
+/** The workflows the studio saves itself on first start; they are kept as they came (saving one forks a copy). */
+export const SEED_KEYS = ['demo', 'lvcd-template'] as const;
+export type SeedKey = (typeof SEED_KEYS)[number];
+
 export interface WorkflowSummary {
   id: string;
   name: string;
   version: number;
   updatedAt: string;
+  /** Set on a seeded workflow: the server refuses to overwrite or delete it. */
+  seed?: SeedKey;
 }
 
 export interface SavedWorkflow extends WorkflowSummary {
