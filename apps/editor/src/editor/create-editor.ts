@@ -15,7 +15,9 @@ import { useLinkGestures } from './link-gestures';
 import { useMinimapPerFrame } from './minimap-per-frame';
 import { NODE_EDITED } from './node-edits';
 import NodeView from './NodeView.vue';
+import { guardRemovals } from './removal-guard';
 import type { AreaExtra, Schemes } from './scheme';
+import { createSerial } from './serial';
 import { BatchedSocketPosition } from './socket-position';
 import SocketView from './SocketView.vue';
 import { createView, type Point } from './view';
@@ -40,6 +42,8 @@ export type EditorHandle = Awaited<ReturnType<typeof createEditor>>;
 
 export async function createEditor(container: HTMLElement, specs: ReadonlyMap<string, NodeSpec>, hooks: EditorHooks) {
   const editor = new NodeEditor<Schemes>();
+  guardRemovals(editor); // first of the editor's pipes, before any plugin's
+  const serial = createSerial();
   const area = new AreaPlugin<Schemes, AreaExtra>(container);
   const connection = new ConnectionPlugin<Schemes, AreaExtra>();
   const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
@@ -79,7 +83,7 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
   const events = useCanvasEvents(container, editor, area, { changed, contextMenu: hooks.contextMenu, doubleClickCanvas: hooks.doubleClickCanvas });
   useLinkGestures(editor, connection, {
     refuse: (link) => refuseLink(graph.toDocument(), specs, link),
-    link: (link) => void graph.addLink(link),
+    link: (link) => void serial(() => graph.addLink(link)),
     refused: hooks.refused,
     looseDrop: hooks.looseDrop,
     pointer: events.pointer,
@@ -97,17 +101,21 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
   }
 
   /** Makes the canvas show `doc`, changing only what differs. Does not call `hooks.changed`. */
-  async function load(doc: Parameters<typeof graph.load>[0]): Promise<void> {
-    applying = true;
-    try {
-      await graph.load(doc);
-    } finally {
-      applying = false;
-    }
+  function load(doc: Parameters<typeof graph.load>[0]): Promise<void> {
+    return serial(async () => {
+      applying = true;
+      try {
+        await graph.load(doc);
+      } finally {
+        applying = false;
+      }
+    });
   }
 
-  async function removeNodes(ids: readonly string[]): Promise<void> {
-    for (const id of ids) await graph.removeNode(id);
+  function removeNodes(ids: readonly string[]): Promise<void> {
+    return serial(async () => {
+      for (const id of ids) await graph.removeNode(id);
+    });
   }
 
   function setBypass(ids: readonly string[], bypass: boolean): void {
@@ -119,7 +127,7 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
   }
 
   async function paste(fragment: Parameters<typeof editing.paste>[0], at: Point): Promise<string[]> {
-    const added = await editing.paste(fragment, at);
+    const added = await serial(() => editing.paste(fragment, at));
     await select(added);
     return added;
   }
@@ -144,8 +152,8 @@ export async function createEditor(container: HTMLElement, specs: ReadonlyMap<st
     toDocument: graph.toDocument,
     toGraph: view.toGraph,
     load,
-    addNodeOfType: editing.addNodeOfType,
-    addNodeForLooseEnd: editing.addNodeForLooseEnd,
+    addNodeOfType: (...args: Parameters<typeof editing.addNodeOfType>) => serial(() => editing.addNodeOfType(...args)),
+    addNodeForLooseEnd: (...args: Parameters<typeof editing.addNodeForLooseEnd>) => serial(() => editing.addNodeForLooseEnd(...args)),
     selectedIds,
     select,
     selectAll: () => select(editor.getNodes().map((n) => n.id)),

@@ -20,6 +20,11 @@ export function createGraph(editor: NodeEditor<Schemes>, area: AreaPlugin<Scheme
     );
   }
 
+  /** Removes a connection unless it is gone already (the connection plugin removes links of its own, unawaited). */
+  async function dropConnection(id: string): Promise<void> {
+    if (editor.getConnection(id)) await editor.removeConnection(id);
+  }
+
   async function addPlainNode(plain: WorkflowNode): Promise<LNode> {
     const spec = specs.get(plain.type);
     if (!spec) throw new Error(`unknown node type "${plain.type}"`);
@@ -35,16 +40,16 @@ export function createGraph(editor: NodeEditor<Schemes>, area: AreaPlugin<Scheme
     if (!source || !target) return;
     // An input has one source: a new link replaces the old one, as in ComfyUI.
     for (const c of editor.getConnections()) {
-      if (c.target === target.id && c.targetInput === link.to.input) await editor.removeConnection(c.id);
+      if (c.target === target.id && c.targetInput === link.to.input) await dropConnection(c.id);
     }
     await editor.addConnection(new LConnection(source, link.from.output, target, link.to.input));
   }
 
   async function removeNode(id: string): Promise<void> {
     for (const c of editor.getConnections()) {
-      if (c.source === id || c.target === id) await editor.removeConnection(c.id);
+      if (c.source === id || c.target === id) await dropConnection(c.id);
     }
-    await editor.removeNode(id);
+    if (editor.getNode(id)) await editor.removeNode(id);
   }
 
   function syncState(node: LNode, plain: WorkflowNode): void {
@@ -61,7 +66,7 @@ export function createGraph(editor: NodeEditor<Schemes>, area: AreaPlugin<Scheme
     const wanted = new Map(doc.nodes.map((n) => [n.id, n]));
     const wantedLinks = new Set(doc.links.map(linkKey));
     for (const c of editor.getConnections()) {
-      if (!wantedLinks.has(linkKey(connectionToLink(c)))) await editor.removeConnection(c.id);
+      if (!wantedLinks.has(linkKey(connectionToLink(c)))) await dropConnection(c.id);
     }
     for (const node of editor.getNodes()) {
       const w = wanted.get(node.id);
