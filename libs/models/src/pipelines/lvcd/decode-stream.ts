@@ -20,20 +20,23 @@ export class DecodeStream {
     private readonly decoder: VideoDecoder,
     totalLatents: number,
     config: DecodeChunkConfig | undefined,
-    private readonly onFrame: (index: number, frame: Float32Array) => void | Promise<void>,
+    private readonly onFrame: (index: number, frame: Float32Array, replayed: boolean) => void | Promise<void>,
     /** Leading latents that are the original's output (the rest pad the clip): decoded as the original decodes them. */
     originalLatents = totalLatents,
   ) {
     this.chunks = planDecodeChunks(totalLatents, config, originalLatents);
   }
 
-  /** Takes the scaled latent of output frame `index`; decodes every chunk that is now complete. */
-  async push(index: number, scaledLatent: Float32Array): Promise<void> {
+  /**
+   * Takes the scaled latent of output frame `index`; decodes every chunk that is now complete. `replayed` is
+   * handed to the frames it completes (latents an earlier run made, see ColorizeRequest).
+   */
+  async push(index: number, scaledLatent: Float32Array, replayed = false): Promise<void> {
     this.latents.set(index, scaledLatent);
     while (this.next < this.chunks.length) {
       const chunk = this.chunks[this.next]!;
       if (!chunk.latents.every((i) => this.latents.has(i))) return;
-      await this.decodeChunk(chunk);
+      await this.decodeChunk(chunk, replayed);
       this.next++;
       const stillNeeded = new Set(this.chunks.slice(this.next).flatMap((c) => c.latents));
       for (const i of this.latents.keys()) if (!stillNeeded.has(i)) this.latents.delete(i);
@@ -44,7 +47,7 @@ export class DecodeStream {
     return this.next === this.chunks.length;
   }
 
-  private async decodeChunk(chunk: (typeof this.chunks)[number]): Promise<void> {
+  private async decodeChunk(chunk: (typeof this.chunks)[number], replayed: boolean): Promise<void> {
     const size = this.latents.get(chunk.latents[0]!)!.length;
     const input = new Float32Array(chunk.latents.length * size);
     chunk.latents.forEach((latent, j) => {
@@ -56,7 +59,7 @@ export class DecodeStream {
     for (let j = chunk.drop; j < chunk.latents.length; j++) {
       const frame = frames.slice(j * frameSize, (j + 1) * frameSize);
       for (let i = 0; i < frame.length; i++) frame[i] = Math.min(1, Math.max(-1, frame[i]!));
-      await this.onFrame(chunk.firstOutput + j - chunk.drop, frame);
+      await this.onFrame(chunk.firstOutput + j - chunk.drop, frame, replayed);
     }
   }
 }

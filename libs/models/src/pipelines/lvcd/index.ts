@@ -7,3 +7,4 @@ export * from './conditioning.js';
 export * from './latent-preview.js';
 export * from './latent-store.js';
 export * from './pipeline.js';
+export * from './window-checkpoint.js';

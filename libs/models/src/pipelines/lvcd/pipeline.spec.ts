@@ -11,7 +11,9 @@ import { openLvcdBundle, type LvcdBundle } from '../../runtime/bundle-networks.j
 import { TorchGenerator } from '../../random/torch-generator.js';
 import { motionVector } from './conditioning.js';
 import { paddedFrameCount } from './window-plan.js';
-import { DEFAULT_COLORIZE, colorizeClip, sampleClipLatents, samplePosterior, type LvcdNetworks } from './pipeline.js';
+import { DEFAULT_COLORIZE, colorizeClip, sampleClipLatents, samplePosterior, type ColorizeRequest, type LvcdNetworks } from './pipeline.js';
+import { SamplingCancelledError } from './sampler.js';
+import { decodeWindowCheckpoint, encodeWindowCheckpoint } from './window-checkpoint.js';
 
 const fixtures = lvcdTinyFixturesDir();
 /** The spec's tolerance for the whole long-video procedure. */
@@ -179,5 +181,72 @@ describe('LVCD pipeline on the tiny bundle', () => {
 
   it('refuses frames of another size than the bundle was built for, saying how to fix it', async () => {
     await expect(bundle.embedReference(new Float32Array(3 * 320 * 576), 320, 576)).rejects.toThrow(/resize the clip to 128x64/);
+  });
+
+  it('resumes from the checkpoint of a finished window with the latents and frames of a run that never stopped (bit-equal), sampling only the windows left', async () => {
+    const clipFrames = golden['sketches']!.dims[0]!;
+    /** The tiny bundle, counting encoder calls and denoiser steps. */
+    const counted = { encoders: 0, steps: 0, given: 0 };
+    const networks: LvcdNetworks = {
+      embedReference: (ref, h, w) => (counted.encoders++, bundle.embedReference(ref, h, w)),
+      encodeReferenceMode: (ref, h, w) => (counted.encoders++, bundle.encodeReferenceMode(ref, h, w)),
+      encodeReferencePosterior: (ref, h, w) => (counted.encoders++, bundle.encodeReferencePosterior(ref, h, w)),
+      denoiser: (context, vector, h, w) => {
+        const network = bundle.denoiser(context, vector, h, w);
+        return { run: (step) => (counted.steps++, network.run(step)) };
+      },
+      decoder: bundle.decoder,
+    };
+    const run = async (extra: Partial<ColorizeRequest>) => {
+      const latents: Float32Array[] = [];
+      const frames: Float32Array[] = [];
+      const replayed: number[] = [];
+      Object.assign(counted, { encoders: 0, steps: 0, given: 0 });
+      const result = await colorizeClip({
+        networks,
+        reference: golden['reference_image']!.data,
+        height: 64,
+        width: 128,
+        frameCount: clipFrames,
+        hint: async (f) => frameOf(golden['sketches']!, f),
+        options: { ...DEFAULT_COLORIZE, numSteps: 3, prevAttnSteps: 2, seed: 7 },
+        onLatent: (i, latent) => void (latents[i] = latent),
+        onFrame: (i, frame, again) => {
+          frames[i] = frame;
+          counted.given++;
+          if (again) replayed.push(i);
+        },
+        ...extra,
+      });
+      return { result, latents, frames, replayed, steps: counted.steps, encoders: counted.encoders };
+    };
+
+    // Uninterrupted, saving every window's checkpoint as bytes (what a node puts in its store).
+    const saved = new Map<number, Uint8Array>();
+    const framesAtWindowEnd: number[] = [];
+    const whole = await run({ onWindow: (c) => void (saved.set(c.window, encodeWindowCheckpoint(c)), framesAtWindowEnd.push(counted.given)) });
+    expect(whole.result).toEqual({ windows: 3, outputFrames: 35 });
+    expect([whole.steps, whole.encoders]).toEqual([9, 3]);
+
+    // Killed during window 1, after window 0's checkpoint was saved: the run stops there.
+    const controller = new AbortController();
+    const interrupted = new Map<number, Uint8Array>();
+    await expect(run({ signal: controller.signal, onWindow: (c) => void (interrupted.set(c.window, encodeWindowCheckpoint(c)), controller.abort()) })).rejects.toBeInstanceOf(SamplingCancelledError);
+    expect([...interrupted.keys()]).toEqual([0]);
+    expect(Buffer.from(interrupted.get(0)!).equals(Buffer.from(saved.get(0)!))).toBe(true);
+
+    for (const [k, store] of [[1, interrupted], [2, saved]] as const) {
+      const resumed = await run({ resume: async (window) => (window < k && store.has(window) ? decodeWindowCheckpoint(store.get(window)!) : undefined) });
+      expect(resumed.result).toEqual({ windows: 3, outputFrames: 35, resumedAt: k });
+      // Only the windows left are sampled, and no encoder runs: the checkpoint holds the conditioning.
+      expect([resumed.steps, resumed.encoders]).toEqual([3 * (3 - k), 0]);
+      for (let i = 0; i < 35; i++) {
+        expect(maxAbsDiff(resumed.latents[i]!, whole.latents[i]!), `latent ${i}, resumed at window ${k}`).toBe(0);
+        expect(maxAbsDiff(resumed.frames[i]!, whole.frames[i]!), `frame ${i}, resumed at window ${k}`).toBe(0);
+      }
+      // The frames replayed are those the stopped run had already given (its previews), each once.
+      expect(resumed.replayed).toEqual(Array.from({ length: framesAtWindowEnd[k - 1]! }, (_, i) => i));
+      expect(resumed.frames).toHaveLength(35);
+    }
   });
 });

@@ -2,7 +2,8 @@ import { DEFAULT_MOTION, motionVector, type MotionConditions } from './condition
 import { DecodeStream, type VideoDecoder } from './decode-stream.js';
 import type { DecodeChunkConfig } from './decode-plan.js';
 import { lvcdConditioningFrameNoise, lvcdInitialNoise } from '../../random/lvcd-noise.js';
-import { sampleClip, type DenoiserNetwork, type ReferenceMode, type SamplingProgress } from './sampler.js';
+import { sampleClip, type DenoiserNetwork, type ReferenceMode, type SampleRequest, type SamplerWindowEnd, type SamplingProgress } from './sampler.js';
+import type { WindowCheckpoint } from './window-checkpoint.js';
 import { outputFrameCount, windowCount, WINDOW } from './window-plan.js';
 
 /** The five networks of LVCD as the pipeline uses them; ONNX sessions implement them (runtime adapters). */
@@ -47,14 +48,32 @@ export interface SampleClipRequest {
   noise?: { xT: Float32Array; posteriorEps: Float32Array };
   signal?: AbortSignal;
   onProgress?(p: SamplingProgress): void;
-  /** Each output latent (scaled, (4, h, w)) once it is final, in frame order. */
-  onLatent(index: number, latent: Float32Array): void | Promise<void>;
+  /**
+   * Each output latent (scaled, (4, h, w)) once it is final, in frame order; `replayed` when it comes from a
+   * checkpoint of an earlier run (see `resume`) rather than from sampling now.
+   */
+  onLatent(index: number, latent: Float32Array, replayed: boolean): void | Promise<void>;
+  /**
+   * The checkpoint an earlier run of this same request saved after window `window` (`onWindow`), if there is one.
+   * Asked for windows 0, 1, ... until one is missing: their latents are replayed and sampling continues after the
+   * last, with the same results as a run that never stopped.
+   */
+  resume?(window: number): Promise<WindowCheckpoint | undefined>;
+  /** After each window: the checkpoint to save for `resume`. */
+  onWindow?(checkpoint: WindowCheckpoint): void | Promise<void>;
 }
 
 export interface ColorizeRequest extends Omit<SampleClipRequest, 'onLatent'> {
-  onLatent?(index: number, latent: Float32Array): void | Promise<void>;
-  /** Each decoded frame (3, H, W) in [-1, 1], in order, as soon as its decoding chunk is complete. */
-  onFrame(index: number, frame: Float32Array): void | Promise<void>;
+  onLatent?(index: number, latent: Float32Array, replayed: boolean): void | Promise<void>;
+  /** Each decoded frame (3, H, W) in [-1, 1], in order, as soon as its decoding chunk is complete; `replayed` as for latents. */
+  onFrame(index: number, frame: Float32Array, replayed: boolean): void | Promise<void>;
+}
+
+export interface ClipResult {
+  windows: number;
+  outputFrames: number;
+  /** The window sampling started at when checkpoints of an earlier run covered the ones before it. */
+  resumedAt?: number;
 }
 
 export class ClipTooShortError extends Error {
@@ -62,7 +81,7 @@ export class ClipTooShortError extends Error {
 }
 
 /** LVCD sampling of a whole clip to latents: conditioning once, then the windows in sequence. */
-export async function sampleClipLatents(r: SampleClipRequest): Promise<{ windows: number; outputFrames: number }> {
+export async function sampleClipLatents(r: SampleClipRequest): Promise<ClipResult> {
   if (windowCount(r.frameCount) === 0) throw new ClipTooShortError(`LVCD needs at least ${WINDOW.video + 1} frames, got ${r.frameCount}; pad the clip`);
   if (r.clipFrameCount !== undefined && !(r.clipFrameCount >= 1 && r.clipFrameCount <= r.frameCount)) {
     throw new RangeError(`the clip's own length (${r.clipFrameCount}) must be between 1 and the padded frame count (${r.frameCount})`);
@@ -70,46 +89,77 @@ export async function sampleClipLatents(r: SampleClipRequest): Promise<{ windows
   const h = r.height / 8;
   const w = r.width / 8;
   const row = 4 * h * w;
-  const { xT, posteriorEps: eps } = r.noise ?? lvcdInitialNoise(r.options.seed, WINDOW.length, h, w);
-  if (xT.length !== WINDOW.length * row || eps.length !== row) {
+  if (r.noise && (r.noise.xT.length !== WINDOW.length * row || r.noise.posteriorEps.length !== row)) {
     throw new RangeError(`recorded noise must hold x_T (${WINDOW.length}, 4, ${h}, ${w}) and the posterior eps (4, ${h}, ${w})`);
   }
-
-  const context = await r.networks.embedReference(r.reference, r.height, r.width);
-  const referenceModeLatent = await r.networks.encodeReferenceMode(conditioningFrame(r), r.height, r.width);
-  const posterior = await r.networks.encodeReferencePosterior(r.reference, r.height, r.width);
-  return sampleClip({
-    network: r.networks.denoiser(context, motionVector(r.options.motion), h, w),
+  const resumed = await replayCheckpoints(r);
+  const common = {
     frameCount: r.frameCount,
     ...(r.clipFrameCount === undefined ? {} : { clipFrameCount: r.clipFrameCount }),
     latentHeight: h,
     latentWidth: w,
-    referenceModeLatent,
-    referenceSampleLatent: samplePosterior(posterior.mean, posterior.logvar, eps),
     hint: r.hint,
-    noise: xT,
     numSteps: r.options.numSteps,
     prevAttnSteps: r.options.prevAttnSteps,
     laterWindowMode: r.options.laterWindowMode,
     ...(r.signal ? { signal: r.signal } : {}),
     ...(r.onProgress ? { onStep: r.onProgress } : {}),
-    onLatent: r.onLatent,
+    onLatent: (index: number, latent: Float32Array) => r.onLatent(index, latent, false),
+  };
+  let context: Float32Array;
+  let referenceSampleLatent: Float32Array;
+  let start: Pick<SampleRequest, 'from' | 'noise' | 'referenceModeLatent'>;
+  if (resumed) {
+    // The checkpoint holds the conditioning too: no encoder runs again, and window k sees exactly what it saw.
+    ({ context, referenceSample: referenceSampleLatent } = resumed);
+    start = { from: resumed.next, noise: resumed.next.noise };
+  } else {
+    const { xT, posteriorEps: eps } = r.noise ?? lvcdInitialNoise(r.options.seed, WINDOW.length, h, w);
+    context = await r.networks.embedReference(r.reference, r.height, r.width);
+    const referenceModeLatent = await r.networks.encodeReferenceMode(conditioningFrame(r), r.height, r.width);
+    const posterior = await r.networks.encodeReferencePosterior(r.reference, r.height, r.width);
+    referenceSampleLatent = samplePosterior(posterior.mean, posterior.logvar, eps);
+    start = { referenceModeLatent, noise: xT };
+  }
+  const result = await sampleClip({
+    ...common,
+    ...start,
+    network: r.networks.denoiser(context, motionVector(r.options.motion), h, w),
+    referenceSampleLatent,
+    ...(r.onWindow ? { onWindow: (end: SamplerWindowEnd) => r.onWindow!({ ...end, context, referenceSample: referenceSampleLatent }) } : {}),
   });
+  return resumed ? { ...result, resumedAt: resumed.next.window } : result;
+}
+
+/** Replays the latents of every checkpoint `resume` has, in order; returns the last one, which sampling continues from. */
+async function replayCheckpoints(r: SampleClipRequest): Promise<WindowCheckpoint | undefined> {
+  let last: WindowCheckpoint | undefined;
+  for (let window = 0; r.resume && window < windowCount(r.frameCount); window++) {
+    const checkpoint = await r.resume(window);
+    if (!checkpoint) break;
+    const expected = last?.next.emitted ?? 0;
+    if (checkpoint.window !== window || checkpoint.firstLatent !== expected) {
+      throw new RangeError(`checkpoint ${window} holds window ${checkpoint.window} from latent ${checkpoint.firstLatent}, not from latent ${expected}`);
+    }
+    for (const [i, latent] of checkpoint.latents.entries()) await r.onLatent(checkpoint.firstLatent + i, latent, true);
+    last = checkpoint;
+  }
+  return last;
 }
 
 /**
  * Reference-based colorization of a whole clip: latents sampled window by window and each decoded in chunks
  * as soon as it is final, so frames stream out while later windows run and memory stays flat.
  */
-export async function colorizeClip(r: ColorizeRequest): Promise<{ windows: number; outputFrames: number }> {
+export async function colorizeClip(r: ColorizeRequest): Promise<ClipResult> {
   const total = outputFrameCount(windowCount(r.frameCount));
   const original = r.clipFrameCount === undefined ? total : outputFrameCount(windowCount(r.clipFrameCount));
   const decode = new DecodeStream(r.networks.decoder, total, r.options.decoding, r.onFrame, original);
   return sampleClipLatents({
     ...r,
-    onLatent: async (index, latent) => {
-      await r.onLatent?.(index, latent);
-      await decode.push(index, latent);
+    onLatent: async (index, latent, replayed) => {
+      await r.onLatent?.(index, latent, replayed);
+      await decode.push(index, latent, replayed);
     },
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TorchGenerator } from '../../random/torch-generator.js';
-import { LATENT_SCALE, SamplingCancelledError, sampleClip, type DenoiserNetwork, type DenoiserStep } from './sampler.js';
+import { LATENT_SCALE, SamplingCancelledError, sampleClip, type DenoiserNetwork, type DenoiserStep, type SamplerWindowEnd } from './sampler.js';
 
 const h = 2;
 const w = 3;
@@ -100,5 +100,34 @@ describe('sampleClip', () => {
     const controller = new AbortController();
     const network: DenoiserNetwork = { run: async (s) => (controller.abort(), new Float32Array(s.input.length / 2)) };
     await expect(sampleClip({ ...request(network, 15, new Map()), signal: controller.signal })).rejects.toBeInstanceOf(SamplingCancelledError);
+  });
+
+  it('continues from the checkpoint of any window with the latents and network calls of a run that never stopped, past the blended steps too', async () => {
+    const full = new Map<number, Float32Array>();
+    const ends: SamplerWindowEnd[] = [];
+    const whole = new PerPositionNetwork();
+    const r = { ...request(whole, 49, full), numSteps: 30, onWindow: (end: SamplerWindowEnd) => void ends.push(end) };
+    expect(await sampleClip(r)).toEqual({ windows: 4, outputFrames: 45 });
+    expect(ends.map((e) => [e.window, e.firstLatent, e.latents.length, e.next.emitted])).toEqual([[0, 0, 11, 11], [1, 11, 10, 21], [2, 21, 10, 31], [3, 31, 14, 45]]);
+    expect(ends[0]!.next.blend).toHaveLength(25);
+    for (const end of ends) for (const [i, latent] of end.latents.entries()) expect(Array.from(latent)).toEqual(Array.from(full.get(end.firstLatent + i)!));
+
+    for (const k of [1, 2, 3]) {
+      const resumed = new Map<number, Float32Array>();
+      for (const end of ends.slice(0, k)) end.latents.forEach((l, i) => resumed.set(end.firstLatent + i, l));
+      const network = new PerPositionNetwork();
+      const { referenceModeLatent: _unused, ...rest } = request(network, 49, resumed);
+      expect(await sampleClip({ ...rest, numSteps: 30, from: ends[k - 1]!.next })).toEqual({ windows: 4, outputFrames: 45 });
+      expect(network.calls).toEqual(whole.calls.slice(30 * k));
+      for (let f = 0; f < 45; f++) expect(Array.from(resumed.get(f)!), `frame ${f} resumed at window ${k}`).toEqual(Array.from(full.get(f)!));
+    }
+  });
+
+  it('refuses a checkpoint of other steps or another latent size', async () => {
+    const ends: SamplerWindowEnd[] = [];
+    await sampleClip({ ...request(new PerPositionNetwork(), 25, new Map()), onWindow: (end) => void ends.push(end) });
+    const from = ends[0]!.next;
+    await expect(sampleClip({ ...request(new PerPositionNetwork(), 25, new Map()), numSteps: 5, from })).rejects.toThrow(/6 blended steps where 5 were asked/);
+    await expect(sampleClip({ ...request(new PerPositionNetwork(), 25, new Map()), latentWidth: 4, from })).rejects.toThrow(/does not fit this clip/);
   });
 });

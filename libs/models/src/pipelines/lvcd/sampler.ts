@@ -42,8 +42,8 @@ export interface SampleRequest {
   clipFrameCount?: number;
   latentHeight: number;
   latentWidth: number;
-  /** Window 0's concat: the conditioner encoder's posterior mode of the reference, unscaled (4, h, w). */
-  referenceModeLatent: Float32Array;
+  /** Window 0's concat: the conditioner encoder's posterior mode of the reference, unscaled (4, h, w); unused when `from` skips window 0. */
+  referenceModeLatent?: Float32Array;
   /** Later windows' concat and output frame 0: the first-stage encoder's posterior sample, unscaled (4, h, w). */
   referenceSampleLatent: Float32Array;
   /** The control hint of a clip frame (3, H, W). */
@@ -60,6 +60,33 @@ export interface SampleRequest {
   onStep?(progress: SamplingProgress): void;
   /** Called with each output latent (scaled, (4, h, w)) once it is final, in frame order. */
   onLatent(index: number, latent: Float32Array): void | Promise<void>;
+  /** Start at window `from.window` with what the window before it left (a checkpoint), instead of at window 0. */
+  from?: SamplerCarry;
+  /** After each window, once its final latents are emitted: what a later run needs to continue after it. */
+  onWindow?(end: SamplerWindowEnd): void | Promise<void>;
+}
+
+/** Everything window `window` needs from the windows before it; nothing else carries over between windows. */
+export interface SamplerCarry {
+  /** The window to sample next. */
+  window: number;
+  /** Output latents already final (emitted), so the next one to emit. */
+  emitted: number;
+  /** The next window's x_T (19, 4, h, w): the previous one's noise reordered by NOISE_CARRY_ORDER. */
+  noise: Float32Array;
+  /** The previous window's final x0 at positions 15..18 (4, 4, h, w): the next window's concat at positions 1..4. */
+  tail: Float32Array;
+  /** The previous window's denoised values at positions 15..18 (4, 4, h, w), one per step below the blending steps. */
+  blend: Float32Array[];
+}
+
+/** A finished window: the output latents it made final and what the next window starts from. */
+export interface SamplerWindowEnd {
+  window: number;
+  /** The output index of latents[0]; latents follow in frame order (scaled, (4, h, w) each). */
+  firstLatent: number;
+  latents: Float32Array[];
+  next: SamplerCarry;
 }
 
 export interface SamplingProgress {
@@ -69,6 +96,8 @@ export interface SamplingProgress {
   steps: number;
   /** The clip frame at the window's first video position (position 5). */
   firstFrame: number;
+  /** The window this run started at: above 0 when it continues from a checkpoint. */
+  firstWindow: number;
   denoised: Float32Array;
 }
 
@@ -90,13 +119,15 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
   if (plans.length === 0) throw new RangeError(`LVCD needs at least ${WINDOW.video + 1} frames, got ${r.frameCount}`);
   const scheduler = new EdmEulerScheduler({ ...LVCD_SCHEDULE, numSteps: r.numSteps });
   const row = 4 * r.latentHeight * r.latentWidth;
-  let noise = r.noise;
-  let previousStore: Float32Array[] | undefined;
-  let previousTail: Float32Array | undefined;
-  let emitted = 0;
+  const firstWindow = r.from ? checkedCarry(r.from, r, plans.length, row).window : 0;
+  if (firstWindow === 0 && !r.referenceModeLatent) throw new RangeError('window 0 needs the reference mode latent');
+  let noise = r.from?.noise ?? r.noise;
+  let previousStore = r.from?.blend;
+  let previousTail = r.from?.tail;
+  let emitted = r.from?.emitted ?? 0;
   const originalWindows = r.clipFrameCount === undefined ? plans.length : windowCount(r.clipFrameCount);
 
-  for (const plan of plans) {
+  for (const plan of plans.slice(firstWindow)) {
     const concat = windowConcat(plan, r, previousTail, row);
     const hint = await windowHint(plan, r);
     const mode: ReferenceMode = plan.index === 0 ? 'normal' : r.laterWindowMode;
@@ -109,48 +140,65 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
       const attention: ReferenceAttention = mode === 'normal' ? 'normal' : step < r.prevAttnSteps ? 'prevref' : 'prevref-late';
       const output = await r.network.run({ input, cNoise: denoiserScalings(sigma).cNoise, hint, attention });
       const denoised = applyDenoiserScaling(x, output, sigma);
-      // Only positions 15..18 of each step are needed by the next window's blending.
-      store.push(denoised.slice(BLEND_SOURCE_POSITIONS[0] * row));
+      // Only positions 15..18 of the blended steps are needed by the next window.
+      if (step < WINDOW.blendSteps) store.push(denoised.slice(BLEND_SOURCE_POSITIONS[0] * row));
       if (previousStore && step < WINDOW.blendSteps) {
         BLENDED_POSITIONS.forEach((p, k) => denoised.set(previousStore![step]!.subarray(k * row, (k + 1) * row), p * row));
       }
       scheduler.step(x, denoised, step);
-      r.onStep?.({ window: plan.index, windows: plans.length, step, steps: r.numSteps, firstFrame: plan.start, denoised });
+      r.onStep?.({ window: plan.index, windows: plans.length, step, steps: r.numSteps, firstFrame: plan.start, firstWindow, denoised });
     }
     // The original's last window ends its output; a padding window only appends to it.
     const endsOutput = plan.index === plans.length - 1 || plan.index === originalWindows - 1;
-    emitted = await emitFinalLatents(plan, x, r, row, emitted, endsOutput);
+    const latents = await emitFinalLatents(plan, x, r, row, emitted, endsOutput);
+    const firstLatent = emitted;
+    emitted += latents.length;
     previousStore = store;
     previousTail = x.slice(BLEND_SOURCE_POSITIONS[0] * row);
     noise = carryNoise(noise, row);
+    await r.onWindow?.({ window: plan.index, firstLatent, latents, next: { window: plan.index + 1, emitted, noise, tail: previousTail, blend: previousStore } });
   }
   return { windows: plans.length, outputFrames: emitted };
+}
+
+/** A carry that fits this request: a window of the clip after the first, with state of the clip's latent size and steps. */
+function checkedCarry(carry: SamplerCarry, r: SampleRequest, windows: number, row: number): SamplerCarry {
+  const blendSteps = Math.min(r.numSteps, WINDOW.blendSteps);
+  const tail = BLEND_SOURCE_POSITIONS.length * row;
+  const fits =
+    Number.isInteger(carry.window) && carry.window >= 1 && carry.window <= windows &&
+    Number.isInteger(carry.emitted) && carry.emitted >= 1 &&
+    carry.noise.length === WINDOW.length * row && carry.tail.length === tail &&
+    carry.blend.length === blendSteps && carry.blend.every((b) => b.length === tail);
+  if (!fits) throw new RangeError(`the checkpoint does not fit this clip: window ${carry.window} of ${windows}, ${carry.blend.length} blended steps where ${blendSteps} were asked, latent rows of ${row} values`);
+  return carry;
 }
 
 /**
  * Window 0's results are [reference sample x scale, x0[5..18]]; each later window replaces the previous
  * window's last 4 and appends 10. So the last 4 of a window become final only when the next one ends.
  */
-async function emitFinalLatents(plan: WindowPlan, x0: Float32Array, r: SampleRequest, row: number, emitted: number, endsOutput: boolean): Promise<number> {
+async function emitFinalLatents(plan: WindowPlan, x0: Float32Array, r: SampleRequest, row: number, emitted: number, endsOutput: boolean): Promise<Float32Array[]> {
+  const latents: Float32Array[] = [];
   if (plan.index === 0) {
     const first = new Float32Array(row);
     for (let i = 0; i < row; i++) first[i] = r.referenceSampleLatent[i]! * LATENT_SCALE;
-    await r.onLatent(0, first);
-    emitted = 1;
+    latents.push(first);
   }
   const videoStart = WINDOW.length - WINDOW.video; // position 5
   const finalUpTo = endsOutput ? plan.end : plan.end - WINDOW.overlap;
-  for (let frame = emitted; frame < finalUpTo; frame++) {
+  for (let frame = emitted + latents.length; frame < finalUpTo; frame++) {
     const position = videoStart + (frame - plan.start);
-    await r.onLatent(frame, x0.slice(position * row, (position + 1) * row));
+    latents.push(x0.slice(position * row, (position + 1) * row));
   }
-  return finalUpTo;
+  for (const [i, latent] of latents.entries()) await r.onLatent(emitted + i, latent);
+  return latents;
 }
 
 function windowConcat(plan: WindowPlan, r: SampleRequest, previousTail: Float32Array | undefined, row: number): Float32Array {
   const concat = new Float32Array(WINDOW.length * row);
   for (let p = 0; p < WINDOW.length; p++) {
-    if (plan.index === 0) concat.set(r.referenceModeLatent, p * row);
+    if (plan.index === 0) concat.set(r.referenceModeLatent!, p * row);
     else if (p >= 1 && p <= WINDOW.overlap) {
       const tail = previousTail!.subarray((p - 1) * row, p * row);
       for (let i = 0; i < row; i++) concat[p * row + i] = tail[i]! / LATENT_SCALE;
