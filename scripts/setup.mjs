@@ -3,7 +3,7 @@
 // Idempotent and quick when nothing is missing, so `npm start` and `npm test` can always call it first.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,9 +38,19 @@ function hasCommand(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Debian packages by the command they provide. */
+/**
+ * The PostgreSQL server's programs. Debian keeps them off PATH, in a folder per major version; `pg_ctlcluster`
+ * and `psql` on PATH prove nothing, since they come with postgresql-common and the client.
+ */
+function hasPostgresServer() {
+  const versions = '/usr/lib/postgresql';
+  return existsSync(versions) && readdirSync(versions).some((v) => existsSync(join(versions, v, 'bin', 'initdb')));
+}
+
+/** Debian packages, each with how to tell it is installed: the name of a command it puts on PATH, or a check. */
 export function ensureDebianPackages(packages) {
-  const missing = Object.entries(packages).filter(([command]) => !hasCommand(command)).map(([, pkg]) => pkg);
+  const installed = (check) => (typeof check === 'string' ? hasCommand(check) : check());
+  const missing = Object.entries(packages).filter(([, check]) => !installed(check)).map(([pkg]) => pkg);
   if (missing.length === 0) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !hasCommand('apt-get')) {
@@ -56,15 +66,23 @@ export function build() {
   run('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static', '--parallel=1']);
 }
 
-export function setup({ browser = false } = {}) {
+/**
+ * `browser`: Chromium for the e2e suite. `services`: the servers the scale-out tests start on loopback ports
+ * of their own (a private Postgres cluster, Redis); the studio itself needs neither by default.
+ */
+export function setup({ browser = false, services = false } = {}) {
   ensureNpmPackages();
-  ensureDebianPackages({ ffmpeg: 'ffmpeg', ...(browser ? { chromium: 'chromium' } : {}) });
+  ensureDebianPackages({
+    ffmpeg: 'ffmpeg',
+    ...(browser ? { chromium: 'chromium' } : {}),
+    ...(services ? { postgresql: hasPostgresServer, 'redis-server': 'redis-server' } : {}),
+  });
   build();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    setup({ browser: process.argv.includes('--browser') });
+    setup({ browser: process.argv.includes('--browser'), services: process.argv.includes('--services') });
   } catch (e) {
     console.error(`[setup] ${e.message}`);
     process.exit(1);

@@ -10,7 +10,7 @@ import { installEnv, root, setup } from './setup.mjs';
 const SUITES = ['libs/media', 'libs/models', 'libs/nodes', 'apps/server', 'apps/editor', 'e2e'];
 
 try {
-  setup({ browser: true });
+  setup({ browser: true, services: true });
 } catch (e) {
   console.error(`[test] setup failed: ${e.message}`);
   process.exit(1);
