@@ -1,32 +1,21 @@
 import { generateDemoClip } from '@lvcd/media';
 import { lvcdTemplateWorkflow } from '@lvcd/nodes/catalogue';
 import { AssetStore, type ExecutionEvent } from '@lvcd/nodes/runtime';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProgressReporter } from '../src/cli/progress.js';
 import { chain, png } from './support/fixtures.js';
+import { REPO, runLvcd, type CliResult } from './support/lvcd-cli.js';
 import { removeDir, tempDir } from './support/server.js';
 
-const REPO = resolve(import.meta.dirname, '../../..');
-const BIN = join(REPO, 'bin/lvcd.mjs');
-
-function lvcd(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return lvcdWith({}, ...args);
+function lvcd(...args: string[]): Promise<CliResult> {
+  return runLvcd(dir, {}, ...args);
 }
 
-function lvcdWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, LVCD_DATA_DIR: join(dir, 'default-data'), ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function lvcdWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  return runLvcd(dir, env, ...args);
 }
 
 let dir: string;
@@ -59,6 +48,8 @@ describe('lvcd CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('3 problems');
     for (const code of ['unknown-asset', 'missing-input']) expect(bad.stdout).toContain(code);
+    // An asset problem names the command line's way in, not the studio's picker.
+    expect(bad.stdout).toContain('unknown-asset] node load, param image: asset eeeeeeeeeeee… is not in the asset store (give the file: lvcd run WORKFLOW --set load.image=PATH');
 
     const garbage = await lvcd('validate', 'not-json.json');
     expect(garbage.code).toBe(1);
@@ -88,10 +79,23 @@ describe('lvcd CLI', () => {
     expect(existsSync(join(dir, 'out2'))).toBe(false);
   });
 
-  it('nodes lists the catalogue; an unknown command exits 2', async () => {
+  it('nodes lists the catalogue with params, describes one type, and names the types near a wrong one; an unknown command exits 2', async () => {
     const nodes = await lvcd('nodes', '--json');
     expect(nodes.code).toBe(0);
     expect(JSON.parse(nodes.stdout).map((n: { type: string }) => n.type)).toContain('image/invert');
+    const text = await lvcd('nodes');
+    expect(text.stdout).toContain('params: frames=<zip> fps=12');
+
+    const one = await lvcd('nodes', 'frames/select');
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('frames/select  Select Frames');
+    expect(one.stdout).toContain('inputs:\n  frames: FRAMES');
+    expect(one.stdout).toContain('stride ("Every n-th"): integer from 1 to 1000, default 1\n      Keeps every n-th frame');
+    const lvcdNode = await lvcd('nodes', 'lvcd/colorize');
+    expect(lvcdNode.stdout).toMatch(/seed \("Seed"\): seed \(whole number from 0\), default 1234\n {6}Seed of the starting noise/);
+    const wrong = await lvcd('nodes', 'frames');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/no node type "frames"; did you mean .*frames\/load, .*frames\/select/);
     const unknown = await lvcd('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command');

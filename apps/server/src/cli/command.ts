@@ -12,4 +12,9 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A problem with what the user gave (a file, a --set value, a server): printed without a stack, exit code 1. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/config.js';
-import { EXIT, UsageError, type Command } from './command.js';
+import { EXIT, InputError, UsageError, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { WorkflowFileError } from './read-workflow.js';
 
@@ -31,7 +31,7 @@ export async function main(argv: string[], commands: readonly Command[] = COMMAN
       console.error(`${e.message}\nusage: ${command.usage}`);
       return EXIT.usage;
     }
-    if (e instanceof WorkflowFileError || e instanceof ConfigError) {
+    if (e instanceof WorkflowFileError || e instanceof ConfigError || e instanceof InputError) {
       console.error(e.message);
       return EXIT.failed;
     }

@@ -1,5 +1,16 @@
 import type { ExecutionEvent } from '@lvcd/nodes/runtime';
 
+/**
+ * What the reporter reads of an event. The executor's events (a headless run) and the studio's Socket.IO room
+ * events (`lvcd run --server`) both fit it; artefacts are known by name only.
+ */
+export type ProgressEvent =
+  | Extract<ExecutionEvent, { type: 'node:started' | 'node:progress' | 'node:bypassed' | 'node:failed' }>
+  | { type: 'node:cached'; node: string }
+  | { type: 'node:finished'; node: string; ms: number }
+  | { type: 'artifact'; node: string; artifact: { name: string } }
+  | { type: 'frame'; node: string };
+
 export interface ProgressOutput {
   isTTY?: boolean;
   columns?: number;
@@ -21,7 +32,7 @@ export class ProgressReporter {
     private readonly titles: ReadonlyMap<string, string>,
   ) {}
 
-  onEvent(e: ExecutionEvent): void {
+  onEvent(e: ProgressEvent): void {
     const name = `${this.titles.get(e.node) ?? e.node} (${e.node})`;
     switch (e.type) {
       case 'node:started':

@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
+import { assetsCommand } from './assets.js';
 import { convertCommand } from './convert.js';
+import { docsCommand } from './docs.js';
 import { modelsCommand } from './models.js';
 import { nodesCommand } from './nodes.js';
 import { planCommand } from './plan.js';
@@ -10,4 +12,4 @@ import { validateCommand } from './validate.js';
 /**
  * Every `lvcd` subcommand. To add one, write a Command in this folder and list it here; `lvcd help` and dispatch pick it up. A command with sub-verbs parses its own first argument.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, runCommand, planCommand, validateCommand, nodesCommand, convertCommand, modelsCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, runCommand, planCommand, validateCommand, assetsCommand, nodesCommand, docsCommand, convertCommand, modelsCommand];

@@ -1,10 +1,11 @@
-import { describeProblem, planRun, resolveParams, type WorkflowDocument } from '@lvcd/nodes';
+import { planRun, resolveParams, type WorkflowDocument } from '@lvcd/nodes';
 import { executeWorkflow, type NodeEstimate, type Value } from '@lvcd/nodes/runtime';
 import { loadConfig } from '../../config/config.js';
 import { createRuntime, type Runtime } from '../../runtime/runtime.js';
 import { onePositional, parse } from '../args.js';
 import { EXIT, type Command } from '../command.js';
 import { ProgressReporter } from '../progress.js';
+import { cliProblemText } from '../problem-text.js';
 import { readWorkflowFile } from '../read-workflow.js';
 
 /**
@@ -27,7 +28,7 @@ export const planCommand: Command = {
     const runtime = await createRuntime(config);
     const checked = planRun(raw, runtime.registry, { assetExists: (id) => runtime.assets.exists(id) });
     if (!checked.plan) {
-      console.error(`${file} cannot run: ${checked.problems.map(describeProblem).join('; ')}`);
+      console.error(`${file} cannot run: ${checked.problems.map((p) => cliProblemText(p, raw, runtime.registry.specs)).join('; ')}`);
       return EXIT.failed;
     }
     const { document } = checked.plan;

@@ -1,10 +1,11 @@
 import { createBuiltinRegistry } from '@lvcd/nodes/catalogue';
-import { describeProblem, validateWorkflow } from '@lvcd/nodes';
+import { validateWorkflow } from '@lvcd/nodes';
 import { AssetStore } from '@lvcd/nodes/runtime';
 import { loadConfig } from '../../config/config.js';
 import { dataPaths } from '../../config/data-paths.js';
 import { onePositional, parse } from '../args.js';
 import { EXIT, type Command } from '../command.js';
+import { cliProblemText } from '../problem-text.js';
 import { readWorkflowFile } from '../read-workflow.js';
 
 export const validateCommand: Command = {
@@ -18,13 +19,14 @@ export const validateCommand: Command = {
     const document = await readWorkflowFile(file);
     // Only reads the store (exists), so validating creates nothing in the data dir.
     const assets = new AssetStore(dataPaths(config.dataDir).assets);
-    const { problems } = validateWorkflow(document, { specs: createBuiltinRegistry().specs, assetExists: (id) => assets.exists(id) });
+    const { specs } = createBuiltinRegistry();
+    const { problems } = validateWorkflow(document, { specs, assetExists: (id) => assets.exists(id) });
     if (problems.length === 0) {
       console.log(`${file}: valid`);
       return EXIT.ok;
     }
     console.log(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-    for (const p of problems) console.log(`  - [${p.code}] ${describeProblem(p)}`);
+    for (const p of problems) console.log(`  - ${cliProblemText(p, document, specs)}`);
     return EXIT.failed;
   },
 };
