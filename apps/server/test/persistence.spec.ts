@@ -266,6 +266,15 @@ describe('Postgres', () => {
     expect(failure.message).not.toContain('not-the-password');
   });
 
+  it('hands the URL\'s query options to the driver', async () => {
+    const db = await openDatabase(dataSourceOptions(loadConfig({ LVCD_DATABASE_URL: `${await postgres!.createDatabase()}?application_name=lvcd-check` }).database));
+    try {
+      expect(await db.query(`SELECT current_setting('application_name') AS name`)).toEqual([{ name: 'lvcd-check' }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('refuses a LVCD_DATABASE_URL that is not a Postgres URL, naming the variable and hiding the password', () => {
     for (const raw of ['mysql://u:secret@db/lvcd', 'postgres://u:secret@db', 'postgres://u:sec@ret@/lvcd', 'not a url']) {
       expect(() => loadConfig({ LVCD_DATABASE_URL: raw }), raw).toThrow(/^LVCD_DATABASE_URL must look like postgres:\/\/user:password@host:5432\/database/);
