@@ -85,6 +85,15 @@ describe('validateWorkflow', () => {
     expect(problems.filter((p) => p.code === 'missing-input').map((p) => p.node)).toEqual(['c']);
   });
 
+  it("keeps a node's drawing hints in range, drops the ones it does not know, and names a node by its title", () => {
+    const titled = { ...node('k', 'test/sink'), title: 'Final', ui: { width: 5000, collapsed: true, colour: 'red' } };
+    const plain = { ...node('j', 'test/sink'), ui: { width: 'wide', collapsed: 'yes' } };
+    const { document, problems } = validateWorkflow(workflow([titled, plain], []), options);
+    expect(document?.nodes.map((n) => n.ui)).toEqual([{ width: 1200, collapsed: true }, undefined]);
+    expect(problems.find((p) => p.node === 'k')?.message).toBe('Final needs its IMAGE input "image"');
+    expect(problems.find((p) => p.node === 'j')?.message).toBe('Sink needs its IMAGE input "image"');
+  });
+
   it('refuses unknown versions with a fix that says what to do', () => {
     const newer = validateWorkflow({ ...workflow([], []), version: 7 }, options);
     expect(newer.document).toBeUndefined();

@@ -3,10 +3,12 @@ import { checkParam } from './params.js';
 import type { Problem } from './problems.js';
 import { socketAccepts, type NodeSpec, type ParamValue } from './types.js';
 import {
+  NODE_UI_WIDTH,
   WORKFLOW_FORMAT,
   WORKFLOW_LIMITS,
   WORKFLOW_VERSION,
   type Link,
+  type NodeUi,
   type WorkflowDocument,
   type WorkflowNode,
 } from './workflow.js';
@@ -141,8 +143,22 @@ function readNode(raw: unknown, index: number, problems: Problem[]): WorkflowNod
   const node: WorkflowNode = { id, type: raw.type, params: clean, position: { x, y } };
   if (raw.bypass === true) node.bypass = true;
   if (typeof raw.title === 'string' && raw.title.length <= 200) node.title = raw.title;
+  const ui = readNodeUi(raw.ui);
+  if (ui) node.ui = ui;
   return node;
 }
+
+/** Only what the editor understands, in range; anything else there is dropped rather than refused (it is looks). */
+function readNodeUi(raw: unknown): NodeUi | undefined {
+  if (!isRecord(raw)) return undefined;
+  const ui: NodeUi = {};
+  if (typeof raw.width === 'number' && Number.isFinite(raw.width)) ui.width = Math.round(Math.min(NODE_UI_WIDTH.max, Math.max(NODE_UI_WIDTH.min, raw.width)));
+  if (raw.collapsed === true) ui.collapsed = true;
+  return Object.keys(ui).length ? ui : undefined;
+}
+
+/** What problems call a node: the user's title for it, else its type's. */
+const nameOf = (node: WorkflowNode, spec: NodeSpec) => node.title ?? spec.title;
 
 function readLink(raw: unknown, index: number, problems: Problem[]): Link | undefined {
   const from = isRecord(raw) && isRecord(raw.from) ? raw.from : undefined;
@@ -162,7 +178,7 @@ function checkNode(node: WorkflowNode, options: ValidationOptions, problems: Pro
   const specsByName = new Map(spec.params.map((p) => [p.name, p]));
   for (const name of Object.keys(node.params)) {
     if (!specsByName.has(name)) {
-      problems.push({ code: 'unknown-param', node: node.id, param: name, message: `${spec.title} has no param "${name}"`, fix: `remove it; known params: ${spec.params.map((p) => p.name).join(', ') || 'none'}` });
+      problems.push({ code: 'unknown-param', node: node.id, param: name, message: `${nameOf(node, spec)} has no param "${name}"`, fix: `remove it; known params: ${spec.params.map((p) => p.name).join(', ') || 'none'}` });
     }
   }
   for (const p of spec.params) {
@@ -194,11 +210,11 @@ function checkLinks(links: Link[], nodes: Map<string, WorkflowNode>, specs: Read
     const output = fromSpec.outputs.find((o) => o.name === l.from.output);
     const input = toSpec.inputs.find((i) => i.name === l.to.input);
     if (!output) {
-      problems.push({ code: 'unknown-output', node: fromNode.id, message: `${fromSpec.title} has no output "${l.from.output}"`, fix: `connect one of: ${fromSpec.outputs.map((o) => o.name).join(', ')}` });
+      problems.push({ code: 'unknown-output', node: fromNode.id, message: `${nameOf(fromNode, fromSpec)} has no output "${l.from.output}"`, fix: `connect one of: ${fromSpec.outputs.map((o) => o.name).join(', ')}` });
       continue;
     }
     if (!input) {
-      problems.push({ code: 'unknown-input', node: toNode.id, input: l.to.input, message: `${toSpec.title} has no input "${l.to.input}"`, fix: `connect to one of: ${toSpec.inputs.map((i) => i.name).join(', ') || 'none'}` });
+      problems.push({ code: 'unknown-input', node: toNode.id, input: l.to.input, message: `${nameOf(toNode, toSpec)} has no input "${l.to.input}"`, fix: `connect to one of: ${toSpec.inputs.map((i) => i.name).join(', ') || 'none'}` });
       continue;
     }
     const key = `${toNode.id}\u0000${input.name}`;
@@ -211,7 +227,7 @@ function checkLinks(links: Link[], nodes: Map<string, WorkflowNode>, specs: Read
         code: 'type-mismatch',
         node: toNode.id,
         input: input.name,
-        message: `input "${input.name}" takes ${input.type} but ${fromSpec.title}.${output.name} gives ${output.type}`,
+        message: `input "${input.name}" takes ${input.type} but ${nameOf(fromNode, fromSpec)}.${output.name} gives ${output.type}`,
         fix: `connect a ${input.type} output instead`,
       });
     }
@@ -225,7 +241,7 @@ function checkRequiredInputs(doc: WorkflowDocument, specs: ReadonlyMap<string, N
     if (!spec) continue;
     for (const input of spec.inputs) {
       if (!input.optional && !fed.has(`${node.id}\u0000${input.name}`)) {
-        problems.push({ code: 'missing-input', node: node.id, input: input.name, message: `${spec.title} needs its ${input.type} input "${input.name}"`, fix: `connect a node that gives ${input.type}` });
+        problems.push({ code: 'missing-input', node: node.id, input: input.name, message: `${nameOf(node, spec)} needs its ${input.type} input "${input.name}"`, fix: `connect a node that gives ${input.type}` });
       }
     }
   }

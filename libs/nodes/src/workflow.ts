@@ -10,8 +10,21 @@ export interface WorkflowNode {
   position: { x: number; y: number };
   /** A bypassed node passes its first input of each output's type straight through. */
   bypass?: boolean;
+  /** The user's name for the node, shown instead of its type's title. */
   title?: string;
+  /** How the editor draws it; nothing here changes what runs. Absent means the defaults (added in format 1, optional). */
+  ui?: NodeUi;
 }
+
+export interface NodeUi {
+  /** Width in canvas pixels, within NODE_UI_WIDTH; the height follows the content. */
+  width?: number;
+  /** Params and previews hidden, sockets kept. */
+  collapsed?: boolean;
+}
+
+/** The widths a node may be given; a document's width outside them is clamped when read. */
+export const NODE_UI_WIDTH = { min: 180, max: 1200 };
 
 export interface LinkEnd {
   node: string;
