@@ -4,11 +4,13 @@ import type { ClipboardActions } from './clipboard-actions';
 import type { CommandContext } from './commands';
 import type { ShellState } from './shell-state';
 import type { WorkflowActions } from './workflow-actions';
+import type { WorkflowFiles } from './workflow-files';
 
 export function createCommandContext(
   studio: Studio,
   shell: ShellState,
   actions: WorkflowActions,
+  files: WorkflowFiles,
   clipboard: ClipboardActions,
   io: { canvasActive(): boolean; pickFile(): void },
 ): CommandContext {
@@ -23,7 +25,11 @@ export function createCommandContext(
     cancelActive: async () => {
       if (runs.activeRunId.value) await runs.cancel(runs.activeRunId.value);
     },
-    save: actions.save,
+    save: files.save,
+    saveAs: () => files.saveAs(),
+    newWorkflow: files.newWorkflow,
+    duplicateWorkflow: files.duplicate,
+    deleteWorkflow: files.remove,
     exportJson: actions.exportJson,
     importFile: io.pickFile,
     undo: workflow.undo,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCommandRunner } from './command-runner';
-import { CANVAS_MENU, COMMANDS, NODE_MENU, type Command, type CommandContext } from './commands';
+import { CANVAS_MENU, COMMANDS, NODE_MENU, WORKFLOW_MENU, type Command, type CommandContext } from './commands';
 
 /** A context that records what the commands asked for; selection and bypass state as given. */
 function recordingContext(state: { selection?: string[]; bypassed?: string[]; canvas?: boolean; addMenu?: boolean } = {}) {
@@ -17,6 +17,10 @@ function recordingContext(state: { selection?: string[]; bypassed?: string[]; ca
     queue: record('queue'),
     cancelActive: record('cancelActive'),
     save: record('save'),
+    saveAs: record('saveAs'),
+    newWorkflow: record('newWorkflow'),
+    duplicateWorkflow: record('duplicateWorkflow'),
+    deleteWorkflow: record('deleteWorkflow'),
     exportJson: record('exportJson'),
     importFile: record('importFile'),
     undo: record('undo'),
@@ -97,6 +101,27 @@ describe('the command runner', () => {
     expect(pressInto(withSearch, 'Backspace').handled).toBe(false);
     expect(pressInto(withSearch, 'Enter', { ctrlKey: true }).handled).toBe(true);
     expect(search.calls).toEqual(['queue']);
+  });
+
+  it('tells Save (Ctrl+S) from Save as (Ctrl+Shift+S), in text fields too, and lists the file commands in the workflow menu', () => {
+    const { ctx, calls } = recordingContext();
+    const runner = createCommandRunner(COMMANDS, ctx);
+    const field = document.createElement('input');
+    document.body.append(field);
+    expect(pressInto(runner, 'S', { ctrlKey: true, shiftKey: true }, field).handled).toBe(true);
+    expect(pressInto(runner, 's', { ctrlKey: true }).handled).toBe(true);
+    field.remove();
+    const items = runner.menu(WORKFLOW_MENU, { x: 0, y: 0 });
+    expect(items.map((i) => [i.label, i.key])).toEqual([
+      ['New', undefined],
+      ['Save as…', 'Ctrl+Shift+S'],
+      ['Duplicate', undefined],
+      ['Delete…', undefined],
+      ['Open a workflow JSON or studio PNG', undefined],
+      ['Download the workflow as JSON', undefined],
+    ]);
+    for (const i of items.slice(0, 4)) i.action();
+    expect(calls).toEqual(['saveAs', 'save', 'newWorkflow', 'saveAs', 'duplicateWorkflow', 'deleteWorkflow']);
   });
 
   it('lets Ctrl+V through to the browser, so the paste event still comes', () => {

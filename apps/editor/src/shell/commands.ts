@@ -12,6 +12,10 @@ export interface CommandContext {
   queue(): Promise<void>;
   cancelActive(): Promise<void>;
   save(): Promise<void>;
+  saveAs(): Promise<void>;
+  newWorkflow(): Promise<void>;
+  duplicateWorkflow(): Promise<void>;
+  deleteWorkflow(): Promise<void>;
   exportJson(): void;
   importFile(): void;
   undo(): Promise<void>;
@@ -64,6 +68,10 @@ export const COMMANDS: readonly Command[] = [
   { id: 'run.queue', label: 'Queue the workflow', keys: ['Ctrl+Enter'], inTextFields: true, when: onCanvas, run: (c) => c.queue() },
   { id: 'run.cancel', label: 'Cancel the shown run', run: (c) => c.cancelActive() },
   { id: 'workflow.save', label: 'Save the workflow', keys: ['Ctrl+S'], inTextFields: true, when: onCanvas, run: (c) => c.save() },
+  { id: 'workflow.saveAs', label: 'Save the workflow under a new name', menuLabel: () => 'Save as…', keys: ['Ctrl+Shift+S'], inTextFields: true, when: onCanvas, run: (c) => c.saveAs() },
+  { id: 'workflow.new', label: 'New workflow', menuLabel: () => 'New', when: onCanvas, run: (c) => c.newWorkflow() },
+  { id: 'workflow.duplicate', label: 'Save a copy of the workflow and open it', menuLabel: () => 'Duplicate', when: onCanvas, run: (c) => c.duplicateWorkflow() },
+  { id: 'workflow.delete', label: 'Delete the saved workflow', menuLabel: () => 'Delete…', when: onCanvas, run: (c) => c.deleteWorkflow() },
   { id: 'workflow.export', label: 'Download the workflow as JSON', run: (c) => c.exportJson() },
   { id: 'workflow.import', label: 'Open a workflow JSON or studio PNG', run: (c) => c.importFile() },
   { id: 'edit.undo', label: 'Undo', keys: ['Ctrl+Z'], when: editing, run: (c) => c.undo() },
@@ -90,4 +98,6 @@ export const COMMANDS: readonly Command[] = [
 
 /** The right-click menus, by command id. */
 export const NODE_MENU = ['node.bypass', 'edit.copy', 'node.duplicate', 'edit.delete'] as const;
+/** The toolbar's workflow menu. */
+export const WORKFLOW_MENU = ['workflow.new', 'workflow.saveAs', 'workflow.duplicate', 'workflow.delete', 'workflow.import', 'workflow.export'] as const;
 export const CANVAS_MENU = ['canvas.addNode', 'edit.paste', 'edit.selectAll', 'view.arrange', 'view.fit'] as const;

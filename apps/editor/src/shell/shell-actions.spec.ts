@@ -62,7 +62,7 @@ afterEach(() => {
 
 describe('shell actions', () => {
   it("shows the server's refusal of a queue in the problems panel and says so", async () => {
-    const actions = createWorkflowActions(studio, shell, () => undefined);
+    const actions = createWorkflowActions(studio, shell);
     await studio.workflow.open(pair);
     shell.showProblems.value = false;
     await actions.queue();
@@ -72,7 +72,7 @@ describe('shell actions', () => {
   });
 
   it('opens a dropped workflow file under its name, and refuses one with unknown nodes without touching the canvas', async () => {
-    const actions = createWorkflowActions(studio, shell, () => undefined);
+    const actions = createWorkflowActions(studio, shell);
     await actions.takeFile(new File([JSON.stringify(pair)], 'pair.json', { type: 'application/json' }), null);
     expect(studio.workflow.state.name).toBe('Pair');
     expect(studio.workflow.current().nodes.map((n) => n.type)).toEqual(['t/source', 't/sink']);

@@ -1,4 +1,4 @@
-// Whole-workflow actions of the shell: queue, save, export, open a saved one, restore a run's, take a file.
+// Whole-workflow actions of the shell: queue, export, open a saved one, restore a run's, take a file.
 import type { NodeSpec } from '@lvcd/nodes';
 import { ApiError } from '../api/client';
 import type { RunDetail } from '../api/types';
@@ -8,7 +8,7 @@ import { parseWorkflowText, readWorkflowFile } from '../lib/import';
 import type { Studio } from '../stores/studio';
 import type { ShellState } from './shell-state';
 
-export function createWorkflowActions(studio: Studio, shell: ShellState, onSaved: () => void) {
+export function createWorkflowActions(studio: Studio, shell: ShellState) {
   const { api, catalogue, workflow, runs, assets, notify } = studio;
 
   async function queue(): Promise<void> {
@@ -24,10 +24,6 @@ export function createWorkflowActions(studio: Studio, shell: ShellState, onSaved
     }
   }
 
-  async function save(): Promise<void> {
-    if (await workflow.save()) onSaved();
-  }
-
   function exportJson(): void {
     downloadText(`${safeFileName(workflow.state.name)}.json`, JSON.stringify(workflow.current(), null, 2));
   }
@@ -37,7 +33,7 @@ export function createWorkflowActions(studio: Studio, shell: ShellState, onSaved
       const saved = version ? await api.getVersion(id, version) : await api.getWorkflow(id);
       const check = parseWorkflowText(JSON.stringify(saved.document), catalogue.specMap.value, `“${saved.name}”`);
       if (!check.ok) return notify('error', check.message);
-      await workflow.open(check.document, { name: saved.name, savedId: saved.id, savedVersion: saved.version });
+      await workflow.open(check.document, { name: saved.name, savedId: saved.id, savedVersion: saved.version, seed: saved.seed ?? null });
       notify('info', `Opened “${saved.name}” (version ${saved.version})`);
     } catch (e) {
       notify('error', `Cannot open the workflow: ${(e as Error).message}`);
@@ -82,7 +78,7 @@ export function createWorkflowActions(studio: Studio, shell: ShellState, onSaved
     }
   }
 
-  return { queue, save, exportJson, openSaved, restoreRun, takeFile };
+  return { queue, exportJson, openSaved, restoreRun, takeFile };
 }
 
 export type WorkflowActions = ReturnType<typeof createWorkflowActions>;

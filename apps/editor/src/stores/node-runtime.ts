@@ -54,12 +54,22 @@ export function createNodeRuntime() {
     Object.assign(nodeRuntime(id), patch);
   }
 
+  function clearOne(r: NodeRuntime): void {
+    for (const f of r.frames) if (f.url.startsWith('blob:')) URL.revokeObjectURL(f.url);
+    r.frames = [];
+    for (const k of RUN_STATE_KEYS) delete r[k];
+  }
+
   /** Forgets run state (a new run starts, or another run is shown); problems stay. */
   function clearRunState(): void {
-    for (const r of Object.values(runtime)) {
-      for (const f of r.frames) if (f.url.startsWith('blob:')) URL.revokeObjectURL(f.url);
-      r.frames = [];
-      for (const k of RUN_STATE_KEYS) delete r[k];
+    for (const r of Object.values(runtime)) clearOne(r);
+  }
+
+  /** Forgets the run state of these nodes only: they left the document, or are new in it under a reused id. */
+  function forgetRunState(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const r = runtime[id];
+      if (r) clearOne(r);
     }
   }
 
@@ -100,7 +110,7 @@ export function createNodeRuntime() {
     return out;
   }
 
-  return { nodeRuntime, setRunState, clearRunState, setProblems, putFrame, settleUnfinished, failures };
+  return { nodeRuntime, setRunState, clearRunState, forgetRunState, setProblems, putFrame, settleUnfinished, failures };
 }
 
 export type NodeRuntimeStore = ReturnType<typeof createNodeRuntime>;

@@ -82,6 +82,18 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
     showArtifacts(run.artifacts ?? []);
   }
 
+  /** Stops showing a run: the canvas shows a workflow that run did not run (another was opened, or it was cleared). */
+  function leave(): void {
+    runtime.clearRunState();
+    // Nothing shown yet (the start of a session): the run remembered from the last one stays for resume().
+    if (activeRunId.value === null) return;
+    leaveActive?.();
+    leaveActive = null;
+    activeRunId.value = null;
+    activeStatus.value = null;
+    storage.removeItem(ACTIVE_KEY);
+  }
+
   /** Shows `runId` on the canvas; its state comes from the subscribe snapshot, or is `status` when just queued here. */
   function activate(runId: string, status: RunStatus | null = null): void {
     leaveActive?.();
@@ -161,13 +173,18 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
     socket.connect();
   }
 
-  /** After a reload: show the run this tab showed before, or the one the server is busy with. */
-  async function resume(): Promise<void> {
+  /**
+   * After a reload: show the run this tab showed before, or else the live (or latest) run of the saved workflow
+   * now shown, `workflowId`. Never a run of another workflow: its state would land on nodes it did not run, so
+   * `keepRemembered` is false when the tab opens another workflow than the one it showed last.
+   */
+  async function resume(workflowId: string | null, keepRemembered = true): Promise<void> {
     await refresh();
-    const remembered = storage.getItem(ACTIVE_KEY);
-    const live = runs.value.find((r) => r.status === 'running') ?? runs.value.find((r) => r.status === 'queued');
-    const pick = live?.id ?? (remembered && runs.value.some((r) => r.id === remembered) ? remembered : null);
-    if (pick) activate(pick);
+    const remembered = keepRemembered ? storage.getItem(ACTIVE_KEY) : null;
+    if (remembered && runs.value.some((r) => r.id === remembered)) return activate(remembered);
+    const ofShown = workflowId ? runs.value.filter((r) => r.workflowId === workflowId) : [];
+    const pick = ofShown.find((r) => r.status === 'running') ?? ofShown.find((r) => r.status === 'queued') ?? ofShown[0];
+    if (pick) activate(pick.id);
   }
 
   async function queueRun(document: WorkflowDocument): Promise<{ ok: true; id: string } | { ok: false; error: ApiError | Error }> {
@@ -202,6 +219,7 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
     refresh,
     resume,
     activate,
+    leave,
     queueRun,
     cancel,
   };

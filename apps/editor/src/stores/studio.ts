@@ -24,7 +24,7 @@ export function createStudio(options: StudioOptions = {}) {
   const assets = createAssets(api);
   const runtime = createNodeRuntime();
   const runs = createRuns({ api, socket, runtime, notify });
-  const workflow = createWorkflow({ api, catalogue, runtime, notify });
+  const workflow = createWorkflow({ api, catalogue, runtime, leaveRun: runs.leave, notify });
   return { api, socket, toasts, notify, catalogue, assets, runtime, runs, workflow };
 }
 

@@ -1,6 +1,6 @@
 // The unsaved draft of the workflow in browser storage: per tab (a reload keeps this tab's work even when another
 // tab edits), and the newest of any tab for a fresh tab to start from.
-import { validateWorkflow, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
+import { SEED_KEYS, validateWorkflow, type NodeSpec, type SeedKey, type WorkflowDocument } from '@lvcd/nodes';
 
 const DRAFT_KEY = 'lvcd-studio:draft';
 
@@ -9,6 +9,7 @@ export interface Draft {
   name: string;
   savedId: string | null;
   savedVersion: number | null;
+  seed: SeedKey | null;
   dirty: boolean;
 }
 
@@ -30,10 +31,11 @@ export function createDraftStore(session: Store, local: Store) {
     const raw = session.getItem(DRAFT_KEY) ?? local.getItem(DRAFT_KEY);
     if (!raw) return null;
     try {
-      const d = JSON.parse(raw) as { document: unknown; name?: string; savedId?: string | null; savedVersion?: number | null; dirty?: boolean };
+      const d = JSON.parse(raw) as { document: unknown; name?: string; savedId?: string | null; savedVersion?: number | null; seed?: unknown; dirty?: boolean };
       const { document } = validateWorkflow(d.document, { specs });
       if (!document || document.nodes.some((n) => !specs.has(n.type))) return null;
-      return { document, name: d.name ?? 'Untitled', savedId: d.savedId ?? null, savedVersion: d.savedVersion ?? null, dirty: d.dirty ?? false };
+      const seed = SEED_KEYS.find((k) => k === d.seed) ?? null;
+      return { document, name: d.name ?? 'Untitled', savedId: d.savedId ?? null, savedVersion: d.savedVersion ?? null, seed, dirty: d.dirty ?? false };
     } catch {
       return null;
     }

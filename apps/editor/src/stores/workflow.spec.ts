@@ -55,7 +55,8 @@ async function makeStore(): Promise<{ store: WorkflowStore; canvas: ReturnType<t
   const catalogue = createCatalogue({ nodes: async () => [source, sink] });
   await catalogue.load();
   const runtime = createNodeRuntime();
-  const store = createWorkflow({ api, catalogue, runtime, notify: (_k, text) => void toasts.push(text), session, local });
+  // What the runs store's leave() does to the node runtime; the run's room itself is the runs store's concern.
+  const store = createWorkflow({ api, catalogue, runtime, leaveRun: () => runtime.clearRunState(), notify: (_k, text) => void toasts.push(text), session, local });
   const canvas = documentCanvas();
   store.attach(canvas);
   return { store, canvas, runtime };
@@ -137,6 +138,52 @@ describe('the workflow store', () => {
     expect(second.canvas.shown().nodes.map((n) => n.type)).toEqual([source.type, sink.type]);
     expect(second.store.state).toMatchObject({ name: 'Draft', savedId: null, dirty: true });
     expect(second.store.canUndo.value).toBe(false); // the draft is where the new tab's history starts
+  });
+
+  it('never shows a run state on a node new in the document, even one that reuses a deleted id', async () => {
+    const { store, canvas, runtime } = await makeStore();
+    await store.open({ ...emptyWorkflow(), ...linked() });
+    runtime.setRunState('1', { status: 'done', ms: 4 });
+    runtime.setRunState('2', { status: 'done', ms: 3 });
+    canvas.edit({ nodes: [node('1', source.type)], links: [] });
+    store.changed();
+    store.current();
+    canvas.edit({ nodes: [node('1', source.type), node('2', sink.type, 500)], links: [] });
+    store.changed();
+    store.current();
+    expect(runtime.nodeRuntime('2').status).toBeUndefined();
+    expect(runtime.nodeRuntime('2').ms).toBeUndefined();
+    expect(runtime.nodeRuntime('1')).toMatchObject({ status: 'done', ms: 4 }); // still the node that ran
+  });
+
+  it('drops the run state when another workflow is opened, imported or started new, and when the canvas is cleared', async () => {
+    const { store, canvas, runtime } = await makeStore();
+    await store.open({ ...emptyWorkflow(), ...linked() });
+    runtime.setRunState('1', { status: 'failed', message: 'old error' });
+    await store.open({ ...emptyWorkflow(), ...linked(), meta: { name: 'Imported' } });
+    expect(runtime.nodeRuntime('1')).toMatchObject({ frames: [] });
+    expect(runtime.nodeRuntime('1').status).toBeUndefined();
+    expect(runtime.nodeRuntime('1').message).toBeUndefined();
+    runtime.setRunState('1', { status: 'done', ms: 3 });
+    runtime.putFrame('1', { index: 0, url: '/f0', width: 1, height: 1 });
+    canvas.edit({ nodes: [], links: [] });
+    store.changed();
+    store.current();
+    expect(runtime.nodeRuntime('1').status).toBeUndefined();
+    expect(runtime.nodeRuntime('1').frames).toEqual([]);
+  });
+
+  it('saves a seeded workflow as a new one (Save as), and remembers a seed across a reload', async () => {
+    const { store } = await makeStore();
+    await store.open({ ...emptyWorkflow(), ...linked() }, { name: 'Demo', savedId: 'demo-id', savedVersion: 1, seed: 'demo' });
+    const reloaded = await makeStore();
+    expect(await reloaded.store.restoreDraft()).toBe(true);
+    expect(reloaded.store.state).toMatchObject({ savedId: 'demo-id', seed: 'demo' });
+    expect(await store.saveAs('Mine')).toBe(true);
+    expect(saved).toEqual([{ name: 'Mine' }]);
+    expect(store.state).toMatchObject({ name: 'Mine', savedId: 'w1', savedVersion: 1, seed: null, dirty: false });
+    store.detach();
+    expect(store.state).toMatchObject({ savedId: null, savedVersion: null, dirty: true });
   });
 
   it('refuses a draft with node types the catalogue does not have', async () => {

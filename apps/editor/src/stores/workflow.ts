@@ -1,7 +1,8 @@
 // The workflow being edited, as a plain document: live validation, undo/redo, its draft and saving.
-import { emptyWorkflow, validateWorkflow, type Problem, type WorkflowDocument } from '@lvcd/nodes';
+import { emptyWorkflow, validateWorkflow, type Problem, type SeedKey, type WorkflowDocument } from '@lvcd/nodes';
 import { computed, reactive, shallowRef } from 'vue';
 import { ApiError, type ApiClient } from '../api/client';
+import type { SavedWorkflow } from '../api/types';
 import type { CatalogueStore } from './catalogue';
 import { createHistory } from './history';
 import type { NodeRuntimeStore } from './node-runtime';
@@ -18,18 +19,22 @@ export interface WorkflowCanvas {
 export interface WorkflowDeps {
   api: Pick<ApiClient, 'createWorkflow' | 'updateWorkflow'>;
   catalogue: Pick<CatalogueStore, 'specMap'>;
-  runtime: Pick<NodeRuntimeStore, 'setProblems'>;
+  runtime: Pick<NodeRuntimeStore, 'setProblems' | 'forgetRunState'>;
+  /** Stops showing the run on the canvas: its state belongs to the workflow it ran, not to the next one shown. */
+  leaveRun: () => void;
   notify: Notify;
   /** Per-tab and shared storage for the draft. */
   session?: Pick<Storage, 'getItem' | 'setItem'>;
   local?: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
-export function createWorkflow({ api, catalogue, runtime, notify, session = sessionStorage, local = localStorage }: WorkflowDeps) {
+export function createWorkflow({ api, catalogue, runtime, leaveRun, notify, session = sessionStorage, local = localStorage }: WorkflowDeps) {
   const state = reactive({
     name: 'Untitled',
     savedId: null as string | null,
     savedVersion: null as number | null,
+    /** Set while a seeded workflow is shown: the server keeps it as it came, so saving it forks a copy. */
+    seed: null as SeedKey | null,
     dirty: false,
     saving: false,
   });
@@ -62,8 +67,19 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
     runtime.setProblems(byNode);
   }
 
+  /**
+   * After an edit: nodes that left the document, or arrived in it (a new node may reuse a deleted one's id), carry
+   * no state of the shown run; an emptied canvas shows no run at all.
+   */
+  function retireRunState(before: WorkflowDocument, after: WorkflowDocument): void {
+    if (after.nodes.length === 0 && before.nodes.length > 0) return leaveRun();
+    const was = new Set(before.nodes.map((n) => n.id));
+    const now = new Set(after.nodes.map((n) => n.id));
+    runtime.forgetRunState([...was].filter((id) => !now.has(id)).concat([...now].filter((id) => !was.has(id))));
+  }
+
   function persistDraft(): void {
-    drafts.write({ document: doc.value, name: state.name, savedId: state.savedId, savedVersion: state.savedVersion, dirty: state.dirty });
+    drafts.write({ document: doc.value, name: state.name, savedId: state.savedId, savedVersion: state.savedVersion, seed: state.seed, dirty: state.dirty });
   }
 
   /** The editor reports a change: read it back, record it for undo, validate, keep the draft. */
@@ -71,7 +87,9 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
     clearTimeout(pending);
     pending = undefined;
     if (!editor) return;
+    const before = doc.value;
     doc.value = editor.toDocument(meta());
+    retireRunState(before, doc.value);
     if (history.record(doc.value)) {
       state.dirty = true;
       serverProblems.value = [];
@@ -89,7 +107,9 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
   async function show(next: Pick<WorkflowDocument, 'nodes' | 'links'>): Promise<void> {
     if (!editor) return;
     await editor.load({ ...doc.value, nodes: next.nodes, links: next.links });
+    const before = doc.value;
     doc.value = editor.toDocument(meta());
+    retireRunState(before, doc.value);
     state.dirty = true;
     serverProblems.value = [];
     validate();
@@ -112,16 +132,22 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
     name?: string;
     savedId?: string | null;
     savedVersion?: number | null;
+    seed?: SeedKey | null;
     fit?: boolean;
   }
 
-  /** Replaces the canvas with `next` (open, import, restore); undo brings the previous one back. */
+  /**
+   * Replaces the canvas with `next` (open, import, new, restore); undo brings the previous one back. The run
+   * shown before is left: a caller showing a run of `next` activates it after.
+   */
   async function open(next: WorkflowDocument, opts: OpenOptions = {}): Promise<void> {
     if (!editor) return;
     if (pending) flush();
+    leaveRun();
     state.name = opts.name ?? (typeof next.meta.name === 'string' && next.meta.name ? next.meta.name : 'Untitled');
     state.savedId = opts.savedId ?? null;
     state.savedVersion = opts.savedVersion ?? null;
+    state.seed = opts.seed ?? null;
     await editor.load(next);
     doc.value = editor.toDocument({ ...next.meta, name: state.name });
     history.record(doc.value);
@@ -137,7 +163,7 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
     const draft = editor && drafts.read(catalogue.specMap.value);
     if (!draft) return false;
     try {
-      await open(draft.document, { name: draft.name, savedId: draft.savedId, savedVersion: draft.savedVersion });
+      await open(draft.document, { name: draft.name, savedId: draft.savedId, savedVersion: draft.savedVersion, seed: draft.seed });
     } catch {
       return false; // a draft the canvas cannot show: start empty rather than not at all
     }
@@ -146,7 +172,18 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
     return true;
   }
 
+  /** Saves a new version of the saved workflow, or the first one of a new workflow. */
   async function save(): Promise<boolean> {
+    return store((name, document) => (state.savedId ? api.updateWorkflow(state.savedId, name, document) : api.createWorkflow(name, document)));
+  }
+
+  /** Saves the canvas as a new workflow named `name` (Save as, Duplicate, a change to a seeded one), and shows that. */
+  async function saveAs(name: string): Promise<boolean> {
+    state.name = name;
+    return store((n, document) => api.createWorkflow(n, document));
+  }
+
+  async function store(send: (name: string, document: WorkflowDocument) => Promise<SavedWorkflow>): Promise<boolean> {
     if (pending) flush();
     if (!editor) return false;
     const name = state.name.trim() || 'Untitled';
@@ -154,9 +191,10 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
     doc.value = editor.toDocument(meta());
     state.saving = true;
     try {
-      const saved = state.savedId ? await api.updateWorkflow(state.savedId, name, doc.value) : await api.createWorkflow(name, doc.value);
+      const saved = await send(name, doc.value);
       state.savedId = saved.id;
       state.savedVersion = saved.version;
+      state.seed = saved.seed ?? null;
       state.dirty = false;
       persistDraft();
       notify('success', `Saved “${saved.name}” (version ${saved.version})`);
@@ -168,6 +206,15 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
     } finally {
       state.saving = false;
     }
+  }
+
+  /** The saved workflow was deleted: the canvas keeps its document, as a workflow not saved yet. */
+  function detach(): void {
+    state.savedId = null;
+    state.savedVersion = null;
+    state.seed = null;
+    state.dirty = true;
+    persistDraft();
   }
 
   function setServerProblems(list: Problem[]): void {
@@ -205,8 +252,12 @@ export function createWorkflow({ api, catalogue, runtime, notify, session = sess
     canUndo: history.canUndo,
     canRedo: history.canRedo,
     open,
+    /** The draft left by the last session, without showing it. */
+    draft: () => drafts.read(catalogue.specMap.value),
     restoreDraft,
     save,
+    saveAs,
+    detach,
     setServerProblems,
     resetHistory: () => history.reset(doc.value),
   };
