@@ -12,6 +12,15 @@ const APPS = ['@lvcd/server', '@lvcd/server/*', '@lvcd/editor', '@lvcd/editor/*'
 const FRAMEWORKS = ['@nestjs/*', 'vue', 'vue/*', 'express', 'socket.io', 'socket.io-client', 'rete', 'rete-*', 'typeorm', 'node:http', 'node:https', 'http', 'https'];
 const NODE_ONLY = ['node:*', '@lvcd/models', '@lvcd/models/*', '@lvcd/media', '@lvcd/media/*', '@lvcd/nodes/runtime', '@lvcd/nodes/catalogue', 'onnxruntime-node', 'sharp', 'fflate'];
 
+const WRITES = '/^(insert|update|upsert|delete|save|remove|softDelete|softRemove|increment|decrement|clear)$/';
+/** Writes that bypass the server's one write path: on a repository, on the DataSource's manager, or a transaction of its own. */
+const DIRECT_WRITES = [
+  `CallExpression[callee.property.name=${WRITES}][callee.object.callee.property.name='getRepository']`,
+  `CallExpression[callee.property.name=${WRITES}][callee.object.callee.object.callee.property.name='getRepository']`,
+  `CallExpression[callee.property.name=${WRITES}][callee.object.property.name='manager']`,
+  `CallExpression[callee.property.name='transaction']:not([callee.object.name='writer']):not([callee.object.property.name='writer'])`,
+];
+
 /** `no-restricted-imports` with every forbidden pattern and why. */
 function forbid(patterns, message) {
   return { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] };
@@ -59,5 +68,11 @@ export default tseslint.config(
   {
     files: ['apps/server/src/**/*.ts'],
     rules: forbid(['@lvcd/editor', '@lvcd/editor/*', 'vue', 'vue/*', 'rete', 'rete-*'], 'the server does not import the editor.'),
+  },
+  {
+    // On SQLite every query shares one connection: a write that skips the queue lands in whoever's transaction is open.
+    files: ['apps/server/src/**/*.ts'],
+    ignores: ['apps/server/src/database/**'],
+    rules: { 'no-restricted-syntax': ['error', ...DIRECT_WRITES.map((selector) => ({ selector, message: 'database writes go through DatabaseWriter (apps/server/src/database/database-writer.ts): writer.write((db) => db.insert(...)) or writer.transaction(...)' }))] },
   },
 );
