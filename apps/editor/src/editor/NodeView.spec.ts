@@ -106,4 +106,65 @@ describe('NodeView', () => {
     expect(a.get('[data-testid=node-progress]').attributes('data-value')).toBe('2');
     expect(b.find('[data-testid=node-status]').exists()).toBe(false);
   });
+
+  it('renames on a double-click of its title: Enter keeps the name, Escape does not, an empty name brings the type title back', async () => {
+    const studio = testStudio();
+    const { w, node, edited } = mountNode(studio);
+    await w.get('[data-testid=node-title]').trigger('dblclick');
+    const input = w.get<HTMLInputElement>('[data-testid=node-rename]');
+    expect(input.element.value).toBe('Colorize');
+    await input.setValue('  Hero shot  ');
+    await input.trigger('keydown', { key: 'Enter' });
+    expect(node.state.title).toBe('Hero shot');
+    expect(w.get('[data-testid=node-title]').text()).toBe('Hero shot');
+    expect(edited).toEqual(['7']);
+
+    await w.get('[data-testid=node-title]').trigger('dblclick');
+    await w.get('[data-testid=node-rename]').setValue('Discarded');
+    await w.get('[data-testid=node-rename]').trigger('keydown', { key: 'Escape' });
+    expect(node.state.title).toBe('Hero shot');
+
+    await w.get('[data-testid=node-title]').trigger('dblclick');
+    await w.get('[data-testid=node-rename]').setValue('');
+    await w.get('[data-testid=node-rename]').trigger('blur');
+    expect(node.state.title).toBeUndefined();
+    expect(w.get('[data-testid=node-title]').text()).toBe('Colorize');
+    expect(edited).toEqual(['7', '7']);
+  });
+
+  it('collapses to its title and sockets, hiding params and previews, and opens again', async () => {
+    const studio = testStudio();
+    const { w, node, edited } = mountNode(studio);
+    studio.runtime.setRunState('7', { status: 'done', metrics: { psnr: 20, ssim: 0.8, frames: 2 } });
+    await w.vm.$nextTick();
+    await w.get('[data-testid=node-collapse]').trigger('click');
+    expect(node.state.collapsed).toBe(true);
+    expect(w.get('[data-testid=node]').attributes('data-collapsed')).toBe('true');
+    expect(w.find('[data-param=strength]').exists()).toBe(false);
+    expect(w.find('[data-testid=node-metrics]').exists()).toBe(false);
+    expect(w.findAll('[data-input]')).toHaveLength(2);
+    await w.get('[data-testid=node-collapse]').trigger('click');
+    expect(node.state.collapsed).toBeUndefined();
+    expect(w.find('[data-param=strength]').exists()).toBe(true);
+    expect(edited).toEqual(['7', '7']);
+  });
+
+  it('takes the width its edge is dragged to, within bounds, as one edit when let go', async () => {
+    const studio = testStudio();
+    const { w, node, edited } = mountNode(studio, new LNode('7', spec, {}, false, undefined, { width: 300 }));
+    expect(w.get('[data-testid=node]').attributes('style')).toContain('width: 300px');
+    await w.get('[data-testid=node-resize]').trigger('pointerdown', { clientX: 500 });
+    window.dispatchEvent(new PointerEvent('pointermove', { clientX: 560 }));
+    window.dispatchEvent(new PointerEvent('pointermove', { clientX: 620 }));
+    await w.vm.$nextTick();
+    expect(node.state.width).toBe(420);
+    expect(w.get('[data-testid=node]').attributes('style')).toContain('width: 420px');
+    expect(edited).toEqual([]);
+    window.dispatchEvent(new PointerEvent('pointerup', { clientX: 620 }));
+    expect(edited).toEqual(['7']);
+    await w.get('[data-testid=node-resize]').trigger('pointerdown', { clientX: 0 });
+    window.dispatchEvent(new PointerEvent('pointermove', { clientX: -5000 }));
+    window.dispatchEvent(new PointerEvent('pointerup', { clientX: -5000 }));
+    expect(node.state.width).toBe(180);
+  });
 });

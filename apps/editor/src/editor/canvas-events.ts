@@ -27,6 +27,9 @@ export function useCanvasEvents(container: HTMLElement, editor: NodeEditor<Schem
   area.addPipe((ctx) => {
     // ComfyUI habit: double-click opens node search, so the area must not zoom on it.
     if (ctx.type === 'zoom' && ctx.data.source === 'dblclick') return;
+    // Auto-arrange writes a fixed width and height on each node it lays out, which froze a node at that size (a
+    // filmstrip arriving later spilled out of it). A node sizes itself to its content, so the request is refused.
+    if (ctx.type === 'noderesize') return;
     if (ctx.type === 'nodedragged') hooks.changed();
     if (ctx.type === 'contextmenu') {
       ctx.data.event.preventDefault();

@@ -18,7 +18,10 @@ export function refuseLink(doc: WorkflowDocument, specs: ReadonlyMap<string, Nod
   const input = toSpec.inputs.find((i) => i.name === link.to.input);
   if (!output || !input) return 'unknown socket';
   if (!socketAccepts(input.type, output.type)) {
-    return `${toSpec.title}.${input.label ?? input.name} takes ${input.type}, but ${fromSpec.title}.${output.label ?? output.name} gives ${output.type}`;
+    // Named as the canvas names them: by the user's title when the node has one.
+    const to = toNode.title ?? toSpec.title;
+    const from = fromNode.title ?? fromSpec.title;
+    return `${to}.${input.label ?? input.name} takes ${input.type}, but ${from}.${output.label ?? output.name} gives ${output.type}`;
   }
   // The link that this one replaces (an input has one source) does not count towards a cycle.
   const others = doc.links.filter((l) => !(l.to.node === link.to.node && l.to.input === link.to.input));

@@ -58,6 +58,21 @@ describe('the canvas', () => {
     expect(document.querySelectorAll('[data-testid=node]')).toHaveLength(3);
   });
 
+  it("keeps a node's title, width and collapsed state through the document, and drops them when a load says so", async () => {
+    const ed = await canvas();
+    const d = doc([['1', 't/source'], ['2', 't/sink']], [['1', '2']]);
+    d.nodes[0] = { ...d.nodes[0]!, title: 'Plate', ui: { width: 420, collapsed: true } };
+    await ed.load(d);
+    expect(ed.toDocument(d.meta)).toEqual(d);
+    expect(document.querySelector<HTMLElement>('[data-node-id="1"]')?.style.width).toBe('420px');
+    expect(document.querySelector('[data-node-id="1"] [data-testid=node-title]')?.textContent).toBe('Plate');
+    const plain = doc([['1', 't/source'], ['2', 't/sink']], [['1', '2']]);
+    await ed.load(plain);
+    expect(ed.toDocument(plain.meta)).toEqual(plain);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(document.querySelector<HTMLElement>('[data-node-id="1"]')?.style.width).toBe('260px');
+  });
+
   it('changes only what differs on a second load', async () => {
     const ed = await canvas();
     await ed.load(doc([['1', 't/source'], ['2', 't/sink']], [['1', '2']]));

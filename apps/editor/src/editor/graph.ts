@@ -28,7 +28,7 @@ export function createGraph(editor: NodeEditor<Schemes>, area: AreaPlugin<Scheme
   async function addPlainNode(plain: WorkflowNode): Promise<LNode> {
     const spec = specs.get(plain.type);
     if (!spec) throw new Error(`unknown node type "${plain.type}"`);
-    const node = new LNode(plain.id, spec, plain.params, plain.bypass ?? false, plain.title);
+    const node = new LNode(plain.id, spec, plain.params, plain.bypass ?? false, plain.title, plain.ui);
     await editor.addNode(node);
     await area.translate(node.id, plain.position);
     return node;
@@ -59,6 +59,10 @@ export function createGraph(editor: NodeEditor<Schemes>, area: AreaPlugin<Scheme
     node.state.bypass = plain.bypass ?? false;
     if (plain.title) node.state.title = plain.title;
     else delete node.state.title;
+    if (plain.ui?.width !== undefined) node.state.width = plain.ui.width;
+    else delete node.state.width;
+    if (plain.ui?.collapsed) node.state.collapsed = true;
+    else delete node.state.collapsed;
   }
 
   /** Makes the canvas show `doc`, changing only what differs, so undo and reload keep the node views that did not change. */

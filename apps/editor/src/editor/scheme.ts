@@ -1,5 +1,5 @@
 // The Rete side of a workflow: node and connection classes. Nothing outside editor/ sees these.
-import type { NodeSpec, ParamValue, SocketType } from '@lvcd/nodes';
+import type { NodeSpec, NodeUi, ParamValue, SocketType } from '@lvcd/nodes';
 import { ClassicPreset, type GetSchemes } from 'rete';
 import type { MinimapExtra } from 'rete-minimap-plugin';
 import type { VueArea2D } from 'rete-vue-plugin';
@@ -19,6 +19,9 @@ export interface NodeEditState {
   params: Record<string, ParamValue>;
   bypass: boolean;
   title?: string;
+  /** Set by the user's resize; absent means NODE_WIDTH. */
+  width?: number;
+  collapsed?: boolean;
 }
 
 export class LNode extends ClassicPreset.Node {
@@ -33,12 +36,14 @@ export class LNode extends ClassicPreset.Node {
     params: Record<string, ParamValue>,
     bypass = false,
     title?: string,
+    ui: NodeUi = {},
   ) {
     super(title ?? spec.title);
     this.id = id;
     for (const input of spec.inputs) this.addInput(input.name, new ClassicPreset.Input(socketFor(input.type), input.label ?? input.name));
     for (const output of spec.outputs) this.addOutput(output.name, new ClassicPreset.Output(socketFor(output.type), output.label ?? output.name));
-    this.state = reactive({ params: { ...params }, bypass, ...(title ? { title } : {}) });
+    this.state = reactive({ params: { ...params }, bypass, ...(title ? { title } : {}), ...ui });
+    this.width = ui.width ?? NODE_WIDTH;
     this.height = estimateNodeHeight(spec);
   }
 }
