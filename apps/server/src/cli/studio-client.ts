@@ -78,7 +78,9 @@ export class StudioClient {
     try {
       return await fetch(this.url + path, { method, body: body ?? null, headers: { ...headers, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) } });
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      // fetch says only "fetch failed"; what went wrong (ECONNREFUSED, ENOTFOUND, ...) is in its cause.
+      const reason = (e as { cause?: { code?: string; message?: string } }).cause;
+      const cause = reason?.code ?? reason?.message ?? (e as Error).message;
       throw new InputError(`cannot reach the studio at ${this.url} (${cause}); start it with lvcd serve, or check --server`);
     }
   }
