@@ -8,6 +8,8 @@ import { DataSource, type EntityManager } from 'typeorm';
  * back), and two transactions open at once nest as savepoints that commit or roll back each other's work.
  * On SQLite each write therefore waits for the one before it. Postgres gives each transaction a pooled
  * connection of its own and handles concurrent writers itself, so there writes pass straight through.
+ * Work given to the writer uses only the manager it is handed: calling the writer again from inside would
+ * wait on SQLite for itself, forever.
  */
 @Injectable()
 export class DatabaseWriter {
