@@ -4,6 +4,7 @@ import type { RunPlan } from '../plan.js';
 import { socketAccepts, type ParamValue } from '../types.js';
 import type { WorkflowDocument, WorkflowNode } from '../workflow.js';
 import type { ExecutionEvent, ExecutionResult } from './events.js';
+import { checkpointsOf, type CheckpointStore } from './checkpoints.js';
 import { CancelledError, NodeError, type Artifact, type AssetResolver, type NodeType, type Outputs } from './node-type.js';
 import type { OutputCache } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
@@ -16,6 +17,8 @@ export interface ExecutorDeps {
   cache: OutputCache;
   assets: AssetResolver & { exists(id: string): boolean };
   modelsDir: string;
+  /** Where nodes that work in long steps (LVCD's windows) save them, so a re-execution after a crash resumes. */
+  checkpoints?: CheckpointStore;
 }
 
 export interface ExecutionRequest {
@@ -77,8 +80,10 @@ export async function executeWorkflow(request: ExecutionRequest, deps: ExecutorD
       } else {
         emit({ type: 'node:started', node: id, nodeType: type.type });
         ({ outputs, artifacts } = await deps.cache.produce(key, (outDir) =>
-          runNode(type, { id, params, inputs, outDir, document, request, deps, emit }),
+          runNode(type, { id, key, params, inputs, outDir, document, request, deps, emit }),
         ));
+        // Cached now: its checkpoints have done their job. A failed or cancelled node keeps them for the next try.
+        await deps.checkpoints?.clear(key);
         const ms = performance.now() - started;
         emit({ type: 'node:finished', node: id, ms, artifacts });
         result.nodes[id] = { status: 'done', ms };
@@ -119,6 +124,7 @@ async function attachRecord(request: ExecutionRequest, deps: ExecutorDeps, resul
 
 interface RunNodeArgs {
   id: string;
+  key: string;
   params: Record<string, ParamValue>;
   inputs: Record<string, Value | undefined>;
   outDir: string;
@@ -145,6 +151,7 @@ async function runNode(type: NodeType, a: RunNodeArgs): Promise<{ outputs: Outpu
     assets: a.deps.assets,
     modelsDir: a.deps.modelsDir,
     workflow: a.document,
+    ...(a.deps.checkpoints ? { checkpoints: checkpointsOf(a.deps.checkpoints, a.key) } : {}),
   });
   for (const o of type.outputs) {
     if (!outputs[o.name]) throw new Error(`${type.title} produced no "${o.name}" output (a bug in the node type)`);

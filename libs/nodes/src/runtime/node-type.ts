@@ -1,4 +1,5 @@
 import type { NodeProvenance } from '../run-record.js';
+import type { WindowCheckpoints } from './checkpoints.js';
 import type { NodeSpec, ParamValue } from '../types.js';
 import type { WorkflowDocument } from '../workflow.js';
 import type { Value } from './values.js';
@@ -46,6 +47,11 @@ export interface ExecuteContext {
   modelsDir: string;
   /** The workflow being run, to embed in outputs so they can be dragged back into the editor. */
   workflow: WorkflowDocument;
+  /**
+   * Checkpoints of this execution (its cache key) that survive the process: what an earlier execution of the same
+   * node saved before it stopped, to continue from. Absent where the runtime keeps none.
+   */
+  checkpoints?: WindowCheckpoints;
 }
 
 export type Outputs = Record<string, Value>;

@@ -2,9 +2,10 @@ import { defineNode } from '../../runtime/define-node.js';
 import { colorizeClip } from '@lvcd/models';
 import { FramesOutput } from '../frames/frame-io.js';
 import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, decodingOptions, prepareClip, samplingOptions } from './clip-inputs.js';
-import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
+import { reportedProvenance, resumedReport, windowCheckpointing, withBundle, writeRunReport } from './run-with-bundle.js';
 import { estimateClipNode, preflightClip } from './preflight.js';
 import { chwToImage } from './tensors.js';
+import type { FramePreview } from '../../runtime/node-type.js';
 
 export const lvcdColorize = defineNode({
   type: 'lvcd/colorize',
@@ -29,14 +30,19 @@ export const lvcdColorize = defineNode({
     await preflightClip('LVCD Colorize', models, clip, ctx.params, options.decoding);
     return withBundle(ctx, models, async (bundle) => {
       const started = performance.now();
-      const output = await FramesOutput.create(ctx, clip.sketches.fps, { total: clip.keep, progress: false });
+      // Frames replayed from an earlier execution's checkpoints were previewed by it: written again, not sent again.
+      let replaying = false;
+      const previews = { ...ctx, frame: (preview: FramePreview) => void (replaying || ctx.frame(preview)) };
+      const output = await FramesOutput.create(previews, clip.sketches.fps, { total: clip.keep, progress: false });
       const result = await colorizeClip({
         ...clipRequest(ctx, clip, options, bundle),
-        onFrame: async (index, frame) => {
+        ...windowCheckpointing(ctx),
+        onFrame: async (index, frame, replayed) => {
+          replaying = replayed;
           if (index < clip.keep) await output.push(chwToImage(frame, clip.width, clip.height));
         },
       });
-      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000 });
+      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000, ...resumedReport(result) });
       return { frames: await output.finish() };
     });
   },

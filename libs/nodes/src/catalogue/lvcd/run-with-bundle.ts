@@ -1,4 +1,16 @@
-import { acquireBundle, BASE_SESSION_OPTIONS, latentPreviewRgb, onnxRuntimeVersion, SamplingCancelledError, type LvcdBundle, type SamplingProgress } from '@lvcd/models';
+import {
+  acquireBundle,
+  BASE_SESSION_OPTIONS,
+  decodeWindowCheckpoint,
+  encodeWindowCheckpoint,
+  latentPreviewRgb,
+  onnxRuntimeVersion,
+  SamplingCancelledError,
+  WindowCheckpointError,
+  type LvcdBundle,
+  type SampleClipRequest,
+  type SamplingProgress,
+} from '@lvcd/models';
 import { encodePng } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,15 +43,21 @@ export async function withBundle<T>(ctx: ExecuteContext, models: ModelBundleValu
   }
 }
 
-/** Step progress with the window and step in words, and a latent preview of the window's first new frame now and then. */
+/**
+ * Step progress with the window and step in words (and where a resumed run started), and a latent preview of the
+ * window's first new frame now and then.
+ */
 export function samplingReporter(ctx: ExecuteContext, latentWidth: number, latentHeight: number, provider: string) {
   let lastPreview = -Infinity;
   const started = performance.now();
   return async (p: SamplingProgress): Promise<void> => {
     const done = p.window * p.steps + p.step + 1;
     const total = p.windows * p.steps;
-    const left = remainingText(done, total, performance.now() - started);
-    ctx.progress(done, total, `window ${p.window + 1}/${p.windows}, step ${p.step + 1}/${p.steps} (${provider})${left ? `, ${left}` : ''}`);
+    // Time left from this run's own pace: the windows it resumed after took no time here.
+    const skipped = p.firstWindow * p.steps;
+    const left = remainingText(done - skipped, total - skipped, performance.now() - started);
+    const resumed = p.firstWindow > 0 ? `, resumed at window ${p.firstWindow + 1} of ${p.windows}` : '';
+    ctx.progress(done, total, `window ${p.window + 1}/${p.windows}, step ${p.step + 1}/${p.steps} (${provider})${resumed}${left ? `, ${left}` : ''}`);
     const now = performance.now();
     if (now - lastPreview < PREVIEW_INTERVAL_MS && p.step + 1 < p.steps) return;
     lastPreview = now;
@@ -48,6 +66,34 @@ export function samplingReporter(ctx: ExecuteContext, latentWidth: number, laten
     const png = await encodePng({ width: latentWidth, height: latentHeight, data: rgb }, 1);
     ctx.frame({ output: 'latent-preview', index: p.firstFrame, width: latentWidth, height: latentHeight, mime: 'image/png', data: png });
   };
+}
+
+/**
+ * The pipeline's checkpoint hooks on the node's checkpoint store: each finished window is saved, and the windows an
+ * earlier execution of this node saved (same cache key) are replayed instead of sampled again. A checkpoint that
+ * does not read back counts as missing, so sampling starts over from that window.
+ */
+export function windowCheckpointing(ctx: ExecuteContext): Pick<SampleClipRequest, 'resume' | 'onWindow'> {
+  const store = ctx.checkpoints;
+  if (!store) return {};
+  return {
+    resume: async (window) => {
+      const bytes = await store.load(window);
+      if (!bytes) return undefined;
+      try {
+        return decodeWindowCheckpoint(bytes);
+      } catch (e) {
+        if (e instanceof WindowCheckpointError) return undefined;
+        throw e;
+      }
+    },
+    onWindow: (checkpoint) => store.save(checkpoint.window, encodeWindowCheckpoint(checkpoint)),
+  };
+}
+
+/** What the node's report says of a resumed run: the window it continued at (1-based, as progress says it). */
+export function resumedReport(result: { resumedAt?: number }): { resumedAtWindow?: number } {
+  return result.resumedAt === undefined ? {} : { resumedAtWindow: result.resumedAt + 1 };
 }
 
 const REPORT = 'lvcd.json';

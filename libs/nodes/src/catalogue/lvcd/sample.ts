@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LatentsValue } from '../../runtime/values.js';
 import { CLIP_INPUTS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
 import { estimateClipNode, preflightClip } from './preflight.js';
-import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
+import { reportedProvenance, resumedReport, windowCheckpointing, withBundle, writeRunReport } from './run-with-bundle.js';
 
 export const lvcdSample = defineNode({
   type: 'lvcd/sample',
@@ -31,9 +31,11 @@ export const lvcdSample = defineNode({
       const store = await LatentStoreWriter.create(join(ctx.outDir, 'latents'), [4, clip.height / 8, clip.width / 8]);
       const result = await sampleClipLatents({
         ...clipRequest(ctx, clip, options, bundle),
+        // Latents replayed from an earlier execution's checkpoints are stored like sampled ones: the store starts empty.
+        ...windowCheckpointing(ctx),
         onLatent: (_index, latent) => store.append(latent),
       });
-      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note });
+      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, ...resumedReport(result) });
       const latents: LatentsValue = { kind: 'latents', ...(await store.finish()), bundle: models, keep: clip.keep, fps: clip.sketches.fps };
       return { latents };
     });
