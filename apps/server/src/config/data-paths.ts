@@ -7,6 +7,8 @@ export function dataPaths(dataDir: string) {
     assets: join(dataDir, 'assets'),
     cache: join(dataDir, 'cache'),
     runs: join(dataDir, 'runs'),
+    /** Finished windows of LVCD nodes still running (or whose worker died), by cache key: a re-run resumes from them. */
+    checkpoints: join(dataDir, 'checkpoints'),
     /** Frame previews on their way from a worker to the API, removed once sent. */
     spool: join(dataDir, 'spool'),
     /** Scale-out mode: frame previews on their way from a worker to every API instance, through this shared folder rather than Redis. */
