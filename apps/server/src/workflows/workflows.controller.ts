@@ -5,6 +5,7 @@ import { PositiveIntPipe, UuidPipe } from '../common/id-pipes.js';
 import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { problemsOf } from './check-document.js';
+import { SeededWorkflows } from './seeded-workflows.js';
 import { WorkflowsService } from './workflows.service.js';
 
 const MAX_NAME = 200;
@@ -13,12 +14,13 @@ const MAX_NAME = 200;
 export class WorkflowsController {
   constructor(
     private readonly workflows: WorkflowsService,
+    private readonly seeded: SeededWorkflows,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   @Get()
-  list() {
-    return this.workflows.list();
+  async list() {
+    return this.seeded.label(await this.workflows.list());
   }
 
   @Post()
@@ -36,19 +38,22 @@ export class WorkflowsController {
   }
 
   @Get(':id')
-  get(@Param('id', UuidPipe) id: string) {
-    return this.workflows.get(id);
+  async get(@Param('id', UuidPipe) id: string) {
+    const [saved] = await this.seeded.label([await this.workflows.get(id)]);
+    return saved;
   }
 
   @Put(':id')
-  update(@Param('id', UuidPipe) id: string, @Body() raw: unknown) {
+  async update(@Param('id', UuidPipe) id: string, @Body() raw: unknown) {
     const body = requireObject(raw);
+    await this.seeded.assertChangeable(id, 'overwrite');
     return this.workflows.update(id, optionalString(body, 'name', MAX_NAME), body.document);
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id', UuidPipe) id: string): Promise<void> {
+    await this.seeded.assertChangeable(id, 'delete');
     await this.workflows.remove(id);
   }
 

@@ -23,7 +23,7 @@ import { lvcdColorize, lvcdDecode, lvcdLineart, lvcdSample, modelBundle } from '
 
 export { imageLimits } from './limits.js';
 export { DEMO_WORKFLOW_NAME, demoWorkflow, type DemoAssets } from './demo-workflow.js';
-export { lvcdTemplateWorkflow } from './lvcd/index.js';
+export { LVCD_TEMPLATE_NAME, lvcdTemplateWorkflow } from './lvcd/index.js';
 
 export const builtinNodeTypes: readonly NodeType[] = [
   loadImage,

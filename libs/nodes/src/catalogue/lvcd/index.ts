@@ -3,4 +3,4 @@ export { lvcdLineart } from './lineart.js';
 export { lvcdColorize } from './colorize.js';
 export { lvcdSample } from './sample.js';
 export { lvcdDecode } from './decode.js';
-export { lvcdTemplateWorkflow } from './template-workflow.js';
+export { LVCD_TEMPLATE_NAME, lvcdTemplateWorkflow } from './template-workflow.js';
