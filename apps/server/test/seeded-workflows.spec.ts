@@ -1,32 +1,50 @@
-// The seeded workflows (the demo and the LVCD template) on one data dir across starts: made once, never made
-// again (not even after a rename of a copy), and kept as they came: the API refuses to overwrite or delete them.
+// The seeded workflows (the demo and the LVCD template) on one data dir across starts, on each database engine:
+// made once, never made again (not even after a rename of a copy), and kept as they came: the API refuses to
+// overwrite or delete them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoSeedService } from '../src/seed/demo-seed.service.js';
+import { startPostgres, type PostgresServer } from './support/postgres.js';
 import { api, removeDir, startTestServer, tempDir, type TestServer } from './support/server.js';
 
-let dir: string;
+let postgres: PostgresServer | undefined;
 let server: TestServer | undefined;
+const dirs: string[] = [];
 
 beforeAll(async () => {
-  dir = await tempDir('lvcd-seeded-');
+  postgres = await startPostgres();
 });
 
 afterAll(async () => {
   await server?.close();
-  await removeDir(dir);
+  await postgres?.stop();
+  for (const d of dirs) await removeDir(d);
 });
 
-/** Starts the server on the shared data dir and seeds, as `npm start` does at every start. */
-async function start(): Promise<{ server: TestServer; demo: string }> {
-  await server?.close();
-  server = await startTestServer(dir);
-  return { server, demo: await server.app.get(DemoSeedService).ensureDemoWorkflow() };
-}
+/** Each engine as users select it: SQLite by leaving LVCD_DATABASE_URL unset, Postgres by setting it. */
+const ENGINES = [
+  { name: 'SQLite', env: async (): Promise<Record<string, string>> => ({}) },
+  { name: 'Postgres', env: async (): Promise<Record<string, string>> => ({ LVCD_DATABASE_URL: await postgres!.createDatabase() }) },
+];
 
 type Summary = { id: string; name: string; seed?: string };
 
-describe('seeded workflows', () => {
+describe.each(ENGINES)('seeded workflows on $name', ({ env }) => {
   let first: string;
+  let settings: Record<string, string>;
+  let dir: string;
+
+  /** Starts the server on the engine's data dir and database, and seeds, as `npm start` does at every start. */
+  async function start(): Promise<{ server: TestServer; demo: string }> {
+    await server?.close();
+    server = await startTestServer(dir, settings);
+    return { server, demo: await server.app.get(DemoSeedService).ensureDemoWorkflow() };
+  }
+
+  beforeAll(async () => {
+    dir = await tempDir('lvcd-seeded-');
+    dirs.push(dir);
+    settings = await env();
+  });
 
   it('are saved once per data dir, and a second start on it seeds nothing more', async () => {
     ({ demo: first } = await start());
