@@ -13,6 +13,7 @@ import { RunsModule } from './runs/runs.module.js';
 import { RuntimeModule } from './runtime/runtime.module.js';
 import { SecurityModule } from './security/security.module.js';
 import { SeedModule } from './seed/seed.module.js';
+import { WorkersModule } from './workers/workers.module.js';
 import { WorkflowsModule } from './workflows/workflows.module.js';
 
 @Module({})
@@ -29,6 +30,7 @@ export class AppModule {
         NodesModule,
         WorkflowsModule,
         RunsModule,
+        WorkersModule,
         ArtifactsModule,
         AssetsModule,
         CompareModule,

@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import type { ServerConfig } from './config/config.js';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
 import { serveEditor } from './http/editor-static.js';
+import { RedisIoAdapter } from './scale/redis-io-adapter.js';
 import { AccessControl } from './security/access-control.js';
 import { secretScan } from './security/http-guards.js';
 import { installHttpSecurity } from './security/install-http-security.js';
@@ -34,6 +35,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   app.use(secretScan(access));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');
+  if (config.redisUrl) app.useWebSocketAdapter(new RedisIoAdapter(app, config.redisUrl));
   const editor = serveEditor(app, config.editorDir);
   if (options.shutdownHooks) app.enableShutdownHooks();
   await app.listen(config.port, config.host);

@@ -56,6 +56,8 @@ export interface RunDetail extends RunSummary {
   document: WorkflowDocument;
   nodes: Record<string, NodeState>;
   artifacts: ArtifactView[];
+  /** The workers that took it, in order; absent for runs that never started. */
+  attempts?: RunAttempt[];
 }
 
 /** The workflows the studio saves itself on first start; they are kept as they came (saving one forks a copy). */
@@ -128,6 +130,41 @@ export interface CompareExport {
   width: number;
   height: number;
   fps: number;
+}
+
+/** A worker taking a run: one per run, more when a worker died under it and another resumed it. */
+export interface RunAttempt {
+  worker: string;
+  host: string;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Set when another worker took over: what happened to this one, as far as the taker knows. */
+  handedOver?: string;
+}
+
+/** A process that executes runs, as it advertises itself in its heartbeat (GET /api/workers, the Workers panel). */
+export interface WorkerView {
+  id: string;
+  pid: number;
+  state: 'starting' | 'ready';
+  host: string;
+  /** Where its models run. */
+  provider: 'cpu' | 'cuda' | null;
+  /** The CUDA device it is pinned to (`lvcd worker --gpu N`); null on the CPU or when it sees every device. */
+  gpu: number | null;
+  /** Memory of its device (the GPU's, or the machine's on the CPU), and how much was free at its last heartbeat. */
+  deviceMemoryBytes: number | null;
+  freeMemoryBytes: number | null;
+  /** Runs it executes at once. */
+  concurrency: number;
+  /** Ids of the runs it executes now. */
+  running: string[];
+  /** Content hashes of the model bundles it has open: runs needing one of them go to it first. */
+  bundles: string[];
+  version: string;
+  /** Resident memory at its last heartbeat. */
+  rssBytes: number | null;
+  lastSeen: string | null;
 }
 
 // The run record (`run.json` artefact), why two runs differ, and what a rerun would do differently now.

@@ -24,11 +24,14 @@ export class RealtimeGateway implements OnGatewayInit {
   afterInit(server: Server): void {
     // Before any handler: Host, Origin and session are checked on the handshake, as for HTTP.
     server.use(socketGuard(this.access));
+    // Events go to this instance's clients only: with several API instances, each hears every event on the
+    // bus (through Redis) and pushes it to its own clients, so an adapter-wide emit would send it N times.
     // The bus is typed per event; Socket.IO's emit cannot narrow a generic event name, so it gets the pair as is.
-    const emitAll = server.emit.bind(server) as (event: string, payload: unknown) => boolean;
+    const emitAll = server.local.emit.bind(server.local) as (event: string, payload: unknown) => boolean;
     this.bus.onBroadcast((event, payload) => emitAll(event, payload));
-    this.bus.onRoom((runId, event, payload) => (server.to(room(runId)).emit as (event: string, payload: unknown) => boolean)(event, payload));
-    // An unknown socket id joins nothing: the client gets no events and can still subscribe later.
+    this.bus.onRoom((runId, event, payload) => (server.local.to(room(runId)).emit as (event: string, payload: unknown) => boolean)(event, payload));
+    // An unknown socket id joins nothing: the client gets no events and can still subscribe later. With the
+    // Redis adapter this reaches a socket connected to any instance (the run may be posted to another one).
     this.bus.onJoin((runId, socketId) => server.in(socketId).socketsJoin(room(runId)));
   }
 

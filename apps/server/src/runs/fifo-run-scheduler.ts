@@ -21,6 +21,11 @@ export class FifoRunScheduler implements RunScheduler {
     this.executor.start();
   }
 
+  /** This server's own worker takes every run (the node's pre-flight refuses one that cannot fit). */
+  async refusal(): Promise<undefined> {
+    return undefined;
+  }
+
   async enqueue(job: RunJob): Promise<number> {
     if (this.stopped) throw new Error('the scheduler is shut down');
     if (this.queue.some((j) => j.runId === job.runId) || this.running.has(job.runId)) throw new Error(`run ${job.runId} is already scheduled`);
@@ -28,6 +33,10 @@ export class FifoRunScheduler implements RunScheduler {
     const position = this.queue.length - 1;
     this.pump();
     return position;
+  }
+
+  async holds(runId: string): Promise<boolean> {
+    return this.running.has(runId) || this.queue.some((j) => j.runId === runId);
   }
 
   async cancel(runId: string): Promise<CancelOutcome> {

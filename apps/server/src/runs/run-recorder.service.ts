@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { RunAttempt } from '@lvcd/nodes';
 import type { ExecutionResult } from '@lvcd/nodes/runtime';
+import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { CONFIG } from '../config/config.module.js';
@@ -27,6 +29,8 @@ export class RunRecorder implements RunUpdateSink {
   /** Set while the server stops: runs aborted then are interrupted, not cancelled, and can be re-queued. */
   private stopping = false;
   private readonly writers = new Map<string, RunEventWriter>();
+  /** Runs claimed from a worker that died, until their new worker starts them. */
+  private readonly handedOver = new Set<string>();
   readonly spool: FrameSpool;
 
   constructor(
@@ -44,11 +48,18 @@ export class RunRecorder implements RunUpdateSink {
     this.stopping = true;
   }
 
-  async claim(runId: string): Promise<boolean> {
+  async claim(runId: string, takeover = false): Promise<boolean> {
     const run = await this.db.getRepository(RunEntity).findOneBy({ id: runId });
-    if (!run || run.status !== 'queued') return false;
-    const taken = await this.writer.write((db) => db.update(RunEntity, { id: runId, status: 'queued' }, { status: 'running', startedAt: Date.now() }));
-    if (!taken.affected) return false;
+    if (!run) return false;
+    if (run.status === 'running' && takeover) {
+      // Its last worker died under it; this one resumes it, and the run keeps its start time.
+      this.logger.log(`run ${runId} taken over from a worker that stopped`);
+      this.handedOver.add(runId);
+    } else {
+      if (run.status !== 'queued') return false;
+      const taken = await this.writer.write((db) => db.update(RunEntity, { id: runId, status: 'queued' }, { status: 'running', startedAt: Date.now() }));
+      if (!taken.affected) return false;
+    }
     const nodes = this.live.start(runId, JSON.parse(run.nodes) as Record<string, NodeState>);
     const persistNodes = async (states: Record<string, NodeState>) => {
       await this.writer.write((db) => db.update(RunEntity, { id: runId }, { nodes: JSON.stringify(states) }));
@@ -59,7 +70,23 @@ export class RunRecorder implements RunUpdateSink {
 
   started(runId: string, worker: WorkerRef): void {
     this.logger.log(`run ${runId} started on worker ${worker.id} (pid ${worker.pid})`);
+    const handover = this.handedOver.delete(runId);
+    void this.addAttempt(runId, { worker: worker.id, host: hostname(), startedAt: Date.now() }, handover).catch((e: unknown) =>
+      this.logger.warn(`run ${runId}: its attempt was not recorded: ${String(e)}`),
+    );
     this.bus.broadcast('run:started', { runId });
+  }
+
+  /** Appends to the run's attempts; on a takeover the one before is marked handed over. */
+  private async addAttempt(runId: string, attempt: RunAttempt, handover: boolean): Promise<void> {
+    await this.writer.transaction(async (tx) => {
+      const row = await tx.findOneBy(RunEntity, { id: runId });
+      const attempts = row?.attempts ? (JSON.parse(row.attempts) as RunAttempt[]) : [];
+      const last = attempts.at(-1);
+      if (handover && last) last.handedOver = `its worker stopped during the run; ${attempt.worker} on ${attempt.host} resumed it`;
+      attempts.push(attempt);
+      await tx.update(RunEntity, { id: runId }, { attempts: JSON.stringify(attempts) });
+    });
   }
 
   event(runId: string, event: RunEvent): void {

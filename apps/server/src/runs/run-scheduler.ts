@@ -1,4 +1,4 @@
-import type { RunPlan } from '@lvcd/nodes';
+import type { RunPlan, WorkerView } from '@lvcd/nodes';
 import type { ExecutionEvent, ExecutionResult } from '@lvcd/nodes/runtime';
 import type { RunError } from './run-views.js';
 
@@ -36,29 +36,18 @@ export interface WorkerRef {
 }
 
 /** What a worker advertises, so runs can be placed on one that can take them. */
-export interface WorkerInfo extends WorkerRef {
-  state: 'starting' | 'ready';
-  host: string;
-  /** Where its models run. */
-  provider: 'cpu' | 'cuda' | null;
-  /** Runs it executes at once. */
-  concurrency: number;
-  /** Ids of the runs it executes now. */
-  running: string[];
-  version: string;
-  /** Resident memory at its last heartbeat, and the machine's free memory then. */
-  rssBytes: number | null;
-  freeMemoryBytes: number | null;
-  lastSeen: string | null;
-}
+export type WorkerInfo = WorkerView;
 
 /**
  * Receives what the scheduler's workers report, in order per run: the API side persists it and pushes it
  * to browsers. A local scheduler calls it from worker IPC; a queue-backed one from its queue's events.
  */
 export interface RunUpdateSink {
-  /** Marks a queued run as taken; false when it is no longer queued, and then it must not run. */
-  claim(runId: string): Promise<boolean>;
+  /**
+   * Marks a queued run as taken; false when it is no longer queued, and then it must not run. With `takeover`,
+   * a run still marked running is taken too: its worker died and the queue gave it to another.
+   */
+  claim(runId: string, takeover?: boolean): Promise<boolean>;
   started(runId: string, worker: WorkerRef): void;
   event(runId: string, event: RunEvent): void;
   /** Resolves once the outcome is recorded; only then may the worker drop the cache files the run used. */
@@ -75,8 +64,12 @@ export type CancelOutcome = 'dequeued' | 'aborted' | 'unknown';
 export interface RunScheduler {
   /** Starts the workers (or the queue consumers); runs enqueued before wait for it. */
   start(): void;
+  /** Why no worker could take this run (it is then refused before it is stored), or undefined when one can. */
+  refusal(job: RunJob): Promise<string | undefined>;
   /** Adds a run at the back of the queue; resolves with how many queued runs are ahead of it. */
   enqueue(job: RunJob): Promise<number>;
+  /** Whether the run is queued or executing here (or, for a shared queue, anywhere). */
+  holds(runId: string): Promise<boolean>;
   /** Removes a queued run, or tells the worker running it to stop (it then ends as cancelled). */
   cancel(runId: string): Promise<CancelOutcome>;
   status(): { running: number; queued: number };

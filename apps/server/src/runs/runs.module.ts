@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config/config.js';
 import { RUNTIME } from '../runtime/runtime.module.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { RunQuota } from '../security/run-quota.js';
+import { createQueueScheduler } from '../scale/create-queue-scheduler.js';
 import { workerEntry } from '../worker/entry.js';
 import { WorkerSupervisor } from '../worker/worker-supervisor.js';
 import { WorkflowsModule } from '../workflows/workflows.module.js';
@@ -53,8 +54,12 @@ function executorFor(config: ServerConfig, runtime: Runtime): RunExecutor {
     },
     {
       provide: RUN_SCHEDULER,
-      inject: [CONFIG, RUNTIME, RunRecorder],
-      useFactory: (config: ServerConfig, runtime: Runtime, recorder: RunRecorder) => new FifoRunScheduler(config.concurrency, executorFor(config, runtime), recorder),
+      inject: [CONFIG, RUNTIME, RunRecorder, RunEventsBus],
+      useFactory: async (config: ServerConfig, runtime: Runtime, recorder: RunRecorder, bus: RunEventsBus): Promise<RunScheduler> => {
+        const { redisUrl } = config;
+        if (redisUrl) return createQueueScheduler({ ...config, redisUrl }, runtime, bus);
+        return new FifoRunScheduler(config.concurrency, executorFor(config, runtime), recorder);
+      },
     },
   ],
   exports: [RunsService, RunEventsBus, RUN_SCHEDULER],

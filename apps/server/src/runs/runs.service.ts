@@ -1,6 +1,6 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { describeProblem, planRun, type Problem, type RunPlan, type WorkflowDocument } from '@lvcd/nodes';
+import { describeProblem, planRun, type Problem, type RunAttempt, type RunPlan, type WorkflowDocument } from '@lvcd/nodes';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
@@ -87,7 +87,8 @@ export class RunsService {
     const run = await this.find(id);
     const artifacts = (await this.artifacts.listByRun([id])).get(id)!;
     const nodes = this.live.nodes(id) ?? (JSON.parse(run.nodes) as Record<string, NodeState>);
-    return { ...runSummary(run, thumbnailOf(artifacts)), document: JSON.parse(run.document) as WorkflowDocument, nodes: structuredClone(nodes), artifacts };
+    const attempts = run.attempts ? { attempts: JSON.parse(run.attempts) as RunAttempt[] } : {};
+    return { ...runSummary(run, thumbnailOf(artifacts)), document: JSON.parse(run.document) as WorkflowDocument, nodes: structuredClone(nodes), artifacts, ...attempts };
   }
 
   /** A queued run is cancelled at once; a running one is aborted and ends cancelled at its next check. */
@@ -131,6 +132,11 @@ export class RunsService {
       this.quota.check(client);
       this.quota.add(client, id);
     }
+    const refusal = await this.scheduler.refusal({ runId: id, plan: snapshot.plan });
+    if (refusal) {
+      if (client) this.quota.release(id);
+      throw new ServiceUnavailableException(`the run was refused: ${refusal}`);
+    }
     await this.insertRun(id, snapshot, nodes).catch((e: unknown) => {
       this.quota.release(id);
       throw e;
@@ -154,6 +160,7 @@ export class RunsService {
       finishedAt: null,
       nodes: JSON.stringify(nodes),
       error: null,
+      attempts: null,
     }));
   }
 

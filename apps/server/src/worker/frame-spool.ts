@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile, rm, unlink } from 'node:fs/promises';
+import { readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FramePayload } from '../runs/run-scheduler.js';
 import type { FramePacker } from './execute-job.js';
@@ -50,8 +50,9 @@ export class FrameSpool {
     await rm(join(this.dir, runId), { recursive: true, force: true });
   }
 
-  /** Removes what runs of a stopped server left. */
-  async clearAll(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+  /** Removes what ended runs left, keeping the frames of runs still executing (on workers of other processes). */
+  async clearAllBut(running: ReadonlySet<string>): Promise<void> {
+    const entries = await readdir(this.dir).catch(() => [] as string[]);
+    await Promise.all(entries.filter((name) => !running.has(name)).map((name) => rm(join(this.dir, name), { recursive: true, force: true })));
   }
 }

@@ -1,5 +1,5 @@
 // The worker process: executes runs for the server that forked it, so model work never blocks the API.
-import { detectProvider } from '@lvcd/models';
+import { detectProvider, deviceMemory, openBundleHashes } from '@lvcd/models';
 import { freemem } from 'node:os';
 import { dataPaths } from '../config/data-paths.js';
 import { createRuntime } from '../runtime/runtime.js';
@@ -52,8 +52,13 @@ process.on('message', (message: ToWorker) => {
   else if (message.type === 'release') release(message.runId);
 });
 
-setInterval(() => {
+const provider = await detectProvider('auto');
+
+async function heartbeat(): Promise<void> {
   if (process.ppid !== serverPid) process.exit(0);
-  post({ type: 'heartbeat', rssBytes: process.memoryUsage.rss(), freeMemoryBytes: freemem() });
-}, HEARTBEAT_MS);
-post({ type: 'ready', pid: process.pid, provider: await detectProvider('auto'), version: SERVER_VERSION });
+  const device = (await deviceMemory(provider)) ?? null;
+  post({ type: 'heartbeat', rssBytes: process.memoryUsage.rss(), freeMemoryBytes: freemem(), device, bundles: openBundleHashes() });
+}
+
+setInterval(() => void heartbeat(), HEARTBEAT_MS);
+post({ type: 'ready', pid: process.pid, provider, version: SERVER_VERSION });

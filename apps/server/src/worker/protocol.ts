@@ -1,3 +1,4 @@
+import type { DeviceMemory } from '@lvcd/models';
 import type { RunEvent, RunJob, RunOutcome } from '../runs/run-scheduler.js';
 import type { RuntimeSettings } from '../runtime/runtime.js';
 
@@ -16,7 +17,11 @@ export type ToWorker =
 /** Worker to server; one IPC channel, so a run's events arrive in the order they happened, before its end. */
 export type FromWorker =
   | { type: 'ready'; pid: number; provider: 'cpu' | 'cuda'; version: string }
-  | { type: 'heartbeat'; rssBytes: number; freeMemoryBytes: number }
+  /**
+   * Its memory and the host's free memory (what an OOM kill is judged by), its device's memory (the GPU's on
+   * CUDA, null when nvidia-smi cannot say), and the content hashes of the model bundles it has open.
+   */
+  | { type: 'heartbeat'; rssBytes: number; freeMemoryBytes: number; device: DeviceMemory | null; bundles: string[] }
   | { type: 'event'; runId: string; event: RunEvent }
   | { type: 'ended'; runId: string; outcome: RunOutcome };
 

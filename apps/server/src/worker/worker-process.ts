@@ -13,6 +13,8 @@ export interface WorkerProcessOptions {
   concurrency: number;
   /** How long a cancelled run may take to stop before the worker is killed. */
   cancelGraceMs: number;
+  /** The CUDA device it is pinned to (CUDA_VISIBLE_DEVICES), when one is. */
+  gpu?: number;
   /** A node type's title, for messages. */
   titleOf(nodeType: string): string;
   /** Called once, after the process ended and every run it had got its outcome. */
@@ -56,7 +58,7 @@ export class WorkerProcess {
     this.child = fork(options.entry, [], {
       // Not the parent's flags: a test runner's loaders, or a debugger port, are not the worker's.
       execArgv: [],
-      env: workerEnv(options.settings),
+      env: workerEnv(options.settings, options.gpu),
       // Structured clone over IPC, so a small frame's bytes cross as bytes, not as JSON numbers.
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
@@ -128,11 +130,14 @@ export class WorkerProcess {
       state: this.ready ? 'ready' : 'starting',
       host: hostname(),
       provider: this.ready?.provider ?? null,
+      gpu: this.options.gpu ?? null,
+      deviceMemoryBytes: this.heartbeat?.device?.totalBytes ?? null,
+      freeMemoryBytes: this.heartbeat?.device?.freeBytes ?? null,
       concurrency: this.options.concurrency,
       running: [...this.runs.keys()],
+      bundles: this.heartbeat?.bundles ?? [],
       version: this.ready?.version ?? '',
       rssBytes: this.heartbeat?.rssBytes ?? null,
-      freeMemoryBytes: this.heartbeat?.freeMemoryBytes ?? null,
       lastSeen: this.heartbeat ? new Date(this.heartbeat.at).toISOString() : null,
     };
   }
@@ -214,8 +219,10 @@ export class WorkerProcess {
 /** Secrets the API checks requests against; the worker serves no requests, so it does not get them. */
 const API_SECRETS = ['LVCD_AUTH_TOKEN', 'LVCD_PASSWORD'];
 
-function workerEnv(settings: WorkerSettings): NodeJS.ProcessEnv {
+function workerEnv(settings: WorkerSettings, gpu: number | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, [SETTINGS_ENV]: JSON.stringify(settings) };
+  // ONNX Runtime's CUDA provider takes device 0 of what it sees: pinning the visible set pins the worker.
+  if (gpu !== undefined) env.CUDA_VISIBLE_DEVICES = String(gpu);
   for (const name of API_SECRETS) delete env[name];
   return env;
 }

@@ -10,6 +10,10 @@ export interface WorkerSupervisorOptions {
   /** Runs one worker executes at once (they share its output cache and its open model bundles). */
   concurrency: number;
   cancelGraceMs: number;
+  /** Pins the worker to one CUDA device. */
+  gpu?: number;
+  /** Names its processes: `<prefix>-<n>`. */
+  idPrefix?: string;
   titleOf(nodeType: string): string;
 }
 
@@ -63,11 +67,12 @@ export class WorkerSupervisor implements RunExecutor {
     if (this.current && !this.current.hasEnded) return this.current;
     clearTimeout(this.restartTimer);
     this.current = new WorkerProcess({
-      id: `local-${++this.started}`,
+      id: `${this.options.idPrefix ?? 'local'}-${++this.started}`,
       entry: this.options.entry,
       settings: this.options.settings,
       concurrency: this.options.concurrency,
       cancelGraceMs: this.options.cancelGraceMs,
+      ...(this.options.gpu !== undefined ? { gpu: this.options.gpu } : {}),
       titleOf: this.options.titleOf,
       onExit: (w, code, signal) => this.onExit(w, code, signal),
     });

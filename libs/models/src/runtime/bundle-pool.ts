@@ -3,6 +3,7 @@ import { bundleContentHash } from './bundle-manifest.js';
 import { openLvcdBundle, readBundleManifest, type LvcdBundle } from './bundle-networks.js';
 
 interface Entry {
+  contentHash: string;
   opening: Promise<LvcdBundle>;
   users: number;
   idleTimer?: NodeJS.Timeout;
@@ -31,6 +32,11 @@ export function openBundleCount(): number {
   return open.size;
 }
 
+/** The content hashes of the bundles open now: a worker advertises them, so runs needing one go where it is already in memory. */
+export function openBundleHashes(): string[] {
+  return [...new Set([...open.values()].map((e) => e.contentHash))];
+}
+
 function close(key: string, entry: Entry): void {
   clearTimeout(entry.idleTimer);
   if (open.get(key) === entry) open.delete(key);
@@ -45,11 +51,12 @@ function close(key: string, entry: Entry): void {
  */
 export async function acquireBundle(dir: string, provider: ProviderChoice): Promise<{ bundle: LvcdBundle; release(): void }> {
   const manifest = await readBundleManifest(dir);
-  const key = poolKey(dir, provider, bundleContentHash(manifest));
+  const contentHash = bundleContentHash(manifest);
+  const key = poolKey(dir, provider, contentHash);
   for (const [other, entry] of open) if (other !== key && entry.users === 0) close(other, entry);
   let entry = open.get(key);
   if (!entry) {
-    const created: Entry = { opening: openLvcdBundle(dir, provider, manifest), users: 0 };
+    const created: Entry = { contentHash, opening: openLvcdBundle(dir, provider, manifest), users: 0 };
     open.set(key, created);
     created.opening.catch(() => open.get(key) === created && open.delete(key));
     entry = created;

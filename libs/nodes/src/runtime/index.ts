@@ -10,3 +10,6 @@ export * from './executor.js';
 export * from './run-record-writer.js';
 export * from './machine-facts.js';
 export * from './asset-store.js';
+export * from './model-fingerprints.js';
+export * from './checkpoints.js';
+export * from './file-checkpoint-store.js';

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isLive, tryLock, type HeldLock } from './entry-lock.js';
 import type { Artifact, Outputs } from './node-type.js';
 
 export interface CachedResult {
@@ -10,11 +11,16 @@ export interface CachedResult {
 }
 
 const RESULT = 'result.json';
+const LOCK = '.lock';
+/** How often a process waiting for another's entry looks again. */
+const WAIT_MS = 100;
 
 /**
  * Node outputs on disk, one folder per cache key. An entry counts only once its result.json exists
  * (written last), so a crash mid-node leaves no half entry that looks complete. Least recently used
- * entries go first when the total passes the limit.
+ * entries go first when the total passes the limit. Processes may share the folder (workers, machines on
+ * one NAS): an entry being produced has a lock file next to it (`<key>.lock`), so another process waits
+ * for it instead of producing it too, and a prune leaves it alone.
  */
 export class OutputCache {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -22,10 +28,19 @@ export class OutputCache {
   constructor(
     readonly dir: string,
     readonly limitBytes: number,
+    /**
+     * Entries used this recently stay through a prune. When processes share the folder, another one may be
+     * about to read or link an entry (its in-use set is invisible here), so give them a grace period.
+     */
+    readonly recentMs = 0,
   ) {}
 
   entryDir(key: string): string {
     return join(this.dir, key);
+  }
+
+  private lockFile(key: string): string {
+    return join(this.dir, key + LOCK);
   }
 
   async get(key: string): Promise<CachedResult | undefined> {
@@ -50,7 +65,17 @@ export class OutputCache {
     let done!: () => void;
     this.inFlight.set(key, new Promise<void>((resolve) => (done = resolve)));
     const dir = this.entryDir(key);
+    let lock: HeldLock | undefined;
     try {
+      for (;;) {
+        const existing = await this.get(key);
+        if (existing) return existing;
+        await mkdir(this.dir, { recursive: true });
+        lock = await tryLock(this.lockFile(key));
+        if (lock) break;
+        await new Promise((r) => setTimeout(r, WAIT_MS));
+      }
+      // Another process may have finished it between our look and our lock.
       const existing = await this.get(key);
       if (existing) return existing;
       await rm(dir, { recursive: true, force: true });
@@ -60,9 +85,10 @@ export class OutputCache {
       await writeFile(join(dir, RESULT), JSON.stringify(result));
       return result;
     } catch (e) {
-      await rm(dir, { recursive: true, force: true });
+      if (lock) await rm(dir, { recursive: true, force: true });
       throw e;
     } finally {
+      await lock?.release();
       this.inFlight.delete(key);
       done();
     }
@@ -77,8 +103,14 @@ export class OutputCache {
       return { evicted: 0, bytes: 0 };
     }
     const entries: { key: string; bytes: number; used: number }[] = [];
-    for (const key of names) {
-      if (this.inFlight.has(key)) continue;
+    const now = Date.now();
+    for (const name of names) {
+      if (name.endsWith(LOCK)) {
+        if (!(await isLive(join(this.dir, name)))) await rm(join(this.dir, name), { force: true });
+        continue;
+      }
+      const key = name;
+      if (this.inFlight.has(key) || (await isLive(this.lockFile(key)))) continue;
       try {
         const file = join(this.entryDir(key), RESULT);
         const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
@@ -92,7 +124,7 @@ export class OutputCache {
     let evicted = 0;
     for (const e of entries.sort((a, b) => a.used - b.used)) {
       if (total <= this.limitBytes) break;
-      if (keep.has(e.key)) continue;
+      if (keep.has(e.key) || now - e.used < this.recentMs) continue;
       await rm(this.entryDir(e.key), { recursive: true, force: true });
       total -= e.bytes;
       evicted++;

@@ -8,8 +8,9 @@ import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
+import { workerCommand } from './worker.js';
 
 /**
  * Every `lvcd` subcommand. To add one, write a Command in this folder and list it here; `lvcd help` and dispatch pick it up. A command with sub-verbs parses its own first argument.
  */
-export const COMMANDS: readonly Command[] = [serveCommand, runCommand, planCommand, validateCommand, assetsCommand, nodesCommand, docsCommand, convertCommand, modelsCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, workerCommand, runCommand, planCommand, validateCommand, assetsCommand, nodesCommand, docsCommand, convertCommand, modelsCommand];

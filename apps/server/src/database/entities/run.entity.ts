@@ -53,4 +53,8 @@ export class RunEntity {
   /** `{ node, message }` as JSON when the run failed. */
   @Column({ type: 'text', nullable: true })
   error: string | null;
+
+  /** `RunAttempt[]` as JSON: the workers that took the run, in order (more than one when one died under it). */
+  @Column({ type: 'text', nullable: true })
+  attempts: string | null;
 }

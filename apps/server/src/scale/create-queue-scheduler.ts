@@ -1,0 +1,46 @@
+import { resolveParams, type RunPlan } from '@lvcd/nodes';
+import { modelFingerprints } from '@lvcd/nodes/runtime';
+import type { ServerConfig } from '../config/config.js';
+import { dataPaths } from '../config/data-paths.js';
+import type { RunEventsBus } from '../runs/run-events.js';
+import type { RunScheduler } from '../runs/run-scheduler.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { QueueRunScheduler } from './queue-run-scheduler.js';
+import { redisClient } from './redis.js';
+import { RedisEventsRelay } from './redis-events-relay.js';
+import { WorkerDirectory } from './worker-directory.js';
+
+/**
+ * An API instance in scale-out mode: its scheduler is the shared queue, and its event bus hears every worker
+ * and every other instance through Redis. Owns its Redis connections and closes them on shutdown.
+ */
+export async function createQueueScheduler(config: ServerConfig & { redisUrl: string }, runtime: Runtime, bus: RunEventsBus): Promise<RunScheduler> {
+  const url = config.redisUrl;
+  const clients = { queue: redisClient(url, 'api-queue'), publisher: redisClient(url, 'api-publish'), subscriber: redisClient(url, 'api-subscribe') };
+  const relay = new RedisEventsRelay(clients.publisher, clients.subscriber, dataPaths(config.dataDir).relay);
+  await bus.useRelay(relay, true);
+  const scheduler = new QueueRunScheduler({
+    queueConnection: clients.queue,
+    publisher: clients.publisher,
+    directory: new WorkerDirectory(clients.publisher),
+    modelsOf: (plan) => modelFingerprints(plan, runtime),
+    providersOf: (plan) => loaderProviders(plan, runtime),
+  });
+  const shutdown = scheduler.shutdown.bind(scheduler);
+  scheduler.shutdown = async () => {
+    await shutdown();
+    await relay.close();
+    await Promise.all(Object.values(clients).map((c) => c.quit().catch(() => undefined)));
+  };
+  return scheduler;
+}
+
+/** The `provider` params of the run's model loaders (where each asks its models to run). */
+function loaderProviders(plan: RunPlan, runtime: Runtime): string[] {
+  return plan.document.nodes.flatMap((node) => {
+    const type = runtime.registry.get(node.type);
+    if (!plan.order.includes(node.id) || node.bypass || !type?.roles?.includes('model-loader')) return [];
+    const provider = resolveParams(type.params, node.params).provider;
+    return typeof provider === 'string' ? [provider] : [];
+  });
+}

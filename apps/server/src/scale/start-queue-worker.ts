@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { ServerConfig } from '../config/config.js';
+import { dataPaths } from '../config/data-paths.js';
+import { RunEventsBus } from '../runs/run-events.js';
+import { RunRecorder } from '../runs/run-recorder.service.js';
+import { createBuiltinRegistry } from '@lvcd/nodes/catalogue';
+import { workerEntry } from '../worker/entry.js';
+import { WorkerSupervisor } from '../worker/worker-supervisor.js';
+import { QueueWorker } from './queue-worker.js';
+import { redisClient } from './redis.js';
+import { RedisEventsRelay } from './redis-events-relay.js';
+import { WorkerAppModule } from './worker-app.module.js';
+
+export interface QueueWorkerFlags {
+  concurrency: number;
+  gpu?: number;
+  /** Defaults to `<host>-<random>`, unique per process. */
+  id?: string;
+}
+
+/** Starts an `lvcd worker`: its recording services, its child process, its queue consumer. Resolves with a stop function. */
+export async function startQueueWorker(config: ServerConfig, flags: QueueWorkerFlags): Promise<{ worker: QueueWorker; stop(handOver: boolean): Promise<void> }> {
+  const redisUrl = config.redisUrl;
+  if (!redisUrl) throw new Error('lvcd worker takes runs from the queue in Redis: set LVCD_REDIS_URL (and LVCD_DATABASE_URL and LVCD_DATA_DIR as the API servers have them)');
+  const id = flags.id ?? `${hostname()}-${randomBytes(3).toString('hex')}`;
+  const app = await NestFactory.createApplicationContext(WorkerAppModule.forRoot(config), { logger: ['log', 'warn', 'error'] });
+  const publisher = redisClient(redisUrl, `worker-${id}-events`);
+  const relay = new RedisEventsRelay(publisher, null, dataPaths(config.dataDir).relay);
+  await app.get(RunEventsBus).useRelay(relay, false);
+  const registry = createBuiltinRegistry();
+  const executor = new WorkerSupervisor({
+    entry: workerEntry(),
+    settings: { dataDir: config.dataDir, modelsDir: config.modelsDir, cacheLimitBytes: config.cacheLimitBytes, bundleIdleMs: config.bundleIdleMs },
+    concurrency: flags.concurrency,
+    cancelGraceMs: config.cancelGraceMs,
+    idPrefix: id,
+    ...(flags.gpu !== undefined ? { gpu: flags.gpu } : {}),
+    titleOf: (type) => registry.get(type)?.title ?? type,
+  });
+  const recorder = app.get(RunRecorder);
+  const worker = new QueueWorker({ id, redisUrl, concurrency: flags.concurrency, lockMs: config.queueLockMs, executor, recorder, ...(flags.gpu !== undefined ? { gpu: flags.gpu } : {}) });
+  await worker.start();
+  return {
+    worker,
+    async stop(handOver) {
+      if (!handOver) recorder.markStopping();
+      await worker.stop(handOver);
+      await relay.close();
+      await publisher.quit().catch(() => undefined);
+      await app.close();
+    },
+  };
+}
