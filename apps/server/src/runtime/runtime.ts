@@ -1,8 +1,11 @@
 import { setBundleIdleTimeout } from '@lvcd/models';
 import { createBuiltinRegistry } from '@lvcd/nodes/catalogue';
-import { AssetStore, OutputCache, type ExecutorDeps } from '@lvcd/nodes/runtime';
+import { AssetStore, FileCheckpointStore, OutputCache, type ExecutorDeps } from '@lvcd/nodes/runtime';
 import { mkdir } from 'node:fs/promises';
 import { dataPaths } from '../config/data-paths.js';
+
+/** Cache entries used this recently survive a prune (another process may be about to read them). */
+const SHARED_CACHE_GRACE_MS = 60_000;
 
 export interface RuntimeSettings {
   dataDir: string;
@@ -15,6 +18,7 @@ export interface RuntimeSettings {
 /** What runs a workflow, built the same way for the server and the headless CLI. */
 export interface Runtime extends ExecutorDeps {
   assets: AssetStore;
+  checkpoints: FileCheckpointStore;
 }
 
 export async function createRuntime(settings: RuntimeSettings): Promise<Runtime> {
@@ -24,10 +28,14 @@ export async function createRuntime(settings: RuntimeSettings): Promise<Runtime>
   await assets.init();
   await mkdir(paths.cache, { recursive: true });
   await mkdir(paths.runs, { recursive: true });
+  await mkdir(paths.checkpoints, { recursive: true });
   return {
     registry: createBuiltinRegistry(),
-    cache: new OutputCache(paths.cache, settings.cacheLimitBytes),
+    // Workers and the API (compare) share the folder, as do the machines of a scaled setup: a minute's grace.
+    cache: new OutputCache(paths.cache, settings.cacheLimitBytes, SHARED_CACHE_GRACE_MS),
     assets,
     modelsDir: settings.modelsDir,
+    // Within the cache's limit too: only runs that never finished keep checkpoints for long.
+    checkpoints: new FileCheckpointStore(paths.checkpoints, settings.cacheLimitBytes),
   };
 }
