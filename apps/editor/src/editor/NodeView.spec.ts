@@ -1,5 +1,5 @@
 import type { NodeSpec } from '@lvcd/nodes';
-import { mount } from '@vue/test-utils';
+import { DOMWrapper, flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { Studio } from '../stores/studio';
 import { testStudio, withStudio } from '../../test/support/studio';
@@ -32,6 +32,14 @@ function mountNode(studio: Studio, node = new LNode('7', spec, { strength: 0.5, 
     global: { ...global, provide: { ...global.provide, [NODE_EDITED as symbol]: (id: string) => edited.push(id) } },
   });
   return { w, node, edited };
+}
+
+/** Two presses in quick succession, then the release: the field opens when the second press ends. */
+async function doublePress(title: DOMWrapper<Element>): Promise<void> {
+  await title.trigger('pointerdown', { button: 0 });
+  await title.trigger('pointerdown', { button: 0 });
+  window.dispatchEvent(new PointerEvent('pointerup'));
+  await flushPromises();
 }
 
 describe('NodeView', () => {
@@ -107,10 +115,15 @@ describe('NodeView', () => {
     expect(b.find('[data-testid=node-status]').exists()).toBe(false);
   });
 
-  it('renames on a double-click of its title: Enter keeps the name, Escape does not, an empty name brings the type title back', async () => {
+  it('renames on a double press of its title: Enter keeps the name, Escape does not, an empty name brings the type title back', async () => {
     const studio = testStudio();
     const { w, node, edited } = mountNode(studio);
-    await w.get('[data-testid=node-title]').trigger('dblclick');
+    await w.get('[data-testid=node-title]').trigger('pointerdown', { button: 0 });
+    window.dispatchEvent(new PointerEvent('pointerup'));
+    await flushPromises();
+    expect(w.find('[data-testid=node-rename]').exists()).toBe(false); // one press selects or drags, no more
+    await new Promise((r) => setTimeout(r, 450));
+    await doublePress(w.get('[data-testid=node-title]'));
     const input = w.get<HTMLInputElement>('[data-testid=node-rename]');
     expect(input.element.value).toBe('Colorize');
     await input.setValue('  Hero shot  ');
@@ -119,12 +132,12 @@ describe('NodeView', () => {
     expect(w.get('[data-testid=node-title]').text()).toBe('Hero shot');
     expect(edited).toEqual(['7']);
 
-    await w.get('[data-testid=node-title]').trigger('dblclick');
+    await doublePress(w.get('[data-testid=node-title]'));
     await w.get('[data-testid=node-rename]').setValue('Discarded');
     await w.get('[data-testid=node-rename]').trigger('keydown', { key: 'Escape' });
     expect(node.state.title).toBe('Hero shot');
 
-    await w.get('[data-testid=node-title]').trigger('dblclick');
+    await doublePress(w.get('[data-testid=node-title]'));
     await w.get('[data-testid=node-rename]').setValue('');
     await w.get('[data-testid=node-rename]').trigger('blur');
     expect(node.state.title).toBeUndefined();
