@@ -1,3 +1,4 @@
+import { emptyWorkflow } from '@lvcd/nodes';
 import { mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommandContext } from '../shell/commands';
@@ -40,7 +41,9 @@ describe('Toolbar', () => {
 });
 
 describe('ProblemsPanel', () => {
-  it('lists validation problems and run failures with the field they name, and focuses a node on click', async () => {
+  it('lists validation problems and run failures with the field they name and the node by its title, and focuses a node on click', async () => {
+    const studio = testStudio();
+    studio.workflow.doc.value = { ...emptyWorkflow(), nodes: [{ id: '3', type: 'test/colorize', params: {}, position: { x: 0, y: 0 }, title: 'Hero shot' }] };
     const w = mount(ProblemsPanel, {
       props: {
         problems: [
@@ -48,6 +51,7 @@ describe('ProblemsPanel', () => {
           { code: 'run-failed', node: '3', param: 'strength', message: 'too weak', fix: 'fix it and queue the run again' },
         ],
       },
+      global: withStudio(studio),
     });
     const rows = w.findAll('[data-testid=problem]');
     expect(rows.map((r) => [r.attributes('data-code'), r.attributes('data-node'), r.attributes('data-field')])).toEqual([
@@ -55,6 +59,8 @@ describe('ProblemsPanel', () => {
       ['run-failed', '3', 'strength'],
     ]);
     expect(rows[1]?.text()).toContain('strength: too weak');
+    expect(rows[0]?.get('b').text()).toBe('#2');
+    expect(rows[1]?.get('b').text()).toBe('#3 Hero shot');
     await rows[1]?.trigger('click');
     expect(w.emitted('focus')).toEqual([['3']]);
   });
