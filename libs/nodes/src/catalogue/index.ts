@@ -19,6 +19,7 @@ import { qualityMetrics } from './metrics/quality-metrics.js';
 import { previewFrames } from './output/preview-frames.js';
 import { saveFrames } from './output/save-frames.js';
 import { saveVideo } from './output/save-video.js';
+import { delay } from './utility/delay.js';
 import { lvcdColorize, lvcdDecode, lvcdLineart, lvcdSample, modelBundle } from './lvcd/index.js';
 
 export { imageLimits } from './limits.js';
@@ -49,6 +50,7 @@ export const builtinNodeTypes: readonly NodeType[] = [
   lvcdColorize,
   lvcdSample,
   lvcdDecode,
+  delay,
 ];
 
 export function createBuiltinRegistry(): NodeRegistry {
