@@ -2,7 +2,7 @@ import { generateDemoClip } from '@lvcd/media';
 import { lvcdTemplateWorkflow } from '@lvcd/nodes/catalogue';
 import { AssetStore, type ExecutionEvent } from '@lvcd/nodes/runtime';
 import { existsSync } from 'node:fs';
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProgressReporter } from '../src/cli/progress.js';
@@ -171,16 +171,15 @@ describe('lvcd convert and lvcd models check', () => {
       '--out', join('plan-data', 'models', 'lvcd'), '--config', join(fixtures, 'tiny-config.json'),
     );
     expect(converted.code, converted.stderr).toBe(0);
-    const store = new AssetStore(join(dir, 'plan-data/assets'));
-    await store.init();
     const clip = await generateDemoClip(join(dir, 'plan-clip'), { frames: 20, width: 128, height: 64, seed: 3, fps: 8 });
-    const temp = store.tempPath();
-    await copyFile(clip.zip, temp);
-    const clipId = (await store.adoptFile(temp, 'clip.zip')).id;
-    await writeFile(join(dir, 'lvcd.json'), JSON.stringify(lvcdTemplateWorkflow({ frames: clipId })));
+    // The template's clip is a placeholder id: --set gives the real one, from a file, as for lvcd run.
+    await writeFile(join(dir, 'lvcd.json'), JSON.stringify(lvcdTemplateWorkflow({ frames: 'f'.repeat(64) })));
 
-    const fits = await lvcd('plan', 'lvcd.json', '--data-dir', 'plan-data');
+    const fits = await lvcd('plan', 'lvcd.json', '--data-dir', 'plan-data', '--set', `load.frames=${clip.zip}`);
     expect(fits.code, fits.stderr).toBe(0);
+    expect(fits.stdout).toMatch(/--set load\.frames: .*clip.* is asset [0-9a-f]{64}/);
+    const clipId = /is asset ([0-9a-f]{64})/.exec(fits.stdout)![1]!;
+    await writeFile(join(dir, 'lvcd.json'), JSON.stringify(lvcdTemplateWorkflow({ frames: clipId })));
     expect(fits.stdout).toMatch(/LVCD Colorize \(colorize\): fits/);
     expect(fits.stdout).toMatch(/2 windows for 20 frames at 576x320, 25 steps, on the CPU/);
     expect(fits.stdout).toMatch(/peak \d+\.\d GB: weights .* denoiser step .* decode chunk of 10/);

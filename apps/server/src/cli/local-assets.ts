@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { checkUpload, type UploadLimits } from '../assets/upload-check.js';
 import { InputError } from './command.js';
 import { zipFrameFolder } from './frame-folder.js';
+import type { AssetImporter } from './overrides.js';
 
 /**
  * Adds a local file, or a folder of numbered images (zipped first), to the data dir's asset store with the checks
@@ -36,4 +37,14 @@ export function checkKind(asset: { kind: string; name: string }, accept: readonl
   if (!(accept as readonly string[]).includes(asset.kind)) {
     throw new InputError(`${where}: "${asset.name}" is ${/^[aeiou]/.test(asset.kind) ? 'an' : 'a'} ${asset.kind} file, but this param takes a ${accept.join(' or ')} file${accept.includes('zip') ? ' or a folder of numbered images' : ''}`);
   }
+}
+
+/** What `--set` does with a path when the run is local: the file goes into the data dir's store, and the id is said. */
+export function localImporter(store: AssetStore, limits: UploadLimits): AssetImporter {
+  return async (path, accept, where) => {
+    const asset = await addLocalAsset(store, path, limits);
+    checkKind(asset, accept, where);
+    console.log(`${where}: ${path} is asset ${asset.id}`);
+    return asset.id;
+  };
 }

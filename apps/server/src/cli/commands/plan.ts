@@ -5,6 +5,8 @@ import { createRuntime, type Runtime } from '../../runtime/runtime.js';
 import { onePositional, parse } from '../args.js';
 import { EXIT, type Command } from '../command.js';
 import { ProgressReporter } from '../progress.js';
+import { localImporter } from '../local-assets.js';
+import { applyOverrides, parseOverride } from '../overrides.js';
 import { cliProblemText } from '../problem-text.js';
 import { readWorkflowFile } from '../read-workflow.js';
 
@@ -16,16 +18,17 @@ import { readWorkflowFile } from '../read-workflow.js';
 export const planCommand: Command = {
   name: 'plan',
   summary: "estimate the peak memory and time of a workflow's LVCD nodes before running it",
-  usage: 'lvcd plan <workflow.json> [--data-dir DIR] [--models-dir DIR]',
+  usage: 'lvcd plan <workflow.json> [--set NODE.PARAM=VALUE]... [--data-dir DIR] [--models-dir DIR]   (--set as for lvcd run)',
   async run(args) {
-    const { values, positionals } = parse(args, { 'data-dir': { type: 'string' }, 'models-dir': { type: 'string' } });
+    const { values, positionals } = parse(args, { set: { type: 'string', multiple: true }, 'data-dir': { type: 'string' }, 'models-dir': { type: 'string' } });
     const file = onePositional(positionals, 'workflow file');
     const config = loadConfig(process.env, {
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
       ...(values['models-dir'] ? { modelsDir: values['models-dir'] } : {}),
     });
-    const raw = await readWorkflowFile(file);
+    const overrides = (values.set ?? []).map(parseOverride);
     const runtime = await createRuntime(config);
+    const raw = await applyOverrides(await readWorkflowFile(file), overrides, runtime.registry.specs, localImporter(runtime.assets, config.security));
     const checked = planRun(raw, runtime.registry, { assetExists: (id) => runtime.assets.exists(id) });
     if (!checked.plan) {
       console.error(`${file} cannot run: ${checked.problems.map((p) => cliProblemText(p, raw, runtime.registry.specs)).join('; ')}`);

@@ -7,7 +7,7 @@ import { loadConfig } from '../../config/config.js';
 import { createRuntime } from '../../runtime/runtime.js';
 import { onePositional, parse } from '../args.js';
 import { EXIT, type Command } from '../command.js';
-import { addLocalAsset, checkKind } from '../local-assets.js';
+import { checkKind, localImporter } from '../local-assets.js';
 import { uniqueOutputName } from '../output-names.js';
 import { applyOverrides, parseOverride, type Override } from '../overrides.js';
 import { cliProblemText } from '../problem-text.js';
@@ -45,12 +45,7 @@ async function runLocal(file: string, raw: unknown, overrides: Override[], outDi
   const config = loadConfig(process.env, { ...(dirs.dataDir ? { dataDir: dirs.dataDir } : {}), ...(dirs.modelsDir ? { modelsDir: dirs.modelsDir } : {}) });
   const runtime = await createRuntime(config);
   const specs = runtime.registry.specs;
-  const document = await applyOverrides(raw, overrides, specs, async (path, accept, where) => {
-    const asset = await addLocalAsset(runtime.assets, path, config.security);
-    checkKind(asset, accept, where);
-    console.log(`${where}: ${path} is asset ${asset.id}`);
-    return asset.id;
-  });
+  const document = await applyOverrides(raw, overrides, specs, localImporter(runtime.assets, config.security));
 
   const { plan, problems } = planRun(document, runtime.registry, { assetExists: (id) => runtime.assets.exists(id) });
   if (!plan) return printProblems(file, problems, document, specs);
