@@ -35,7 +35,7 @@ function mountNode(studio: Studio, node = new LNode('7', spec, { strength: 0.5, 
 }
 
 /** Two presses in quick succession, then the release: the field opens when the second press ends. */
-async function doublePress(title: DOMWrapper<Element>): Promise<void> {
+async function doublePress(title: Pick<DOMWrapper<Element>, 'trigger'>): Promise<void> {
   await title.trigger('pointerdown', { button: 0 });
   await title.trigger('pointerdown', { button: 0 });
   window.dispatchEvent(new PointerEvent('pointerup'));
