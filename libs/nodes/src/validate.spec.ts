@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSpec } from './types.js';
+import type { WorkflowNode } from './workflow.js';
 import { validateWorkflow } from './validate.js';
 import { link, node, workflow } from './testing/fixtures.js';
 
@@ -87,7 +88,7 @@ describe('validateWorkflow', () => {
 
   it("keeps a node's drawing hints in range, drops the ones it does not know, and names a node by its title", () => {
     const titled = { ...node('k', 'test/sink'), title: 'Final', ui: { width: 5000, collapsed: true, colour: 'red' } };
-    const plain = { ...node('j', 'test/sink'), ui: { width: 'wide', collapsed: 'yes' } };
+    const plain = { ...node('j', 'test/sink'), ui: { width: 'wide', collapsed: 'yes' } as unknown as WorkflowNode['ui'] };
     const { document, problems } = validateWorkflow(workflow([titled, plain], []), options);
     expect(document?.nodes.map((n) => n.ui)).toEqual([{ width: 1200, collapsed: true }, undefined]);
     expect(problems.find((p) => p.node === 'k')?.message).toBe('Final needs its IMAGE input "image"');
