@@ -235,7 +235,8 @@ describe('LVCD pipeline on the tiny bundle', () => {
     expect([...interrupted.keys()]).toEqual([0]);
     expect(Buffer.from(interrupted.get(0)!).equals(Buffer.from(saved.get(0)!))).toBe(true);
 
-    for (const [k, store] of [[1, interrupted], [2, saved]] as const) {
+    // Resumed after window 0 (the killed run), after window 1, and after the last (killed before its output was kept).
+    for (const [k, store] of [[1, interrupted], [2, saved], [3, saved]] as const) {
       const resumed = await run({ resume: async (window) => (window < k && store.has(window) ? decodeWindowCheckpoint(store.get(window)!) : undefined) });
       expect(resumed.result).toEqual({ windows: 3, outputFrames: 35, resumedAt: k });
       // Only the windows left are sampled, and no encoder runs: the checkpoint holds the conditioning.

@@ -134,7 +134,7 @@ describe('LVCD runs resume after a crash from the last finished window (tiny bun
     // Only window 2's two denoiser steps run.
     expect(progress.map((p) => `${p.value}/${p.max}`)).toEqual(['3/4', '4/4']);
     expect(progress[0]!.text).toMatch(/^window 2\/2, step 1\/2 \(cpu\), resumed at window 2 of 2/);
-    expect(resumed.artifacts.find((a) => a.node === 'colorize' && a.artifact.name === 'lvcd.json')!.artifact.meta).toMatchObject({ windows: 2, frames: 20, resumedAtWindow: 2 });
+    expect(resumed.artifacts.find((a) => a.node === 'colorize' && a.artifact.name === 'lvcd.json')!.artifact.meta).toMatchObject({ windows: 2, frames: 20, windowsFromCheckpoints: 1 });
 
     const frames = await framesOf(deps, resumed, 'colorize');
     expect(frames.count).toBe(20);

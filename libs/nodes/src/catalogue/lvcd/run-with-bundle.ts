@@ -91,9 +91,9 @@ export function windowCheckpointing(ctx: ExecuteContext): Pick<SampleClipRequest
   };
 }
 
-/** What the node's report says of a resumed run: the window it continued at (1-based, as progress says it). */
-export function resumedReport(result: { resumedAt?: number }): { resumedAtWindow?: number } {
-  return result.resumedAt === undefined ? {} : { resumedAtWindow: result.resumedAt + 1 };
+/** What the node's report says of a resumed run: how many windows came from an earlier execution's checkpoints. */
+export function resumedReport(result: { resumedAt?: number }): { windowsFromCheckpoints?: number } {
+  return result.resumedAt === undefined ? {} : { windowsFromCheckpoints: result.resumedAt };
 }
 
 const REPORT = 'lvcd.json';
