@@ -1,4 +1,4 @@
-import { SOCKET_TYPES, WORKFLOW_FORMAT, WORKFLOW_LIMITS, WORKFLOW_VERSION, type NodeSpec } from '@lvcd/nodes';
+import { NODE_UI_WIDTH, SOCKET_TYPES, WORKFLOW_FORMAT, WORKFLOW_LIMITS, WORKFLOW_VERSION, type NodeSpec } from '@lvcd/nodes';
 import { paramTitle, schemaSummary } from './param-format.js';
 
 /** Where the generated page lives, from the repository root; `lvcd docs` writes it and a spec checks it is current. */
@@ -41,13 +41,14 @@ export function workflowFormatDoc(specs: readonly NodeSpec[]): string {
     '| --- | --- |',
     `| \`format\` | always \`"${WORKFLOW_FORMAT}"\` |`,
     `| \`version\` | the format's version, \`${WORKFLOW_VERSION}\` |`,
-    `| \`nodes\` | at most ${WORKFLOW_LIMITS.maxNodes} nodes, each \`{ id, type, params, position, bypass?, title? }\` |`,
+    `| \`nodes\` | at most ${WORKFLOW_LIMITS.maxNodes} nodes, each \`{ id, type, params, position, bypass?, title?, ui? }\` |`,
     `| \`nodes[].id\` | the node's name within the workflow (at most ${WORKFLOW_LIMITS.maxIdLength} characters, unique); links, \`--set ID.PARAM=VALUE\` and problems use it |`,
     '| `nodes[].type` | a node type of the catalogue below, e.g. `frames/load` |',
     `| \`nodes[].params\` | param name to value: text (at most ${WORKFLOW_LIMITS.maxStringParam} characters), a number, true/false or null; a param left out takes its default; a name the node does not have is a problem |`,
     '| `nodes[].position` | `{ x, y }` on the canvas, in canvas pixels; no effect on the run |',
     "| `nodes[].bypass` | `true` passes the node's first input of each output's type straight through instead of running it |",
     '| `nodes[].title` | a name shown instead of the type\'s title |',
+    `| \`nodes[].ui\` | how the studio draws the node, no effect on the run: \`width\` (canvas pixels, ${NODE_UI_WIDTH.min} to ${NODE_UI_WIDTH.max}, clamped) and \`collapsed\` (\`true\` hides its params and previews) |`,
     `| \`links\` | at most ${WORKFLOW_LIMITS.maxLinks}, each \`{ from: { node, output }, to: { node, input } }\`: an output of one node feeds an input of another; an input takes one link, an output any number |`,
     `| \`meta\` | free data for the studio (at most ${WORKFLOW_LIMITS.maxMetaBytes / 1024} KiB of JSON), e.g. \`name\` |`,
     '',
