@@ -1,0 +1,97 @@
+import { decodeRgb, openFrameZip } from '@lvcd/media';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, waitForWorkers, type Cluster } from '../support/cluster.js';
+import { demoClipZip, installTinyBundle, lvcdWorkflow } from '../support/lvcd-tiny.js';
+import { api, connect, nextEvent, upload, waitForRun, type TestServer } from '../support/server.js';
+
+/** Four windows of the tiny bundle, slow enough on CPU that a worker can be killed between two of them. */
+const SIZE = { width: 128, height: 128 };
+const FRAMES = 40;
+const STEPS = 4;
+
+interface RunView {
+  status: string;
+  error?: { message: string };
+  attempts?: { worker: string; handedOver?: string }[];
+  artifacts: { id: string; name: string; node: string; meta?: Record<string, unknown> }[];
+}
+
+let cluster: Cluster;
+let api0: TestServer;
+let socket: Socket;
+let clip: string;
+
+beforeAll(async () => {
+  cluster = await startCluster({ apis: 1, workers: 2, lockMs: 2000 });
+  [api0] = cluster.apis as [TestServer];
+  await installTinyBundle(join(cluster.dataDir, 'models'), SIZE);
+  socket = await connect(api0);
+  clip = (await upload(api0, await demoClipZip(join(cluster.dataDir, 'clip-src'), SIZE, FRAMES), 'clip.zip', 'application/zip')).body.id as string;
+  await waitForWorkers(cluster, 2);
+}, 240_000);
+
+afterAll(async () => {
+  socket?.close();
+  await cluster?.stop();
+}, 60_000);
+
+async function run(id: string): Promise<RunView> {
+  return (await api(api0, 'GET', `/api/runs/${id}`)).body as RunView;
+}
+
+/** The saved clip's frames, decoded. */
+async function savedFrames(view: RunView, dir: string): Promise<Uint8Array[]> {
+  const zip = view.artifacts.find((a) => a.node === 'save' && a.name.endsWith('.zip'));
+  if (!zip) throw new Error(`no saved zip among ${view.artifacts.map((a) => a.name).join(', ')}`);
+  const file = join(dir, `${zip.id}.zip`);
+  await writeFile(file, Buffer.from(await (await fetch(`${api0.url}/api/artifacts/${zip.id}`)).arrayBuffer()));
+  const frames = await openFrameZip(file, 'saved frames');
+  try {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < frames.names.length; i++) out.push((await decodeRgb(await frames.read(i))).data);
+    return out;
+  } finally {
+    await frames.close();
+  }
+}
+
+describe('a worker killed in the middle of an LVCD run', () => {
+  it('hands the run to another worker, which resumes at the last finished window with the same frames', async () => {
+    const document = lvcdWorkflow(clip, STEPS);
+    const reference = (await api(api0, 'POST', '/api/runs', { document })).body.id as string;
+    const uninterrupted = await waitForRun(api0, reference, 600_000);
+    expect(uninterrupted.status, uninterrupted.error?.message).toBe('succeeded');
+    const expected = await savedFrames(await run(reference), cluster.dataDir);
+    // The same run again must compute, not answer from the cache.
+    await rm(join(cluster.dataDir, 'cache'), { recursive: true, force: true });
+
+    const posted = await api(api0, 'POST', '/api/runs', { document, socketId: socket.id });
+    const id = posted.body.id as string;
+    // Window 2 has begun, so window 1 is checkpointed: kill whichever worker has the run.
+    await nextEvent(socket, 'node:progress', (p: { runId: string; node: string; text?: string }) => p.runId === id && p.node === 'colorize' && /^window 2\//.test(p.text ?? ''), 600_000);
+    const workers = (await api(api0, 'GET', '/api/workers')).body as { id: string; running: string[] }[];
+    const owner = workers.find((w) => w.running.includes(id));
+    expect(owner, JSON.stringify(workers)).toBeDefined();
+    await cluster.workers.find((w) => w.id === owner!.id)!.kill();
+
+    const resumed = await nextEvent(socket, 'node:progress', (p: { runId: string; node: string; text?: string }) => p.runId === id && /resumed at window 2 of/.test(p.text ?? ''), 120_000);
+    expect(resumed.text).toMatch(/^window 2\/(\d+), .*resumed at window 2 of \1/);
+    const ended = await waitForRun(api0, id, 600_000);
+    expect(ended.status, ended.error?.message).toBe('succeeded');
+
+    const view = await run(id);
+    expect(view.attempts?.map((a) => a.worker)).toEqual([owner!.id, cluster.workers.find((w) => w.id !== owner!.id)!.id]);
+    expect(view.attempts?.[0]?.handedOver).toMatch(/its worker stopped during the run/);
+    // Window 1 came from its checkpoint, not from sampling it again.
+    expect(view.artifacts.find((a) => a.name === 'lvcd.json')?.meta?.['windowsFromCheckpoints']).toBe(1);
+    // Nothing lost or doubled: every frame once, each within 8-bit rounding of the uninterrupted run.
+    const frames = await savedFrames(view, cluster.dataDir);
+    expect(frames).toHaveLength(expected.length);
+    let worst = 0;
+    frames.forEach((f, i) => f.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - expected[i]![j]!)))));
+    expect(worst).toBeLessThanOrEqual(1);
+  }, 1_200_000);
+});
