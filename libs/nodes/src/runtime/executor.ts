@@ -6,7 +6,7 @@ import type { WorkflowDocument, WorkflowNode } from '../workflow.js';
 import type { ExecutionEvent, ExecutionResult } from './events.js';
 import { checkpointsOf, type CheckpointStore } from './checkpoints.js';
 import { CancelledError, NodeError, type Artifact, type AssetResolver, type NodeType, type Outputs } from './node-type.js';
-import type { OutputCache } from './output-cache.js';
+import type { OutputStore } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
 import { buildRunRecord, writeRunRecord, type NodeFacts } from './run-record-writer.js';
 import { VALUE_KIND, type Value } from './values.js';
@@ -14,7 +14,8 @@ import { RUN_RECORD_NODE } from '../run-record.js';
 
 export interface ExecutorDeps {
   registry: NodeRegistry;
-  cache: OutputCache;
+  /** Node outputs by content key (the data dir's cache folder, shared by every process). */
+  cache: OutputStore;
   assets: AssetResolver & { exists(id: string): boolean };
   modelsDir: string;
   /** Where nodes that work in long steps (LVCD's windows) save them, so a re-execution after a crash resumes. */

@@ -16,13 +16,26 @@ const LOCK = '.lock';
 const WAIT_MS = 100;
 
 /**
+ * Where the executor keeps node outputs by content key. Nodes never see it (they write into the folder
+ * `produce` hands them), so another backing store (an S3-compatible bucket mirrored to a local folder) can
+ * replace the shared directory without touching a node.
+ */
+export interface OutputStore {
+  get(key: string): Promise<CachedResult | undefined>;
+  /** Runs `produce` for a key once across every process sharing the store; it writes into the folder it gets. */
+  produce(key: string, produce: (dir: string) => Promise<Omit<CachedResult, 'bytes'>>): Promise<CachedResult>;
+  /** Evicts least recently used entries past the store's limit; `keep` entries stay. */
+  prune(keep?: ReadonlySet<string>): Promise<{ evicted: number; bytes: number }>;
+}
+
+/**
  * Node outputs on disk, one folder per cache key. An entry counts only once its result.json exists
  * (written last), so a crash mid-node leaves no half entry that looks complete. Least recently used
  * entries go first when the total passes the limit. Processes may share the folder (workers, machines on
  * one NAS): an entry being produced has a lock file next to it (`<key>.lock`), so another process waits
  * for it instead of producing it too, and a prune leaves it alone.
  */
-export class OutputCache {
+export class OutputCache implements OutputStore {
   private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(

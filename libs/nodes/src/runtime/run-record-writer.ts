@@ -9,7 +9,7 @@ import type { ExecutionResult } from './events.js';
 import { canonicalJson, sha256 } from './hash.js';
 import { machineFacts } from './machine-facts.js';
 import type { Artifact, AssetResolver } from './node-type.js';
-import type { OutputCache } from './output-cache.js';
+import type { OutputStore } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
 
 /** What the executor learnt of one node while running it: the params it ran with and its provenance. */
@@ -78,7 +78,7 @@ export async function buildRunRecord({ plan, result, facts, registry, assets }: 
  * Writes the record as `run.json` into an output-cache entry of its own (keyed by its content, so it never
  * collides with a node's), where callers adopt it like any artefact: the server into the run, the CLI to --out.
  */
-export async function writeRunRecord(record: RunRecord, cache: OutputCache): Promise<{ key: string; artifact: Artifact }> {
+export async function writeRunRecord(record: RunRecord, cache: OutputStore): Promise<{ key: string; artifact: Artifact }> {
   const text = JSON.stringify(record, null, 2);
   const key = `run-record-${sha256(text)}`;
   const { artifacts } = await cache.produce(key, async (dir) => {
