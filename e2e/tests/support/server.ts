@@ -43,7 +43,8 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
   throw new Error(`the server did not answer /api/health within 60 s:\n${output()}`);
 }
 
-export async function startServer(): Promise<StudioServer> {
+/** `runDemo`: what `npm start` runs, `lvcd serve --run-demo` (the seeded demo, queued once more at each start). */
+export async function startServer(options: { runDemo?: boolean } = {}): Promise<StudioServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'lvcd-e2e-'));
   const url = `http://127.0.0.1:${port}`;
@@ -51,7 +52,8 @@ export async function startServer(): Promise<StudioServer> {
   let child: ChildProcess;
 
   async function launch(): Promise<void> {
-    child = spawn(process.execPath, ['bin/lvcd.mjs', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], {
+    const args = ['bin/lvcd.mjs', 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, ...(options.runDemo ? ['--run-demo'] : [])];
+    child = spawn(process.execPath, args, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
