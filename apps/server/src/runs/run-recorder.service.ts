@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { RunAttempt } from '@lvcd/nodes';
 import type { ExecutionResult } from '@lvcd/nodes/runtime';
 import { hostname } from 'node:os';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { RunArtifactStore } from '../artifacts/run-artifact-store.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
@@ -118,6 +118,18 @@ export class RunRecorder implements RunUpdateSink {
     this.live.end(runId);
     await this.spool.clear(runId);
     this.bus.broadcast('run:finished', { runId, status, ...(error ? { error } : {}) });
+  }
+
+  /**
+   * Fails a run that no worker will record (its queue job failed outside any run); once, however many API
+   * instances are told: only the update that finds it unsettled publishes.
+   */
+  async abandoned(runId: string, message: string): Promise<void> {
+    const error = { node: '', message };
+    const settled = await this.writer.write((db) =>
+      db.update(RunEntity, { id: runId, status: In(['queued', 'running']) }, { status: 'failed', finishedAt: Date.now(), error: JSON.stringify(error) }),
+    );
+    if (settled.affected) this.bus.broadcast('run:finished', { runId, status: 'failed', error });
   }
 
   private outcomeOf(runId: string, outcome: RunOutcome, cancelled: boolean, nodes: Record<string, NodeState>): { status: FinalStatus; error?: RunError } {

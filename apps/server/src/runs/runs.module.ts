@@ -57,7 +57,7 @@ function executorFor(config: ServerConfig, runtime: Runtime): RunExecutor {
       inject: [CONFIG, RUNTIME, RunRecorder, RunEventsBus],
       useFactory: async (config: ServerConfig, runtime: Runtime, recorder: RunRecorder, bus: RunEventsBus): Promise<RunScheduler> => {
         const { redisUrl } = config;
-        if (redisUrl) return createQueueScheduler({ ...config, redisUrl }, runtime, bus);
+        if (redisUrl) return createQueueScheduler({ ...config, redisUrl }, runtime, bus, recorder);
         return new FifoRunScheduler(config.concurrency, executorFor(config, runtime), recorder);
       },
     },

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RunPlan } from '@lvcd/nodes';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CancelOutcome, RunJob, RunScheduler, WorkerInfo } from '../runs/run-scheduler.js';
 import { RUN_JOB_NAME, type QueuedRun } from './queued-run.js';
@@ -16,8 +16,15 @@ const NOT_STARTED = new Set(['waiting', 'delayed', 'prioritized', 'waiting-child
 export interface QueueRunSchedulerDeps {
   /** For the queue (BullMQ duplicates it where it needs a blocking connection). */
   queueConnection: Redis;
+  /** For the queue's events (a blocking connection of its own). */
+  eventsConnection: Redis;
   /** For cancel messages. */
   publisher: Redis;
+  /**
+   * The queue gave up on a run no worker will record: it stalled under more workers than allowed, or its
+   * worker failed outside the run (the database unreachable). Every instance hears it; the record must settle once.
+   */
+  onJobFailed(runId: string, reason: string): Promise<void>;
   directory: WorkerDirectory;
   /** Content hashes of the models a run loads (its model loaders' fingerprints). */
   modelsOf(plan: RunPlan): Promise<string[]>;
@@ -33,12 +40,18 @@ export interface QueueRunSchedulerDeps {
 export class QueueRunScheduler implements RunScheduler {
   private readonly logger = new Logger('RunQueue');
   private readonly queue: Queue<QueuedRun>;
+  private readonly events: QueueEvents;
   private counts = { running: 0, queued: 0 };
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly deps: QueueRunSchedulerDeps) {
     this.queue = new Queue<QueuedRun>(REDIS_NAMES.queue, { connection: deps.queueConnection });
     this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
+    this.events = new QueueEvents(REDIS_NAMES.queue, { connection: deps.eventsConnection });
+    this.events.on('error', (e) => this.logger.warn(`queue events: ${e.message}`));
+    this.events.on('failed', ({ jobId, failedReason }) => {
+      void deps.onJobFailed(jobId, failedReason).catch((e: unknown) => this.logger.warn(`run ${jobId}: its failure was not recorded: ${String(e)}`));
+    });
   }
 
   start(): void {
@@ -101,6 +114,7 @@ export class QueueRunScheduler implements RunScheduler {
   async shutdown(): Promise<void> {
     clearInterval(this.timer);
     this.deps.directory.stop();
+    await this.events.close();
     await this.queue.close();
   }
 

@@ -1,4 +1,4 @@
-import { rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 
 /** A lock not refreshed for this long belongs to a process that died: it may be broken. */
@@ -37,11 +37,27 @@ export async function tryLock(file: string): Promise<HeldLock | undefined> {
   };
 }
 
-/** Whether a lock file exists and its holder refreshed it recently. */
+/**
+ * Whether a lock file exists and its holder may still hold it: refreshed recently, and, when the holder is on
+ * this machine, still alive (a killed worker's lock is broken at once rather than after the stale period).
+ */
 export async function isLive(file: string): Promise<boolean> {
   try {
-    return Date.now() - (await stat(file)).mtimeMs < STALE_LOCK_MS;
-  } catch {
-    return false;
+    if (Date.now() - (await stat(file)).mtimeMs >= STALE_LOCK_MS) return false;
+    const holder = JSON.parse(await readFile(file, 'utf8')) as { host?: unknown; pid?: unknown };
+    return !(holder.host === hostname() && typeof holder.pid === 'number' && !processExists(holder.pid));
+  } catch (e) {
+    // Gone, or caught between its creation and its first write (then it is being taken: live).
+    return e instanceof SyntaxError;
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, under another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

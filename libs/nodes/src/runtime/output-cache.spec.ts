@@ -1,4 +1,6 @@
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTempDir } from '../testing/fixtures.js';
@@ -67,6 +69,20 @@ describe('OutputCache', () => {
       await utimes(lock, old, old);
       const result = await produceBytes(cache, 'k', 10);
       expect(result.bytes).toBe(10);
+    });
+  });
+
+  it('breaks at once the lock of a producer on this machine whose process is gone', async () => {
+    await withTempDir(async (dir) => {
+      const cache = new OutputCache(join(dir, 'cache'), 0);
+      await mkdir(join(dir, 'cache'), { recursive: true });
+      // A pid no process has: spawned and reaped.
+      const child = spawn(process.execPath, ['-e', '0']);
+      await new Promise((resolve) => child.once('exit', resolve));
+      await writeFile(join(dir, 'cache', 'k.lock'), JSON.stringify({ host: hostname(), pid: child.pid, at: new Date().toISOString() }));
+      const started = Date.now();
+      await produceBytes(cache, 'k', 10);
+      expect(Date.now() - started).toBeLessThan(STALE_LOCK_MS / 2);
     });
   });
 
