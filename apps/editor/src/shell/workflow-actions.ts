@@ -33,7 +33,9 @@ export function createWorkflowActions(studio: Studio, shell: ShellState) {
       const saved = version ? await api.getVersion(id, version) : await api.getWorkflow(id);
       const check = parseWorkflowText(JSON.stringify(saved.document), catalogue.specMap.value, `“${saved.name}”`);
       if (!check.ok) return notify('error', check.message);
-      await workflow.open(check.document, { name: saved.name, savedId: saved.id, savedVersion: saved.version, seed: saved.seed ?? null });
+      // A version's answer does not say whether the workflow is seeded; the workflow's does.
+      const seed = version ? (await api.getWorkflow(id)).seed : saved.seed;
+      await workflow.open(check.document, { name: saved.name, savedId: saved.id, savedVersion: saved.version, seed: seed ?? null });
       notify('info', `Opened “${saved.name}” (version ${saved.version})`);
     } catch (e) {
       notify('error', `Cannot open the workflow: ${(e as Error).message}`);

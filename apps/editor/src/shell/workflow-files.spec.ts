@@ -4,6 +4,7 @@ import { testStudio } from '../../test/support/studio';
 import { createEditor } from '../editor/create-editor';
 import { studioPlugin, type Studio } from '../stores/studio';
 import { createShellState, type ShellState } from './shell-state';
+import { createWorkflowActions } from './workflow-actions';
 import { createWorkflowFiles, type Ask } from './workflow-files';
 
 const image = { name: 'image', type: 'IMAGE' as const };
@@ -38,6 +39,8 @@ beforeEach(async () => {
       requests.push(`${init?.method ?? 'GET'} ${url}${body ? ` ${body.name}` : ''}`);
       if (init?.method === 'POST') return json({ id: `new-${++created}`, name: body!.name, version: 1, updatedAt: '', document: body!.document });
       if (init?.method === 'DELETE') return new Response(null, { status: 204 });
+      if (url === `/api/workflows/${DEMO}`) return json({ id: DEMO, name: 'Demo', version: 2, updatedAt: '', seed: 'demo', document: doc });
+      if (url === `/api/workflows/${DEMO}/versions/1`) return json({ id: DEMO, name: 'Demo', version: 1, createdAt: '', document: doc });
       return json([]);
     }),
   );
@@ -69,6 +72,14 @@ describe('workflow file commands', () => {
     expect(studio.workflow.state).toMatchObject({ name: 'Mine', savedId: 'new-1', seed: null, dirty: false });
     await files.save(); // now the user's own: a new version of it
     expect(requests.at(-1)).toBe('PUT /api/workflows/new-1 Mine');
+  });
+
+  it('knows an older version of a seeded workflow is seeded too, and forks it on save', async () => {
+    const files = createWorkflowFiles(studio, () => undefined, ask);
+    await createWorkflowActions(studio, shell).openSaved(DEMO, 1);
+    expect(studio.workflow.state).toMatchObject({ savedId: DEMO, savedVersion: 1, seed: 'demo' });
+    await files.save();
+    expect(requests.filter((r) => !r.startsWith('GET'))).toEqual(['POST /api/workflows Mine']);
   });
 
   it('Save as with no name given saves nothing', async () => {
