@@ -1,5 +1,5 @@
 import { planDecodeChunks, type DecodeChunkConfig } from './decode-plan.js';
-import { LATENT_SCALE } from './sampler.js';
+import { LATENT_SCALE, throwIfSamplingCancelled } from './sampler.js';
 
 /** The temporal VAE decoder: unscaled latents (n, 4, h, w) of one clip in, frames (n, 3, H, W) in [-1, 1] out (unclamped). */
 export interface VideoDecoder {
@@ -23,6 +23,8 @@ export class DecodeStream {
     private readonly onFrame: (index: number, frame: Float32Array, replayed: boolean) => void | Promise<void>,
     /** Leading latents that are the original's output (the rest pad the clip): decoded as the original decodes them. */
     originalLatents = totalLatents,
+    /** Checked before each chunk: a cancel stops after the chunk being decoded (SamplingCancelledError). */
+    private readonly signal?: AbortSignal,
   ) {
     this.chunks = planDecodeChunks(totalLatents, config, originalLatents);
   }
@@ -36,6 +38,7 @@ export class DecodeStream {
     while (this.next < this.chunks.length) {
       const chunk = this.chunks[this.next]!;
       if (!chunk.latents.every((i) => this.latents.has(i))) return;
+      throwIfSamplingCancelled(this.signal);
       await this.decodeChunk(chunk, replayed);
       this.next++;
       const stillNeeded = new Set(this.chunks.slice(this.next).flatMap((c) => c.latents));

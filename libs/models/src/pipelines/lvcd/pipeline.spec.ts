@@ -250,4 +250,55 @@ describe('LVCD pipeline on the tiny bundle', () => {
       expect(resumed.frames).toHaveLength(35);
     }
   });
+
+  it('a cancel during a denoiser step stops before the next step and decodes nothing more, within one step of the abort', async () => {
+    const clipFrames = golden['sketches']!.dims[0]!;
+    const numSteps = 3;
+    // Aborted while a step runs in ONNX Runtime: the last step of window 0 (whose latents would set off decoding), and a middle step of window 1.
+    for (const at of [numSteps - 1, numSteps + 1]) {
+      const controller = new AbortController();
+      const seen = { steps: 0, stepsAfterAbort: 0, decodesAfterAbort: 0, stepMs: [] as number[] };
+      let abortedAt = 0;
+      const networks: LvcdNetworks = {
+        embedReference: (ref, h, w) => bundle.embedReference(ref, h, w),
+        encodeReferenceMode: (ref, h, w) => bundle.encodeReferenceMode(ref, h, w),
+        encodeReferencePosterior: (ref, h, w) => bundle.encodeReferencePosterior(ref, h, w),
+        denoiser: (context, vector, h, w) => {
+          const network = bundle.denoiser(context, vector, h, w);
+          return {
+            run: async (step) => {
+              if (controller.signal.aborted) seen.stepsAfterAbort++;
+              const started = performance.now();
+              const output = network.run(step);
+              if (seen.steps++ === at) {
+                controller.abort();
+                abortedAt = performance.now();
+              }
+              const result = await output;
+              seen.stepMs.push(performance.now() - started);
+              return result;
+            },
+          };
+        },
+        decoder: { decode: (latents, frames) => (controller.signal.aborted && seen.decodesAfterAbort++, bundle.decoder.decode(latents, frames)) },
+      };
+      const run = colorizeClip({
+        networks,
+        reference: golden['reference_image']!.data,
+        height: 64,
+        width: 128,
+        frameCount: clipFrames,
+        hint: async (f) => frameOf(golden['sketches']!, f),
+        options: { ...DEFAULT_COLORIZE, numSteps, prevAttnSteps: 2, seed: 7 },
+        signal: controller.signal,
+        onFrame: () => undefined,
+      });
+      await expect(run).rejects.toBeInstanceOf(SamplingCancelledError);
+      const stoppedAfterMs = performance.now() - abortedAt;
+      console.log(`cancel in step ${at}: stopped ${stoppedAfterMs.toFixed(0)} ms after the abort, slowest step ${Math.max(...seen.stepMs).toFixed(0)} ms`);
+      expect([seen.steps, seen.stepsAfterAbort, seen.decodesAfterAbort], `aborted in step ${at}`).toEqual([at + 1, 0, 0]);
+      // Within the step under way: the slowest step plus a little for the promise chain and the frames already decoded.
+      expect(stoppedAfterMs, `aborted in step ${at}`).toBeLessThan(Math.max(...seen.stepMs) + 50);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { DEFAULT_MOTION, motionVector, type MotionConditions } from './condition
 import { DecodeStream, type VideoDecoder } from './decode-stream.js';
 import type { DecodeChunkConfig } from './decode-plan.js';
 import { lvcdConditioningFrameNoise, lvcdInitialNoise } from '../../random/lvcd-noise.js';
-import { sampleClip, type DenoiserNetwork, type ReferenceMode, type SampleRequest, type SamplerWindowEnd, type SamplingProgress } from './sampler.js';
+import { sampleClip, throwIfSamplingCancelled, type DenoiserNetwork, type ReferenceMode, type SampleRequest, type SamplerWindowEnd, type SamplingProgress } from './sampler.js';
 import type { WindowCheckpoint } from './window-checkpoint.js';
 import { outputFrameCount, windowCount, WINDOW } from './window-plan.js';
 
@@ -115,8 +115,11 @@ export async function sampleClipLatents(r: SampleClipRequest): Promise<ClipResul
     start = { from: resumed.next, noise: resumed.next.noise };
   } else {
     const { xT, posteriorEps: eps } = r.noise ?? lvcdInitialNoise(r.options.seed, WINDOW.length, h, w);
+    throwIfSamplingCancelled(r.signal);
     context = await r.networks.embedReference(r.reference, r.height, r.width);
+    throwIfSamplingCancelled(r.signal);
     const referenceModeLatent = await r.networks.encodeReferenceMode(conditioningFrame(r), r.height, r.width);
+    throwIfSamplingCancelled(r.signal);
     const posterior = await r.networks.encodeReferencePosterior(r.reference, r.height, r.width);
     referenceSampleLatent = samplePosterior(posterior.mean, posterior.logvar, eps);
     start = { referenceModeLatent, noise: xT };
@@ -154,7 +157,7 @@ async function replayCheckpoints(r: SampleClipRequest): Promise<WindowCheckpoint
 export async function colorizeClip(r: ColorizeRequest): Promise<ClipResult> {
   const total = outputFrameCount(windowCount(r.frameCount));
   const original = r.clipFrameCount === undefined ? total : outputFrameCount(windowCount(r.clipFrameCount));
-  const decode = new DecodeStream(r.networks.decoder, total, r.options.decoding, r.onFrame, original);
+  const decode = new DecodeStream(r.networks.decoder, total, r.options.decoding, r.onFrame, original, r.signal);
   return sampleClipLatents({
     ...r,
     onLatent: async (index, latent, replayed) => {

@@ -109,6 +109,15 @@ export class SamplingCancelledError extends Error {
 }
 
 /**
+ * Stops the pipeline at a boundary between network runs once `signal` is aborted. An ONNX Runtime run cannot be
+ * interrupted from JavaScript, so these checks sit before every denoiser step, encoder and decode chunk: a cancel
+ * waits for the one run under way, never for the rest of a window or its decoding.
+ */
+export function throwIfSamplingCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SamplingCancelledError();
+}
+
+/**
  * LVCD's overlapped sequential sampling: window after window of 19 positions, Euler steps over the EDM
  * schedule, x0 blending of the overlap positions from the previous window's denoised values at the same
  * step, noise carried over so re-generated frames keep their noise, results stitched and emitted as soon as
@@ -134,7 +143,7 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
     const x = scheduler.scaleInitialNoise(Float32Array.from(noise));
     const store: Float32Array[] = [];
     for (let step = 0; step < r.numSteps; step++) {
-      if (r.signal?.aborted) throw new SamplingCancelledError();
+      throwIfSamplingCancelled(r.signal);
       const sigma = scheduler.sigmas[step]!;
       const input = denoiserNetworkInput(x, concat, sigma, WINDOW.length);
       const attention: ReferenceAttention = mode === 'normal' ? 'normal' : step < r.prevAttnSteps ? 'prevref' : 'prevref-late';
@@ -148,6 +157,8 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
       scheduler.step(x, denoised, step);
       r.onStep?.({ window: plan.index, windows: plans.length, step, steps: r.numSteps, firstFrame: plan.start, firstWindow, denoised });
     }
+    // Cancelled during the window's last step: its latents would set off decoding, so stop before emitting them.
+    throwIfSamplingCancelled(r.signal);
     // The original's last window ends its output; a padding window only appends to it.
     const endsOutput = plan.index === plans.length - 1 || plan.index === originalWindows - 1;
     const latents = await emitFinalLatents(plan, x, r, row, emitted, endsOutput);

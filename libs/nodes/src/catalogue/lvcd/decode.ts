@@ -28,7 +28,7 @@ export const lvcdDecode = defineNode({
       const original = Math.min(latents.count, outputFrameCount(windowCount(latents.keep)));
       const stream = new DecodeStream(bundle.decoder, latents.count, decoding, async (index, frame) => {
         if (index < latents.keep) await output.push(chwToImage(frame, w * 8, h * 8));
-      }, original);
+      }, original, ctx.signal);
       for (let i = 0; i < latents.count; i++) {
         throwIfCancelled(ctx.signal);
         await stream.push(i, await readLatent(latents, i));
