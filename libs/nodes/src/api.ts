@@ -31,6 +31,28 @@ export interface ArtifactView {
   meta?: Record<string, unknown>;
 }
 
+/** What the outputs gallery lists: pictures, and videos (Save Video's mp4, WebP or GIF). */
+export const OUTPUT_KINDS = ['image', 'video'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+/** An artefact with the run that made it: one item of the outputs gallery (GET /api/artifacts). */
+export interface OutputView extends ArtifactView {
+  runId: string;
+  runStatus: RunStatus;
+  workflowId?: string;
+  workflowName?: string;
+  /** When the artefact was stored (ISO). */
+  createdAt: string;
+}
+
+/** A page of outputs, newest first; `total` counts every output the filters match. */
+export interface OutputPage {
+  items: OutputView[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
 export interface RunError {
   node: string;
   message: string;
@@ -48,8 +70,10 @@ export interface RunSummary {
   finishedAt?: string;
   durationMs?: number;
   error?: RunError;
-  /** Artefact id of an image to show for the run. */
+  /** Artefact id of an image to show for the run, or of a video when the run made no image. */
   thumbnail?: string;
+  /** Set when the thumbnail is a video: show one of its frames, labelled as a video. */
+  thumbnailKind?: 'video';
 }
 
 export interface RunDetail extends RunSummary {

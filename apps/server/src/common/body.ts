@@ -43,3 +43,10 @@ export function queryInteger(raw: unknown, key: string, fallback: number, min: n
   if (!Number.isInteger(value) || value < min || value > max) throw new BadRequestException(`"${key}" must be a whole number from ${min} to ${max}`);
   return value;
 }
+
+/** A query-string value that must be one of `choices` (`?kind=video`); absent means no filter. */
+export function queryChoice<T extends string>(raw: unknown, key: string, choices: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) throw new BadRequestException(`"${key}" must be one of ${choices.join(', ')}`);
+  return raw as T;
+}

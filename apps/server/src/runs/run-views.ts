@@ -15,7 +15,7 @@ export function artifactView(a: Omit<RunArtifactEntity, 'seq'>): ArtifactView {
   };
 }
 
-export function runSummary(run: RunEntity, thumbnail?: string): RunSummary {
+export function runSummary(run: RunEntity, thumbnail?: ArtifactView): RunSummary {
   const summary: RunSummary = { id: run.id, status: run.status, createdAt: new Date(run.createdAt).toISOString() };
   if (run.workflowId) summary.workflowId = run.workflowId;
   if (run.workflowName) summary.workflowName = run.workflowName;
@@ -23,11 +23,12 @@ export function runSummary(run: RunEntity, thumbnail?: string): RunSummary {
   if (run.finishedAt !== null) summary.finishedAt = new Date(run.finishedAt).toISOString();
   if (run.startedAt !== null && run.finishedAt !== null) summary.durationMs = run.finishedAt - run.startedAt;
   if (run.error) summary.error = JSON.parse(run.error) as RunError;
-  if (thumbnail) summary.thumbnail = thumbnail;
+  if (thumbnail) summary.thumbnail = thumbnail.id;
+  if (thumbnail?.mime.startsWith('video/')) summary.thumbnailKind = 'video';
   return summary;
 }
 
-/** The first image a run produced, as its thumbnail in history lists. */
-export function thumbnailOf(artifacts: readonly ArtifactView[]): string | undefined {
-  return artifacts.find((a) => a.kind === 'image')?.id;
+/** The first image a run produced, as its thumbnail in history lists; else its first video, whose frame the list shows. */
+export function thumbnailOf(artifacts: readonly ArtifactView[]): ArtifactView | undefined {
+  return artifacts.find((a) => a.mime.startsWith('image/')) ?? artifacts.find((a) => a.mime.startsWith('video/'));
 }
