@@ -1,4 +1,4 @@
-import { encodePng, FrameStoreWriter, readFrame, type RgbImage } from '@lvcd/media';
+import { decodeRgb, encodePng, FrameStoreWriter, readFrame, type RgbImage } from '@lvcd/media';
 import { PNG_WORKFLOW_KEY, readPngText } from '../png-text.js';
 import { zipSync } from 'fflate';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { loadVideo } from './frames/load-video.js';
 import { resizeFrames } from './frames/resize-frames.js';
 import { selectFrames } from './frames/select-frames.js';
 import { loadImage } from './image/load-image.js';
+import { previewFrames } from './output/preview-frames.js';
 import { saveFrames } from './output/save-frames.js';
 
 let dir: string;
@@ -72,6 +73,30 @@ describe('frame nodes', () => {
     // Load Frames reads a saved zip back as the same sequence (workflow.json is not a frame).
     const reloaded = (await run(loadFrames, { frames: await asset('saved', await readFile(artifacts[0]!.file)), fps: 5 })).outputs.frames as FramesValue;
     expect([reloaded.count, (await readFrame(reloaded, 0)).data[0], (await readFrame(reloaded, 1)).data[0]]).toEqual([2, 40, 200]);
+  });
+
+  it('Preview Frames keeps PNGs that carry the workflow, like saved ones, and shows the same bytes', async () => {
+    const entries: Record<string, Uint8Array> = {};
+    for (const i of [0, 1, 2]) entries[`f${i}.png`] = await encodePng(frame(8, 6, 40 + i * 50));
+    const loaded = (await run(loadFrames, { frames: await asset('preview-seq', zipSync(entries)), fps: 10 })).outputs.frames as FramesValue;
+    const outDir = join(dir, `out-${n++}`);
+    await mkdir(outDir, { recursive: true });
+    const artifacts: Artifact[] = [];
+    const shown: Uint8Array[] = [];
+    const ctx: ExecuteContext = {
+      nodeId: 'p', params: { count: 2 }, inputs: { frames: loaded }, outDir, signal: new AbortController().signal,
+      progress: () => undefined, frame: (f) => void shown.push(f.data), artifact: (a) => artifacts.push(a),
+      assets: { pathOf: (id) => files.get(id)!, info: () => ({ name: 'x', mime: 'application/octet-stream', size: 0 }) },
+      modelsDir: dir, workflow: emptyWorkflow('previewed'),
+    };
+    await previewFrames.execute(ctx);
+    expect(artifacts.map((a) => a.meta?.index)).toEqual([0, 2]);
+    for (const [k, a] of artifacts.entries()) {
+      const bytes = await readFile(a.file);
+      expect(JSON.parse(readPngText(bytes).get(PNG_WORKFLOW_KEY)!)).toMatchObject({ meta: { name: 'previewed' } });
+      expect(Buffer.from(shown[k]!).equals(bytes)).toBe(true);
+      expect((await decodeRgb(bytes)).data).toEqual((await readFrame(loaded, k * 2)).data);
+    }
   });
 });
 

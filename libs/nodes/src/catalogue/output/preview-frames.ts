@@ -1,6 +1,6 @@
 import { defineNode } from '../../runtime/define-node.js';
-import { framePath } from '@lvcd/media';
-import { copyFile, readFile } from 'node:fs/promises';
+import { embedWorkflowInPng, framePath } from '@lvcd/media';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { throwIfCancelled } from '../../runtime/node-type.js';
 
@@ -8,8 +8,8 @@ export const previewFrames = defineNode({
   type: 'output/preview',
   title: 'Preview Frames',
   category: 'output',
-  description: 'Shows frames of a sequence in the editor (evenly spaced, at most the count given) without saving a video.',
-  version: 1,
+  description: 'Shows frames of a sequence in the editor (evenly spaced, at most the count given) without saving a video. Each preview PNG carries the workflow, as saved ones do.',
+  version: 2,
   roles: ['frames-output'],
   isOutput: true,
   inputs: [{ name: 'frames', type: 'FRAMES' }],
@@ -23,9 +23,11 @@ export const previewFrames = defineNode({
       const index = shown === 1 ? 0 : Math.round((k * (input.count - 1)) / (shown - 1));
       const name = `preview_${String(index).padStart(6, '0')}.png`;
       const file = join(ctx.outDir, name);
-      // Kept as artefacts (not only pushed) so a cached run still shows them.
-      await copyFile(framePath(input.dir, index), file);
-      ctx.frame({ output: 'frames', index, count: input.count, width: input.width, height: input.height, mime: 'image/png', data: await readFile(file) });
+      // Kept as artefacts (not only pushed) so a cached run still shows them; each carries the workflow, as saved
+      // PNGs do, so a preview dropped on the editor (or downloaded from the gallery) restores it.
+      const png = embedWorkflowInPng(await readFile(framePath(input.dir, index)), ctx.workflow);
+      await writeFile(file, png);
+      ctx.frame({ output: 'frames', index, count: input.count, width: input.width, height: input.height, mime: 'image/png', data: png });
       ctx.artifact({ file, name, mime: 'image/png', kind: 'image', meta: { index, width: input.width, height: input.height } });
     }
     return {};
