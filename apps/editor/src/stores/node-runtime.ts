@@ -34,6 +34,8 @@ export interface MeasuredQuality {
   frames: number;
   /** How it was measured (the paper's 256x256 protocol, or at the clip's own size), when the node said. */
   protocol?: string;
+  /** The metrics JSON artefact, whose per-frame rows the node's sparkline draws. */
+  artifact?: string;
 }
 
 export type RunStatePatch = Partial<Pick<NodeRuntime, 'status' | 'value' | 'max' | 'text' | 'message' | 'field' | 'ms' | 'metrics'>>;

@@ -94,7 +94,7 @@ describe('the runs store', () => {
     const csv = { id: 'a2', node: '4', name: 'metrics.csv', mime: 'text/csv', kind: 'csv', size: 10 };
     room(RUN).emit('node:finished', { runId: RUN, node: '4', ms: 3, artifacts: [json, csv] });
     await until(() => runtime.nodeRuntime('4').status === 'done');
-    expect(runtime.nodeRuntime('4').metrics).toEqual({ psnr: 21.05, ssim: 0.869, frames: 74, protocol: 'paper' });
+    expect(runtime.nodeRuntime('4').metrics).toEqual({ psnr: 21.05, ssim: 0.869, frames: 74, protocol: 'paper', artifact: 'a1' });
   });
 
   it('ignores events of runs it does not show, and leaves the old room when another run is shown', async () => {

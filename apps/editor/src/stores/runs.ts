@@ -20,9 +20,11 @@ export interface RunsDeps {
   notify: Notify;
   /** Where the tab remembers the run it shows, across reloads. */
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  /** Shows frames of a saved sequence artefact on its nodes (outputs/sequence-replay), while its run is shown. */
+  replay?: (artifact: Artifact, stillShown: () => boolean) => Promise<void>;
 }
 
-export function createRuns({ api, socket, runtime, notify, storage = localStorage }: RunsDeps) {
+export function createRuns({ api, socket, runtime, notify, storage = localStorage, replay }: RunsDeps) {
   const runs = ref<RunSummary[]>([]);
   const positions = reactive<Record<string, number>>({});
   /** The run whose state the canvas shows: the one queued last from here, or found running after a reload. */
@@ -60,7 +62,9 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
 
   function showArtifacts(artifacts: readonly Artifact[]): void {
     const perNode = new Map<string, number>();
+    const shown = activeRunId.value;
     for (const a of artifacts) {
+      void replay?.(a, () => activeRunId.value === shown);
       const metrics = measuredQuality(a);
       if (metrics) runtime.setRunState(a.node, { metrics });
       if (!a.mime.startsWith('image/')) continue;
@@ -236,5 +240,5 @@ function definedOf(s: NodeState): Partial<NodeState> {
 function measuredQuality(a: Artifact): MeasuredQuality | undefined {
   const m = a.meta;
   if (a.mime !== 'application/json' || typeof m?.meanPsnr !== 'number' || typeof m.meanSsim !== 'number') return undefined;
-  return { psnr: m.meanPsnr, ssim: m.meanSsim, frames: typeof m.frames === 'number' ? m.frames : 0, ...(typeof m.protocol === 'string' ? { protocol: m.protocol } : {}) };
+  return { psnr: m.meanPsnr, ssim: m.meanSsim, frames: typeof m.frames === 'number' ? m.frames : 0, artifact: a.id, ...(typeof m.protocol === 'string' ? { protocol: m.protocol } : {}) };
 }

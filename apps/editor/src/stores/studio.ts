@@ -2,6 +2,7 @@
 // per-node Vue apps Rete mounts, so no store state lives at module level.
 import { inject, type App, type InjectionKey, type Plugin } from 'vue';
 import { createApiClient, type ApiClient } from '../api/client';
+import { createSequenceReplay } from '../outputs/sequence-replay';
 import { createRunSocket, type RunSocket } from '../api/run-socket';
 import { createAssets } from './assets';
 import { createCatalogue } from './catalogue';
@@ -23,7 +24,9 @@ export function createStudio(options: StudioOptions = {}) {
   const catalogue = createCatalogue(api);
   const assets = createAssets(api);
   const runtime = createNodeRuntime();
-  const runs = createRuns({ api, socket, runtime, notify });
+  // Replay reads the links of the document shown: the workflow store, made next, holds it (the call comes later).
+  const replay = createSequenceReplay(api, runtime, () => workflow.doc.value.links);
+  const runs = createRuns({ api, socket, runtime, notify, replay });
   const workflow = createWorkflow({ api, catalogue, runtime, leaveRun: runs.leave, notify });
   return { api, socket, toasts, notify, catalogue, assets, runtime, runs, workflow };
 }
