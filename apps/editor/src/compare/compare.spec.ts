@@ -1,4 +1,4 @@
-import { emptyWorkflow, type WorkflowDocument } from '@lvcd/nodes';
+import { emptyWorkflow, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import { describe, expect, it } from 'vitest';
 import { deltaE76, deltaEHeatmap, heatColour, srgbToLab } from './delta-e';
 import { metricsCsv, rowsOfTruthJson, seriesOf } from './metrics';
@@ -44,27 +44,54 @@ describe('CIE76 ΔE', () => {
 });
 
 describe('workflow diff', () => {
-  const doc = (threshold: number, extra = false): WorkflowDocument => ({
+  const line: NodeSpec = {
+    type: 'lineart/extract',
+    title: 'Lineart',
+    category: 'lineart',
+    description: 'Lines',
+    version: 1,
+    inputs: [{ name: 'frames', type: 'FRAMES' }],
+    outputs: [{ name: 'frames', type: 'FRAMES' }],
+    params: [
+      { name: 'threshold', description: 'Darkness', schema: { kind: 'number', default: 0.005, min: 0, max: 1 } },
+      { name: 'sigma', description: 'Blur', schema: { kind: 'number', default: 0.8, min: 0, max: 4 } },
+      { name: 'invert', description: 'Invert', schema: { kind: 'boolean', default: false } },
+    ],
+  };
+  const specs = new Map([[line.type, line]]);
+  const doc = (threshold: number | undefined, extra = false): WorkflowDocument => ({
     ...emptyWorkflow(),
     nodes: [
       { id: 'load', type: 'frames/load', params: { frames: 'x', fps: 12 }, position: { x: 0, y: 0 } },
-      { id: 'line', type: 'lineart/extract', params: { threshold, sigma: 0.8 }, position: { x: 0, y: 0 } },
+      { id: 'line', type: 'lineart/extract', params: { ...(threshold === undefined ? {} : { threshold }), sigma: 0.8 }, position: { x: 0, y: 0 } },
       ...(extra ? [{ id: 'save', type: 'output/save-frames', params: { name: 'f' }, position: { x: 0, y: 0 } }] : []),
     ],
     links: [{ from: { node: 'load', output: 'frames' }, to: { node: 'line', input: 'frames' } }],
   });
 
   it('finds exactly the changed parameter', () => {
-    const changed = diffWorkflows(doc(0.005), doc(0.01)).filter((r) => !r.same);
+    const changed = diffWorkflows(doc(0.005), doc(0.01), specs).filter((r) => !r.same);
     expect(changed).toEqual([{ kind: 'param', node: 'line', key: 'threshold', a: '0.005', b: '0.01', same: false }]);
   });
 
+  it('compares the values the nodes run with: a default set explicitly is no difference, and an unset param shows its default', () => {
+    const rows = diffWorkflows(doc(undefined), doc(0.005), specs).filter((r) => r.node === 'line' && r.kind === 'param');
+    expect(rows).toEqual([
+      { kind: 'param', node: 'line', key: 'threshold', a: '0.005', b: '0.005', defaultA: true, same: true },
+      { kind: 'param', node: 'line', key: 'sigma', a: '0.8', b: '0.8', same: true },
+      { kind: 'param', node: 'line', key: 'invert', a: 'false', b: 'false', defaultA: true, defaultB: true, same: true },
+    ]);
+    expect(diffWorkflows(doc(undefined), doc(0.01), specs).filter((r) => !r.same)).toEqual([{ kind: 'param', node: 'line', key: 'threshold', a: '0.005', b: '0.01', defaultA: true, same: false }]);
+    // A type the catalogue does not know: only what is stored is compared.
+    expect(diffWorkflows(doc(0.005), doc(0.005), new Map()).find((r) => r.key === 'invert')).toBeUndefined();
+  });
+
   it('shows nodes and links only one side has', () => {
-    const changed = diffWorkflows(doc(0.005), doc(0.005, true)).filter((r) => !r.same);
+    const changed = diffWorkflows(doc(0.005), doc(0.005, true), specs).filter((r) => !r.same);
     expect(changed.map((r) => `${r.kind}:${r.node}:${r.key}`)).toEqual(['node:save:present', 'param:save:name']);
     const b = doc(0.005);
     b.links = [];
-    expect(diffWorkflows(doc(0.005), b).filter((r) => !r.same).map((r) => r.kind)).toEqual(['link']);
+    expect(diffWorkflows(doc(0.005), b, specs).filter((r) => !r.same).map((r) => r.kind)).toEqual(['link']);
   });
 });
 

@@ -44,11 +44,11 @@ afterEach(async () => {
   vi.unstubAllGlobals();
 });
 
-function mountCompare() {
+function mountCompare(b = B) {
   let compare!: ReturnType<typeof useCompare>;
   const Probe = defineComponent({
     setup() {
-      compare = useCompare(ref({ a: A, b: B }), () => undefined);
+      compare = useCompare(ref({ a: A, b }), () => undefined);
       void compare.load();
       return () => h('div');
     },
@@ -87,5 +87,27 @@ describe('useCompare on the shared socket', () => {
     expect(server.members(B)).toBe(1);
     again.w.unmount();
     await until(() => server.members(B) === 0);
+  });
+
+  it('says a run that does not exist was not found, instead of waiting for it', async () => {
+    const missing = 'cccccccc-dddd-4eee-8fff-000000000000';
+    const { compare } = mountCompare(missing);
+    await until(() => compare().b.value.error !== '');
+    expect(compare().b.value.error).toBe(`Run ${missing} was not found: it was deleted, or the link names no run.`);
+    await until(() => compare().metricsNote.value !== '');
+    expect(compare().metricsNote.value).toBe(`No metrics. B: ${compare().b.value.error}`);
+    expect(compare().a.value.source).toBeInstanceOf(ArtifactFrames);
+  });
+
+  it('says which side lacks a frame sequence, and which is still running', async () => {
+    details.set(B, runDetail(B, { status: 'succeeded' }));
+    const done = mountCompare();
+    await until(() => done.compare().metricsNote.value !== '');
+    expect(done.compare().metricsNote.value).toBe('No metrics. B: This run has no frame sequence to compare (status succeeded; add Save Frames or Save Video to its workflow).');
+    done.w.unmount();
+    details.set(B, runDetail(B, { status: 'running' }));
+    const live = mountCompare();
+    await until(() => live.compare().metricsNote.value !== '');
+    expect(live.compare().metricsNote.value).toBe('No metrics. B is still running; they appear when it has finished.');
   });
 });

@@ -8,6 +8,7 @@ import { ArtifactFrames, LiveFrames, type FrameSource } from './frame-source';
 import { rowsOfTruthJson, seriesOf, truthMetricsArtifact, type CompareMetrics } from './metrics';
 import type { ComparePair } from './route';
 import { isSequence, pickSequence } from './sequences';
+import { loadError, metricsLackNote } from './side-notes';
 import { diffWorkflows } from './workflow-diff';
 
 export interface SideState {
@@ -63,7 +64,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
         side.value = { ...empty(), run, error: `This run has no frame sequence to compare (status ${run.status}; add Save Frames or Save Video to its workflow).` };
       }
     } catch (e) {
-      if (gen === generation) side.value = { ...empty(), error: (e as Error).message };
+      if (gen === generation) side.value = { ...empty(), error: loadError(runId, e) };
     }
   }
 
@@ -121,7 +122,10 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
     const gen = generation;
     metrics.value = null;
     const [ra, rb] = [a.value.run, b.value.run];
-    if (!ra || !rb) return;
+    if (!ra || !rb) {
+      metricsNote.value = metricsLackNote(a.value, b.value);
+      return;
+    }
     const truthA = truthMetricsArtifact(ra, catalogue.specMap.value);
     const truthB = truthMetricsArtifact(rb, catalogue.specMap.value);
     try {
@@ -138,7 +142,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
         metrics.value = { mode: 'pair', series: [seriesOf('B vs A', pairMetrics.frames)] };
         metricsNote.value = 'No ground truth in both runs: PSNR/SSIM of B against A';
       } else {
-        metricsNote.value = 'Metrics appear when both runs have finished.';
+        metricsNote.value = metricsLackNote(a.value, b.value);
       }
     } catch (e) {
       if (gen === generation) metricsNote.value = `Metrics unavailable: ${(e as Error).message}`;
@@ -164,7 +168,7 @@ export function useCompare(pair: Ref<ComparePair>, onFrames: () => void) {
     await loadMetrics();
   }
 
-  const diff = computed(() => (a.value.run && b.value.run ? diffWorkflows(a.value.run.document, b.value.run.document) : []));
+  const diff = computed(() => (a.value.run && b.value.run ? diffWorkflows(a.value.run.document, b.value.run.document, catalogue.specMap.value) : []));
 
   watch(pair, () => void load(), { deep: true });
 

@@ -1,5 +1,5 @@
 // What differs between the workflow snapshots of two runs: nodes, their parameters, bypass and links.
-import type { WorkflowDocument } from '@lvcd/nodes';
+import { defaultValue, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 
 export type DiffKind = 'node' | 'param' | 'link';
 
@@ -11,6 +11,9 @@ export interface DiffRow {
   key: string;
   a: string;
   b: string;
+  /** A param row's side that leaves the param unset, so runs with the type's default (shown as the value). */
+  defaultA?: true;
+  defaultB?: true;
   same: boolean;
 }
 
@@ -27,12 +30,47 @@ export function showValue(value: unknown): string {
 
 const linkKey = (l: WorkflowDocument['links'][number]) => `${l.from.node}.${l.from.output} → ${l.to.node}.${l.to.input}`;
 
+type DocNode = WorkflowDocument['nodes'][number];
+
+/**
+ * The value a node runs a param with: the stored one, else its type's default (when the catalogue knows the
+ * type and the param), so a default set explicitly is no difference and an unset param shows its value.
+ */
+function effective(node: DocNode, key: string, specs: ReadonlyMap<string, NodeSpec>): { value: string; isDefault: boolean } {
+  if (Object.hasOwn(node.params, key)) return { value: showValue(node.params[key]), isDefault: false };
+  const spec = specs.get(node.type)?.params.find((p) => p.name === key);
+  return spec ? { value: showValue(defaultValue(spec.schema)), isDefault: true } : { value: ABSENT, isDefault: false };
+}
+
+function paramRow(id: string, key: string, na: DocNode | undefined, nb: DocNode | undefined, specs: ReadonlyMap<string, NodeSpec>): DiffRow {
+  const ea = na ? effective(na, key, specs) : { value: ABSENT, isDefault: false };
+  const eb = nb ? effective(nb, key, specs) : { value: ABSENT, isDefault: false };
+  return {
+    kind: 'param',
+    node: id,
+    key,
+    a: ea.value,
+    b: eb.value,
+    ...(ea.isDefault ? { defaultA: true as const } : {}),
+    ...(eb.isDefault ? { defaultB: true as const } : {}),
+    same: Boolean(na && nb) && ea.value === eb.value,
+  };
+}
+
+/** A node's params: those its type declares (catalogue order), then any stored that it does not (sorted). */
+function paramKeys(nodes: DocNode[], specs: ReadonlyMap<string, NodeSpec>): string[] {
+  const declared = nodes.flatMap((n) => specs.get(n.type)?.params.map((p) => p.name) ?? []);
+  const stored = nodes.flatMap((n) => Object.keys(n.params)).sort();
+  return [...new Set([...declared, ...stored])];
+}
+
 /**
  * Every node and parameter of both documents, matched by node id (runs of one workflow keep their ids; runs
- * of different workflows show their nodes as present on one side only). Rows come in A's node order, then
- * nodes only B has; `same` marks rows without a difference so the view can hide them.
+ * of different workflows show their nodes as present on one side only). Params compare by the value they run
+ * with (`specs` gives the defaults). Rows come in A's node order, then nodes only B has; `same` marks rows
+ * without a difference so the view can hide them.
  */
-export function diffWorkflows(a: WorkflowDocument, b: WorkflowDocument): DiffRow[] {
+export function diffWorkflows(a: WorkflowDocument, b: WorkflowDocument, specs: ReadonlyMap<string, NodeSpec>): DiffRow[] {
   const rows: DiffRow[] = [];
   const byIdB = new Map(b.nodes.map((n) => [n.id, n]));
   const byIdA = new Map(a.nodes.map((n) => [n.id, n]));
@@ -43,20 +81,14 @@ export function diffWorkflows(a: WorkflowDocument, b: WorkflowDocument): DiffRow
     if (!na || !nb) {
       const only = (na ?? nb)!;
       rows.push({ kind: 'node', node: id, key: 'present', a: na ? na.type : ABSENT, b: nb ? nb.type : ABSENT, same: false });
-      const params = Object.keys(only.params).sort();
-      for (const p of params) rows.push({ kind: 'param', node: id, key: p, a: na ? showValue(na.params[p]) : ABSENT, b: nb ? showValue(nb.params[p]) : ABSENT, same: false });
+      for (const p of paramKeys([only], specs)) rows.push(paramRow(id, p, na, nb, specs));
       continue;
     }
     rows.push({ kind: 'node', node: id, key: 'type', a: na.type, b: nb.type, same: na.type === nb.type });
     const bypassA = Boolean(na.bypass);
     const bypassB = Boolean(nb.bypass);
     if (bypassA || bypassB) rows.push({ kind: 'node', node: id, key: 'bypass', a: String(bypassA), b: String(bypassB), same: bypassA === bypassB });
-    const keys = [...new Set([...Object.keys(na.params), ...Object.keys(nb.params)])].sort();
-    for (const k of keys) {
-      const va = showValue(na.params[k]);
-      const vb = showValue(nb.params[k]);
-      rows.push({ kind: 'param', node: id, key: k, a: va, b: vb, same: va === vb });
-    }
+    for (const k of paramKeys([na, nb], specs)) rows.push(paramRow(id, k, na, nb, specs));
   }
   const linksA = new Set(a.links.map(linkKey));
   const linksB = new Set(b.links.map(linkKey));
