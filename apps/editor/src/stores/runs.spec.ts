@@ -70,6 +70,23 @@ describe('the runs store', () => {
     expect(runtime.nodeRuntime('2').status).toBe('cancelled');
   });
 
+  it('says a cancel was heard at once, and where the run stopped once it has (its last progress)', async () => {
+    runs.activate(RUN);
+    await until(() => server.members(RUN) === 1);
+    room(RUN).emit('node:progress', { runId: RUN, node: 'lvcd', value: 29, max: 75, text: 'window 2/3, step 4/25 (cpu), about 3 min left' });
+    await until(() => runtime.nodeRuntime('lvcd').value === 29);
+    await runs.cancel(RUN);
+    expect(toasts).toEqual(['Cancelling…']);
+    server.io.emit('run:finished', { runId: RUN, status: 'cancelled' });
+    await until(() => toasts.length === 2);
+    expect(toasts[1]).toBe('Cancelled at window 2/3, step 4/25 of node #lvcd');
+    // A queued run cancelled from the queue (not shown on the canvas) has no progress here: it just says so.
+    await runs.cancel(NEXT);
+    server.io.emit('run:finished', { runId: NEXT, status: 'cancelled' });
+    await until(() => toasts.length === 4);
+    expect(toasts.slice(2)).toEqual(['Cancelling…', 'Cancelled']);
+  });
+
   it('keeps the field a failure names, and lists the failure as a problem on that input or param', async () => {
     runs.activate(RUN);
     await until(() => server.members(RUN) === 1);

@@ -4,6 +4,7 @@ import { computed, reactive, ref } from 'vue';
 import { artifactUrl, type ApiClient, type ApiError } from '../api/client';
 import type { RunSocket } from '../api/run-socket';
 import type { Artifact, RunDetail, RunStatus, RunSummary } from '../api/types';
+import { cancelledNotice, type LastProgress } from './cancel-notice';
 import type { MeasuredQuality, NodeRuntimeStore } from './node-runtime';
 import { furtherRunStatus, isBehind } from './run-order';
 import type { Notify } from './toasts';
@@ -35,6 +36,9 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
   let listening = false;
   /** The furthest status each run's broadcasts said, so a run activated after its run:started still knows it. */
   const heard = new Map<string, RunStatus>();
+  /** Runs this tab asked to cancel: their end gets a toast saying where they stopped. */
+  const cancelling = new Set<string>();
+  let lastProgress: LastProgress | null = null;
 
   function hear(runId: string, status: RunStatus): void {
     heard.delete(runId);
@@ -131,6 +135,8 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
     socket.on('run:finished', (e) => {
       delete positions[e.runId];
       hear(e.runId, e.status);
+      const asked = cancelling.delete(e.runId);
+      if (e.status === 'cancelled' && (asked || isActive(e.runId))) notify('info', cancelledNotice(lastProgress?.runId === e.runId ? lastProgress : null));
       if (isActive(e.runId)) {
         if (e.status === 'failed') notify('error', `Run failed${e.error ? ` at node ${e.error.node}${e.error.field ? ` (${e.error.field})` : ''}: ${e.error.message}` : ''}`);
         else if (e.status === 'succeeded') notify('success', 'Run finished');
@@ -142,7 +148,9 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
       if (isActive(e.runId)) runtime.setRunState(e.node, { status: 'running', value: 0, max: 0 });
     });
     socket.on('node:progress', (e) => {
-      if (isActive(e.runId)) runtime.setRunState(e.node, { status: 'running', value: e.value, max: e.max, ...(e.text ? { text: e.text } : {}) });
+      if (!isActive(e.runId)) return;
+      lastProgress = { runId: e.runId, node: e.node, value: e.value, max: e.max, ...(e.text ? { text: e.text } : {}) };
+      runtime.setRunState(e.node, { status: 'running', value: e.value, max: e.max, ...(e.text ? { text: e.text } : {}) });
     });
     socket.on('node:cached', (e) => {
       if (!isActive(e.runId)) return;
@@ -203,10 +211,14 @@ export function createRuns({ api, socket, runtime, notify, storage = localStorag
   }
 
   async function cancel(runId: string): Promise<void> {
+    // A long step (an LVCD denoiser step) runs to its end before the run stops: say the cancel was heard.
+    notify('info', 'Cancelling…');
+    cancelling.add(runId);
     try {
       await api.cancelRun(runId);
       refreshSoon();
     } catch (e) {
+      cancelling.delete(runId);
       notify('error', `Cancel failed: ${(e as Error).message}`);
     }
   }
