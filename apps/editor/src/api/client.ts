@@ -1,6 +1,6 @@
 // The one HTTP client of the editor (docs/api.md, the compare endpoints included). Every call throws ApiError
 // with the server's message (and problems) on failure.
-import type { CompareExport, NodeSpec, PairMetrics, Problem, ReproducibilityState, SequenceInfo, WorkflowDocument } from '@lvcd/nodes';
+import type { CompareExport, NodeSpec, OutputPage, PairMetrics, Problem, ReproducibilityState, SequenceInfo, WorkflowDocument } from '@lvcd/nodes';
 import type { ApiErrorBody, Asset, RunDetail, RunSummary, SavedWorkflow, SavedWorkflowSummary } from './types';
 
 export class ApiError extends Error {
@@ -77,6 +77,8 @@ export function createApiClient(base = '') {
     artifactJson: <T>(id: string) => request<T>('GET', artifactUrl(id)),
     /** What the server would run with now (bundles, runtime, node versions): the rerun warning compares a record to it. */
     reproducibility: () => request<ReproducibilityState>('GET', '/api/reproducibility'),
+    /** The outputs gallery: a page of images and videos of every run (`query` from outputs/outputs-store). */
+    listOutputs: (query: string) => request<OutputPage>('GET', `/api/artifacts?${query}`),
     sequence: (artifact: string) => request<SequenceInfo>('GET', `/api/artifacts/${enc(artifact)}/frames`),
     pairMetrics: (a: string, b: string) => request<PairMetrics>('GET', `/api/compare/metrics?a=${enc(a)}&b=${enc(b)}`),
     exportMp4: (body: { a: string; b: string; artifactA?: string; artifactB?: string; labels?: [string, string] }) =>

@@ -5,7 +5,7 @@ import type { EditorHandle, Point } from '../editor/create-editor';
 import type { MenuItem } from './command-runner';
 
 export type LooseTarget = LooseEnd & { nodeId: string; key: string };
-export type SideTab = 'nodes' | 'workflows' | 'queue' | 'history';
+export type SideTab = 'nodes' | 'workflows' | 'queue' | 'history' | 'outputs';
 
 export function createShellState() {
   const editor = shallowRef<EditorHandle | null>(null);
