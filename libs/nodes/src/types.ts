@@ -25,7 +25,18 @@ export type AssetKind = (typeof ASSET_KINDS)[number];
 
 export type ParamSchema =
   | { kind: 'number'; default: number; min: number; max: number; step?: number }
-  | { kind: 'integer'; default: number; min: number; max: number; step?: number }
+  | {
+      kind: 'integer';
+      default: number;
+      min: number;
+      max: number;
+      step?: number;
+      /**
+       * A frame number of the clip on the node's FRAMES input: `index` names a frame (up to the clip's length - 1),
+       * `end` a frame to stop before (up to its length). Editors bound the value by the clip once its length is known.
+       */
+      frames?: 'index' | 'end';
+    }
   | { kind: 'seed'; default: number }
   | { kind: 'enum'; default: string; options: readonly string[] }
   | { kind: 'boolean'; default: boolean }

@@ -31,13 +31,13 @@ describe('ParamWidget', () => {
     expect(w.emitted('update:modelValue')?.at(-1)).toEqual(['y']);
   });
 
-  it('marks the param a run failure names, with the failure as its tooltip instead of the description', () => {
+  it('marks the param a run failure names, with the whole label and the failure as its tooltip instead of the description', () => {
     const spec: ParamSpec = { name: 'strength', description: 'How strongly', schema: { kind: 'number', default: 0.5, min: 0, max: 1 } };
     const plain = mount(ParamWidget, { props: { spec, modelValue: 0.5 }, global: withStudio(testStudio()) });
     expect(plain.get('.param').classes()).not.toContain('fault');
-    expect(plain.get('.param').attributes('title')).toBe('How strongly');
+    expect(plain.get('.param').attributes('title')).toBe('strength — How strongly');
     const faulty = mount(ParamWidget, { props: { spec, modelValue: 0.5, fault: 'strength 0.5 is too weak for this bundle' }, global: withStudio(testStudio()) });
     expect(faulty.get('.param').classes()).toEqual(expect.arrayContaining(['invalid', 'fault']));
-    expect(faulty.get('.param').attributes('title')).toBe('strength 0.5 is too weak for this bundle');
+    expect(faulty.get('.param').attributes('title')).toBe('strength — strength 0.5 is too weak for this bundle');
   });
 });

@@ -39,6 +39,33 @@ describe('NumberWidget', () => {
     expect(last(w)).toBe(0);
   });
 
+  it('says so when a typed value is clamped into the range', async () => {
+    const w = mount(NumberWidget, { props: { label: 'x', schema: number, modelValue: 0.5 } });
+    const field = w.get('input.w-field');
+    await field.setValue('7');
+    await field.trigger('change');
+    expect(w.get('[data-testid=clamp-notice]').text()).toBe('7 is above the most, 1: set to 1');
+    await field.setValue('-3');
+    await field.trigger('change');
+    expect(w.get('[data-testid=clamp-notice]').text()).toBe('-3 is below the least, 0: set to 0');
+    await field.setValue('0.25');
+    await field.trigger('change');
+    expect(w.find('[data-testid=clamp-notice]').exists()).toBe(false);
+  });
+
+  it("bounds a frame number by the clip's length when given one, slider and field", async () => {
+    const frames = { kind: 'integer' as const, min: 0, max: 1_000_000 };
+    const w = mount(NumberWidget, { props: { label: 'Frame', schema: frames, modelValue: 3, limit: { max: 9, reason: "the clip's last frame" } } });
+    expect(w.get('input[type=range]').attributes('max')).toBe('9');
+    const field = w.get('input.w-field');
+    await field.setValue('40');
+    await field.trigger('change');
+    expect(last(w)).toBe(9);
+    expect(w.get('[data-testid=clamp-notice]').text()).toBe("40 is past the clip's last frame (9): set to 9");
+    await w.setProps({ limit: undefined });
+    expect(w.get('input[type=range]').attributes('max')).toBe('1000000');
+  });
+
   it('rounds integers and uses a step of 1', async () => {
     const w = mount(NumberWidget, { props: { label: 'n', schema: integer, modelValue: 4 } });
     expect(w.get('input[type=range]').attributes('step')).toBe('1');
@@ -65,6 +92,14 @@ describe('NumberWidget', () => {
 });
 
 describe('SeedWidget', () => {
+  it('draws its die as an inline SVG, so it shows without an emoji font', () => {
+    const w = mount(SeedWidget, { props: { label: 'Seed', modelValue: 42 } });
+    const button = w.get('button.w-randomise');
+    expect(button.find('svg[data-testid=seed-die]').exists()).toBe(true);
+    expect(button.text()).toBe('');
+    expect(button.attributes('aria-label')).toBe('Random seed');
+  });
+
   it('randomises to a whole number in range', async () => {
     const w = mount(SeedWidget, { props: { label: 'Seed', modelValue: 42 } });
     const seen = new Set<number>();

@@ -12,7 +12,7 @@ export const getFrame = defineNode({
   version: 1,
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [{ name: 'image', type: 'IMAGE' }],
-  params: [{ name: 'index', label: 'Frame', description: 'Index of the frame to take, counted from 0 (the first frame is 0); an index past the end fails the node.', schema: { kind: 'integer', default: 0, min: 0, max: 1_000_000 } }],
+  params: [{ name: 'index', label: 'Frame', description: 'Index of the frame to take, counted from 0 (the first frame is 0); an index past the end fails the node.', schema: { kind: 'integer', default: 0, min: 0, max: 1_000_000, frames: 'index' } }],
   async execute(ctx) {
     const input = ctx.inputs.frames;
     const index = ctx.params.index;

@@ -14,8 +14,8 @@ export const selectFrames = defineNode({
   inputs: [{ name: 'frames', type: 'FRAMES' }],
   outputs: [{ name: 'frames', type: 'FRAMES' }],
   params: [
-    { name: 'start', label: 'Start', description: 'Index of the first frame kept, counted from 0.', schema: { kind: 'integer', default: 0, min: 0, max: 1_000_000 } },
-    { name: 'end', label: 'End (0 = last)', description: 'Index of the frame the range stops before (that frame is not kept), counted from 0; 0 keeps every frame to the end.', schema: { kind: 'integer', default: 0, min: 0, max: 1_000_000 } },
+    { name: 'start', label: 'Start', description: 'Index of the first frame kept, counted from 0.', schema: { kind: 'integer', default: 0, min: 0, max: 1_000_000, frames: 'index' } },
+    { name: 'end', label: 'End (0 = last)', description: 'Index of the frame the range stops before (that frame is not kept), counted from 0; 0 keeps every frame to the end.', schema: { kind: 'integer', default: 0, min: 0, max: 1_000_000, frames: 'end' } },
     { name: 'stride', label: 'Every n-th', description: 'Keeps every n-th frame of the range (1 keeps all of them), dividing the frame rate by n.', schema: { kind: 'integer', default: 1, min: 1, max: 1000 } },
   ],
   async execute(ctx) {
