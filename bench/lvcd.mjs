@@ -1,24 +1,53 @@
-// On-demand benchmark of the LVCD pipeline on the tiny bundle (CPU): the host overhead (total pipeline time
-// over time inside ONNX Runtime) and the peak RSS for 39, 390 and 3,900 frames (the golden clip looped), each
-// length in its own process, to show that memory does not grow with the clip.
-// Needs built libs (npx tsc -p libs/models/tsconfig.json). Usage: node bench/lvcd.mjs [--steps N] [frames...]
+// On-demand benchmark of the LVCD pipeline on the tiny bundle (CPU): bundle open time, the time of a sampling step,
+// the host overhead (total pipeline time over time inside ONNX Runtime) and the peak RSS for 39, 390 and 3,900
+// frames (the golden clip looped), each length in its own process, to show that memory does not grow with the clip.
+// With --baseline DIR (another checkout with built libs, e.g. `git worktree add /tmp/base HEAD~3` then
+// `npx tsc -p libs/models/tsconfig.json` there), the same runs go through that code and its own converted bundle
+// too, and this checkout also runs the baseline's bundle (an older bundle format), side by side in one run.
+// Needs built libs (npx tsc -p libs/models/tsconfig.json). Usage: node bench/lvcd.mjs [--steps N] [--baseline DIR] [frames...]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// The pipeline from the package, the golden fixtures from its test-only subpath.
-const models = async () => ({ ...(await import(join(repoRoot, 'libs/models/dist/index.js'))), ...(await import(join(repoRoot, 'libs/models/dist/testing/index.js'))) });
+const here = fileURLToPath(import.meta.url);
+const repoRoot = resolve(dirname(here), '..');
+// The pipeline from the package, the golden fixtures from its test-only subpath, of the checkout at `root`.
+const models = async (root) => ({ ...(await import(join(root, 'libs/models/dist/index.js'))), ...(await import(join(root, 'libs/models/dist/testing/index.js'))) });
+const threads = () => readdirSync('/proc/self/task').length;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x, digits = 2) => +x.toFixed(digits);
 
-async function runOne(bundleDir, frames, steps) {
-  const m = await models();
+async function convert(root, outDir) {
+  const m = await models(root);
+  const fixtures = m.lvcdTinyFixturesDir();
+  await m.convertBundle({
+    svd: join(fixtures, 'svd-tiny.safetensors'),
+    lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
+    lineart: join(fixtures, 'sk-tiny.pth'),
+    outDir,
+    frame: { height: 64, width: 128 },
+    ...m.architectureFromConfigJson(JSON.parse(readFileSync(join(fixtures, 'tiny-config.json'), 'utf8'))),
+  });
+}
+
+async function runOne(root, bundleDir, frames, steps) {
+  const m = await models(root);
   const golden = await m.loadGoldens(join(m.lvcdTinyFixturesDir(), 'golden-sample.safetensors'));
   const sketches = golden.sketches;
   const size = sketches.data.length / sketches.dims[0];
+  const opening = performance.now();
   const bundle = await m.openLvcdBundle(bundleDir, 'cpu');
+  const openSeconds = (performance.now() - opening) / 1000;
+  const threadsAfterOpen = threads();
   let emitted = 0;
+  // Step times from progress events: within a window, from one step's end to the next's; a window's first step
+  // (which also encodes the window's sketches where the hint encoder runs apart) from the previous window's end.
+  const later = [];
+  const windowFirst = [];
+  let last;
+  let firstStepSeconds;
   const started = performance.now();
   await m.colorizeClip({
     networks: bundle,
@@ -28,6 +57,12 @@ async function runOne(bundleDir, frames, steps) {
     frameCount: frames,
     hint: async (f) => sketches.data.slice((f % sketches.dims[0]) * size, (f % sketches.dims[0] + 1) * size),
     options: { ...m.DEFAULT_COLORIZE, numSteps: steps, prevAttnSteps: steps },
+    onProgress: (p) => {
+      const now = performance.now();
+      if (last === undefined) firstStepSeconds = (now - started) / 1000;
+      else (p.step === 0 ? windowFirst : later).push(now - last);
+      last = now;
+    },
     onFrame: () => void emitted++,
   });
   const totalMs = performance.now() - started;
@@ -35,39 +70,58 @@ async function runOne(bundleDir, frames, steps) {
     frames,
     outputFrames: emitted,
     steps,
-    seconds: +(totalMs / 1000).toFixed(1),
-    insideOrtSeconds: +(bundle.runtimeMs / 1000).toFixed(1),
-    totalOverOrt: +(totalMs / bundle.runtimeMs).toFixed(3),
-    peakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+    openSeconds: round(openSeconds, 3),
+    threadsAfterOpen,
+    threadsAtEnd: threads(),
+    conditioningAndFirstStepSeconds: round(firstStepSeconds),
+    stepSeconds: later.length ? round(median(later) / 1000, 3) : null,
+    windowFirstStepSeconds: windowFirst.length ? round(median(windowFirst) / 1000, 3) : null,
+    seconds: round(totalMs / 1000, 1),
+    insideOrtSeconds: round(bundle.runtimeMs / 1000, 1),
+    totalOverOrt: round(totalMs / bundle.runtimeMs, 3),
+    peakRssMiB: round(process.resourceUsage().maxRSS / 1024, 1),
   };
   await bundle.release();
   return result;
 }
 
-if (process.argv[2] === '--one') {
-  const [, , , bundleDir, frames, steps] = process.argv;
-  console.log(JSON.stringify(await runOne(bundleDir, Number(frames), Number(steps))));
+function report(label, r) {
+  const steps = r.stepSeconds === null ? '' : `step ${r.stepSeconds} s (a window's first ${r.windowFirstStepSeconds ?? '-'} s), `;
+  console.log(
+    `${label.padEnd(26)} ${String(r.frames).padStart(5)} frames -> ${r.outputFrames} out: open ${r.openSeconds} s (${r.threadsAfterOpen} threads, ${r.threadsAtEnd} at the end), ` +
+      `conditioning + first step ${r.conditioningAndFirstStepSeconds} s, ${steps}${r.seconds} s total, ${r.insideOrtSeconds} s in ONNX Runtime (total/ORT ${r.totalOverOrt}), peak RSS ${r.peakRssMiB} MiB`,
+  );
+}
+
+const [mode, ...rest] = process.argv.slice(2);
+if (mode === '--convert') {
+  await convert(rest[0], rest[1]);
+} else if (mode === '--one') {
+  const [root, bundleDir, frames, steps] = rest;
+  console.log(JSON.stringify(await runOne(root, bundleDir, Number(frames), Number(steps))));
 } else {
   const args = process.argv.slice(2);
-  const stepsAt = args.indexOf('--steps');
-  const steps = stepsAt >= 0 ? Number(args.splice(stepsAt, 2)[1]) : 2;
+  const option = (name) => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args.splice(at, 2)[1] : undefined;
+  };
+  const steps = Number(option('--steps') ?? 2);
+  const baseline = option('--baseline');
   const lengths = args.length ? args.map(Number) : [39, 390, 3900];
-  const m = await models();
   const dir = mkdtempSync(join(tmpdir(), 'lvcd-bench-'));
+  const child = (...a) => execFileSync(process.execPath, [here, ...a], { encoding: 'utf8' });
   try {
-    const fixtures = m.lvcdTinyFixturesDir();
-    await m.convertBundle({
-      svd: join(fixtures, 'svd-tiny.safetensors'),
-      lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
-      outDir: dir,
-      frame: { height: 64, width: 128 },
-      ...m.architectureFromConfigJson(JSON.parse(readFileSync(join(fixtures, 'tiny-config.json'), 'utf8'))),
-    });
-    console.log(`LVCD pipeline, tiny bundle, CPU, ${steps} steps per window, 64x128 frames`);
+    const runs = [{ label: 'this checkout', root: repoRoot, bundle: join(dir, 'this') }];
+    child('--convert', repoRoot, runs[0].bundle);
+    if (baseline) {
+      const root = resolve(baseline);
+      runs.unshift({ label: 'baseline', root, bundle: join(dir, 'baseline') });
+      child('--convert', root, runs[0].bundle);
+      runs.push({ label: "this, baseline's bundle", root: repoRoot, bundle: runs[0].bundle });
+    }
+    console.log(`LVCD pipeline, tiny bundle, CPU, ${steps} steps per window, 64x128 frames${baseline ? `; baseline ${resolve(baseline)}` : ''}`);
     for (const frames of lengths) {
-      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--one', dir, String(frames), String(steps)], { encoding: 'utf8' });
-      const r = JSON.parse(out.trim().split('\n').pop());
-      console.log(`${String(r.frames).padStart(5)} frames -> ${r.outputFrames} out: ${r.seconds} s total, ${r.insideOrtSeconds} s in ONNX Runtime (total/ORT ${r.totalOverOrt}), peak RSS ${r.peakRssMiB} MiB`);
+      for (const run of runs) report(run.label, JSON.parse(child('--one', run.root, run.bundle, String(frames), String(steps)).trim().split('\n').pop()));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,8 @@ import { inferVaeDecoderConfig, inferVaeEncoderConfig } from '../networks/vae/va
 import { buildVaeDecoder } from '../networks/vae/vae-decoder.js';
 import { buildCondEncoder, buildVaeEncoder } from '../networks/vae/vae-encoder.js';
 import { LVCD_REAL_CONFIG, type LvcdNetworkConfig } from '../networks/unet/config.js';
-import { buildDenoiserGraph, UNET_PREFIX } from '../networks/denoiser/denoiser-graph.js';
+import { buildDenoiserGraph, CONTROLNET_PREFIX, UNET_PREFIX } from '../networks/denoiser/denoiser-graph.js';
+import { buildHintEncoder } from '../networks/controlnet/hint-encoder.js';
 
 /** SVD's first-stage latent scale factor (configs/lvcd.yaml). */
 export const SCALE_FACTOR = 0.18215;
@@ -103,10 +104,12 @@ export function planBundleGraphs(main: WeightSource, lineart: WeightSource | und
     const lineartConfig = config.lineart;
     plans.unshift(plan('lineart', 'lineart.onnx', 'informative-drawings lineart generator (sk_model), RGB [0,1] -> line darkness', lineart, (b) => buildLineart(b, lineartConfig)));
   }
+  plans.push(plan('hint_encoder', 'hint_encoder.onnx', "the ControlNet's hint encoder (input_hint_block): a window's sketches to the features the denoiser takes, once per window", main,
+    (b) => buildHintEncoder(b, CONTROLNET_PREFIX, config.denoiser.controlnet.modelChannels)));
   plans.push({
     id: 'denoiser', fileName: 'denoiser.onnx', weights: main,
-    description: 'LVCD ControlNet + video UNet: model output F for one 19-position window per call (reference attention by ref_* inputs)',
-    buildGraph: (precision) => buildDenoiserGraph({ weights: main, config: config.denoiser, precision, attention }).graph,
+    description: 'LVCD ControlNet + video UNet: model output F for one 19-position window per call (reference attention by ref_* inputs, the hint encoded apart)',
+    buildGraph: (precision) => buildDenoiserGraph({ weights: main, config: config.denoiser, precision, attention, hintEncoder: 'separate' }).graph,
   });
   return plans;
 }

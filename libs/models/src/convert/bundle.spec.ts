@@ -156,7 +156,7 @@ describe('convertBundle on the tiny fixtures', () => {
 
   it('writes a manifest that checkBundle accepts, and checkBundle catches tampering', async () => {
     const m = bundle.manifest;
-    expect(Object.keys(m.models).sort()).toEqual(['clip_visual', 'cond_encoder', 'denoiser', 'lineart', 'vae_decoder', 'vae_encoder']);
+    expect(Object.keys(m.models).sort()).toEqual(['clip_visual', 'cond_encoder', 'denoiser', 'hint_encoder', 'lineart', 'vae_decoder', 'vae_encoder']);
     expect(m.sources.svd.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.config.vaeEncoder).toEqual({ ch: 32, chMult: [1, 1, 2, 2], numResBlocks: 2, zChannels: 4 });
     expect(m.config.clip).toMatchObject({ width: 64, layers: 2, heads: 4, patchSize: 14, imageSize: 224, embedDim: 64 });

@@ -20,14 +20,15 @@ const OWNED: Record<Exclude<ModelId, 'denoiser'>, (key: string) => boolean> = {
   vae_decoder: (k) => k.startsWith('first_stage_model.decoder.'),
   cond_encoder: (k) => k.startsWith('conditioner.embedders.3.encoder.encoder.') || k.startsWith('conditioner.embedders.3.encoder.quant_conv.'),
   clip_visual: (k) => k.startsWith('conditioner.embedders.0.open_clip.model.visual.'),
+  hint_encoder: (k) => k.startsWith('control_model.input_hint_block.'),
   lineart: () => true,
 };
 
 describe.each([
-  ['real', 'keys-real-svd.tsv', 'keys-real-lvcd-ckpt.tsv', { vae_encoder: 106, vae_decoder: 266, cond_encoder: 108, clip_visual: 392, lineart: 24 }],
+  ['real', 'keys-real-svd.tsv', 'keys-real-lvcd-ckpt.tsv', { vae_encoder: 106, vae_decoder: 266, cond_encoder: 108, clip_visual: 392, hint_encoder: 16, lineart: 24 }],
   ['tiny', 'keys-tiny-svd.tsv', 'keys-tiny-lvcd-ckpt.tsv', undefined],
 ] as const)('%s-size key listings', (size, svdListing, lvcdListing, expectedCounts) => {
-  it('map every key of the VAE, conditioner encoder, CLIP tower and lineart generator, with fitting shapes', async () => {
+  it('map every key of the VAE, conditioner encoder, CLIP tower, hint encoder and lineart generator, with fitting shapes', async () => {
     const main = new OverlayWeightSource(await listing(svdListing), await listing(lvcdListing));
     const lineart = await listing('keys-sk.tsv');
     // The tiny CLIP tower's head width (16) and UNet are not the released sizes; the real ones are inferred.

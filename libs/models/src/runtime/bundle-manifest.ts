@@ -7,7 +7,13 @@ import type { VaeDecoderConfig, VaeEncoderConfig } from '../networks/vae/vae-con
 import type { LvcdNetworkConfig } from '../networks/unet/config.js';
 
 export const BUNDLE_FORMAT = 'lvcd-model-bundle';
-export const BUNDLE_FORMAT_VERSION = 1;
+/**
+ * 2: the ControlNet's hint encoder is its own model (`hint_encoder`) and the denoiser takes its output
+ * (`hint_features`) instead of the sketches. Version 1 bundles (the denoiser takes the sketches) still open and run.
+ */
+export const BUNDLE_FORMAT_VERSION = 2;
+/** Versions this code opens. */
+export const READABLE_BUNDLE_VERSIONS: readonly number[] = [1, 2];
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface SourceRecord {
@@ -35,7 +41,7 @@ export interface ModelRecord {
   readonly outputs: readonly TensorRecord[];
 }
 
-export type ModelId = 'lineart' | 'vae_encoder' | 'vae_decoder' | 'cond_encoder' | 'clip_visual' | 'denoiser';
+export type ModelId = 'lineart' | 'vae_encoder' | 'vae_decoder' | 'cond_encoder' | 'clip_visual' | 'hint_encoder' | 'denoiser';
 
 export interface ArchitectureConfig {
   readonly vaeEncoder: VaeEncoderConfig;
@@ -53,7 +59,8 @@ export interface ArchitectureConfig {
 
 export interface BundleManifest {
   readonly format: typeof BUNDLE_FORMAT;
-  readonly formatVersion: typeof BUNDLE_FORMAT_VERSION;
+  /** BUNDLE_FORMAT_VERSION when written by this code; an older readable version when converted before. */
+  readonly formatVersion: number;
   readonly createdAt: string;
   readonly converter: string;
   /** Storage precision of the weights; graphs compute in float32 either way. */
@@ -75,7 +82,7 @@ export function validateManifest(value: unknown): string[] {
   const check = (ok: boolean, message: string) => ok || problems.push(message);
   if (!isObject(value)) return ['manifest is not a JSON object'];
   check(value['format'] === BUNDLE_FORMAT, `format must be "${BUNDLE_FORMAT}"`);
-  check(value['formatVersion'] === BUNDLE_FORMAT_VERSION, `formatVersion must be ${BUNDLE_FORMAT_VERSION} (got ${String(value['formatVersion'])})`);
+  check(READABLE_BUNDLE_VERSIONS.includes(value['formatVersion'] as number), `formatVersion must be one of ${READABLE_BUNDLE_VERSIONS.join(', ')} (got ${String(value['formatVersion'])})`);
   check(value['precision'] === 'fp32' || value['precision'] === 'fp16', 'precision must be fp32 or fp16');
   check(typeof value['opset'] === 'number', 'opset missing');
   check(isObject(value['config']), 'config missing');

@@ -1,10 +1,13 @@
-import type * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_FILE, validateManifest, type BundleManifest, type ModelId } from './bundle-manifest.js';
-import { createSession, type ProviderChoice } from './session.js';
+import type { ProviderChoice } from './session.js';
+import { detectProvider } from './provider.js';
 import { runFloat } from './tensors.js';
-import { onnxDenoiserNetwork } from './denoiser-session.js';
+import { onnxDenoiserNetwork, type DenoiserNetworkStep } from './denoiser-session.js';
+import { LazySessions } from './lazy-sessions.js';
+import { DENOISER_IO } from '../networks/denoiser/denoiser-graph.js';
+import { HINT_ENCODER_IO } from '../networks/controlnet/hint-encoder.js';
 import type { LvcdNetworks } from '../pipelines/lvcd/pipeline.js';
 import { repeatRows } from '../pipelines/lvcd/conditioning.js';
 import { WINDOW } from '../pipelines/lvcd/window-plan.js';
@@ -33,9 +36,12 @@ export async function readBundleManifest(dir: string): Promise<BundleManifest> {
 /** An opened model bundle: ONNX Runtime sessions behind the pipeline's network interface. */
 export interface LvcdBundle extends LvcdNetworks {
   readonly manifest: BundleManifest;
-  /** Where the denoiser runs: the provider that does nearly all of a run's work. */
+  /** Where the denoiser runs (or will, before its first step): the provider that does nearly all of a run's work. */
   readonly provider: 'cuda' | 'cpu';
-  /** Where each opened model runs ('auto' may put one on CUDA and fall back to the CPU for another). */
+  /**
+   * Where each model opened so far runs ('auto' may put one on CUDA and fall back to the CPU for another). Models
+   * open on their first use, so this lists the ones a run used.
+   */
   readonly providers: Readonly<Partial<Record<ModelId, 'cuda' | 'cpu'>>>;
   /** The lineart generator: RGB (1, 3, H, W) in [0, 1] to line darkness (1, 1, H, W), when the bundle has it. */
   lineart?(rgb: Float32Array, height: number, width: number): Promise<Float32Array>;
@@ -44,32 +50,29 @@ export interface LvcdBundle extends LvcdNetworks {
   release(): Promise<void>;
 }
 
-/** Opens a converted bundle on a provider ('auto' takes CUDA when it loads, else the CPU); `manifest` when the caller read it already. */
+/**
+ * Opens a converted bundle on a provider ('auto' takes CUDA when it loads, else the CPU); `manifest` when the caller
+ * read it already. Only the manifest is read here: each model's session opens on its first use.
+ */
 export async function openLvcdBundle(dir: string, provider: ProviderChoice = 'auto', manifest?: BundleManifest): Promise<LvcdBundle> {
   manifest ??= await readBundleManifest(dir);
   const missing = REQUIRED.filter((id) => !manifest.models[id]);
+  // A denoiser that takes the encoded hint (format 2) needs the hint encoder; a format 1 one encodes the sketches itself.
+  const encodesHintApart = manifest.models.denoiser?.inputs.some((t) => t.name === DENOISER_IO.hintFeatures) ?? false;
+  if (encodesHintApart && !manifest.models.hint_encoder) missing.push('hint_encoder');
   if (missing.length > 0) throw new ModelBundleError(`the model bundle in ${dir} lacks ${missing.join(', ')}; ${CONVERT_HINT}`);
-  const sessions = new Map<ModelId, ort.InferenceSession>();
-  const providers: Partial<Record<ModelId, 'cuda' | 'cpu'>> = {};
-  try {
-    for (const id of [...REQUIRED, ...(manifest.models.lineart ? (['lineart'] as const) : [])]) {
-      const created = await createSession(join(dir, manifest.models[id]!.file), { provider });
-      sessions.set(id, created.session);
-      providers[id] = created.provider;
-    }
-  } catch (e) {
-    await Promise.all([...sessions.values()].map((s) => s.release()));
-    throw e;
-  }
-  return bundleNetworks(manifest, sessions, providers);
+  const expected = await detectProvider(provider);
+  if (provider === 'cuda' && expected !== 'cuda') throw new ModelBundleError(`the model bundle in ${dir} was asked to run on CUDA, and ONNX Runtime's CUDA provider does not load here`);
+  return bundleNetworks(manifest, new LazySessions(dir, manifest, provider), expected, encodesHintApart);
 }
 
-function bundleNetworks(manifest: BundleManifest, sessions: Map<ModelId, ort.InferenceSession>, providers: Partial<Record<ModelId, 'cuda' | 'cpu'>>): LvcdBundle {
+function bundleNetworks(manifest: BundleManifest, sessions: LazySessions, expected: 'cuda' | 'cpu', encodesHintApart: boolean): LvcdBundle {
   let runtimeMs = 0;
   const run = async (id: ModelId, inputs: Record<string, { data: Float32Array; dims: readonly number[] }>) => {
+    const session = await sessions.get(id);
     const started = performance.now();
     try {
-      return await runFloat(sessions.get(id)!, inputs, id);
+      return await runFloat(session, inputs, id);
     } finally {
       runtimeMs += performance.now() - started;
     }
@@ -78,8 +81,12 @@ function bundleNetworks(manifest: BundleManifest, sessions: Map<ModelId, ort.Inf
   const { frame } = manifest.config;
   return {
     manifest,
-    provider: providers.denoiser ?? 'cpu',
-    providers,
+    get provider() {
+      return sessions.providers().denoiser ?? expected;
+    },
+    get providers() {
+      return sessions.providers();
+    },
     get runtimeMs() {
       return runtimeMs;
     },
@@ -97,15 +104,26 @@ function bundleNetworks(manifest: BundleManifest, sessions: Map<ModelId, ort.Inf
       return { mean: out.mean!.data, logvar: out.logvar!.data };
     },
     denoiser(context, vector, latentHeight, latentWidth) {
-      const network = onnxDenoiserNetwork({
-        session: sessions.get('denoiser')!,
-        latentHeight,
-        latentWidth,
-        context: repeatRows(context, WINDOW.length),
-        vector: repeatRows(vector, WINDOW.length),
-      });
+      let network: ReturnType<typeof onnxDenoiserNetwork> | undefined;
+      // Sessions open before the clock starts: runtimeMs is time running models, the hint encoder's within the step's.
+      const open = async () => {
+        const hintEncoder = encodesHintApart ? await sessions.get('hint_encoder') : undefined;
+        const encodeHint = async (hint: Float32Array) => {
+          const dims = [WINDOW.length, 3, 8 * latentHeight, 8 * latentWidth];
+          return (await runFloat(hintEncoder!, { [HINT_ENCODER_IO.input]: { data: hint, dims } }, 'hint_encoder'))[HINT_ENCODER_IO.output]!.data;
+        };
+        return onnxDenoiserNetwork({
+          session: await sessions.get('denoiser'),
+          latentHeight,
+          latentWidth,
+          context: repeatRows(context, WINDOW.length),
+          vector: repeatRows(vector, WINDOW.length),
+          ...(hintEncoder ? { encodeHint } : {}),
+        });
+      };
       return {
-        async run(step) {
+        async run(step: DenoiserNetworkStep) {
+          network ??= await open();
           const started = performance.now();
           try {
             return await network.run(step);
@@ -123,11 +141,9 @@ function bundleNetworks(manifest: BundleManifest, sessions: Map<ModelId, ort.Inf
         return (await run('vae_decoder', { z: { data: latents, dims: [frames, 4, h, w] } })).pixels!.data;
       },
     },
-    ...(sessions.has('lineart')
+    ...(manifest.models.lineart
       ? { lineart: async (rgb: Float32Array, height: number, width: number) => (await run('lineart', image(rgb, height, width))).line!.data }
       : {}),
-    async release() {
-      await Promise.all([...sessions.values()].map((s) => s.release()));
-    },
+    release: () => sessions.release(),
   };
 }

@@ -16,8 +16,10 @@ export interface DenoiserGraphCall {
   readonly context: Float32Array;
   /** (19, adm_in_channels) */
   readonly vector: Float32Array;
-  /** (19, 3, 8h, 8w); omit for the UNet-only graph. */
+  /** (19, 3, 8h, 8w): for a graph that encodes the hint itself; omit for the UNet-only graph. */
   readonly hint?: Float32Array;
+  /** (19, model_channels, h, w): the hint encoder's output, for a graph built with hintEncoder 'separate'. */
+  readonly hintFeatures?: Float32Array;
   readonly reference: ReferenceAttentionInputs;
   /** Control residuals by name for the UNet-only graph. */
   readonly control?: Readonly<Record<string, ort.Tensor>>;
@@ -55,6 +57,9 @@ export function denoiserFeeds(call: DenoiserGraphCall): Record<string, ort.Tenso
     // The sketches are at pixel resolution: 8x the latent on each axis.
     feeds[DENOISER_IO.hint] = new ort.Tensor('float32', call.hint, per(call.hint, 'hint', [free(call.hint, 64 * h * w), 8 * h, 8 * w]));
   }
+  if (call.hintFeatures) {
+    feeds[DENOISER_IO.hintFeatures] = new ort.Tensor('float32', call.hintFeatures, per(call.hintFeatures, 'hintFeatures', [free(call.hintFeatures, h * w), h, w]));
+  }
   Object.assign(feeds, call.control ?? {});
   return feeds;
 }
@@ -89,7 +94,7 @@ export async function runControlNetThenUNet(
   const residuals = await controlNet.run(denoiserFeeds(call));
   const control: Record<string, ort.Tensor> = {};
   for (const name of controlNet.outputNames) control[name] = residuals[name]!;
-  const { hint: _hint, ...rest } = call;
+  const { hint: _hint, hintFeatures: _features, ...rest } = call;
   const out = await runDenoiserGraph(unet, { ...rest, control });
   return out[DENOISER_IO.output]!;
 }
@@ -113,10 +118,25 @@ export interface OnnxDenoiserNetworkOptions {
   /** (19, 768): the vector condition. */
   readonly vector: Float32Array;
   readonly referenceLayers?: ReferenceLayerLayout;
+  /**
+   * The hint encoder (sketches (19, 3, 8h, 8w) to features (19, model_channels, h, w)) for a denoiser built with
+   * hintEncoder 'separate'; absent, the denoiser takes the sketches itself.
+   */
+  readonly encodeHint?: (hint: Float32Array) => Promise<Float32Array>;
 }
 
-/** The converted one-graph denoiser behind a sampler-style `run(step)` returning F (19, 4, h, w). */
+/**
+ * The converted one-graph denoiser behind a sampler-style `run(step)` returning F (19, 4, h, w). With `encodeHint`,
+ * the hint is encoded when it changes: the sampler hands every step of a window the same sketches array, so the
+ * encoder runs once per window (a different array, even with equal values, is encoded afresh: never stale).
+ */
 export function onnxDenoiserNetwork(options: OnnxDenoiserNetworkOptions): { run(step: DenoiserNetworkStep): Promise<Float32Array> } {
+  let encoded: { hint: Float32Array; features: Float32Array } | undefined;
+  const hintFeed = async (hint: Float32Array): Promise<Pick<DenoiserGraphCall, 'hint' | 'hintFeatures'>> => {
+    if (!options.encodeHint) return { hint };
+    if (encoded?.hint !== hint) encoded = { hint, features: await options.encodeHint(hint) };
+    return { hintFeatures: encoded.features };
+  };
   return {
     async run(step) {
       const out = await runDenoiserGraph(options.session, {
@@ -126,7 +146,7 @@ export function onnxDenoiserNetwork(options: OnnxDenoiserNetworkOptions): { run(
         timesteps: new Float32Array(WINDOW_FRAMES).fill(step.cNoise),
         context: options.context,
         vector: options.vector,
-        hint: step.hint,
+        ...(await hintFeed(step.hint)),
         reference: referencePhaseInputs(step.attention, options.referenceLayers),
       });
       return out[DENOISER_IO.output]!;

@@ -8,3 +8,4 @@ export * from './provider.js';
 export * from './denoiser-session.js';
 export * from './bundle-networks.js';
 export * from './bundle-pool.js';
+export * from './lazy-sessions.js';

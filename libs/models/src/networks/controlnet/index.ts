@@ -1,2 +1,3 @@
-// The sketch ControlNet: hint encoder, encoder copy and zero convs, built on the UNet's blocks.
+// The sketch ControlNet: hint encoder (in the graph or as its own), encoder copy and zero convs, built on the UNet's blocks.
 export * from './controlnet.js';
+export * from './hint-encoder.js';

@@ -49,6 +49,7 @@ export async function convertDenoiser(options: ConvertDenoiserOptions): Promise<
       ...(options.debugOutputs ? { debugOutputs: true } : {}),
       ...(options.attention ? { attention: options.attention } : {}),
       ...(options.attentionFrameGroup !== undefined ? { attentionFrameGroup: options.attentionFrameGroup } : {}),
+      ...(options.hintEncoder ? { hintEncoder: options.hintEncoder } : {}),
     });
     const written = await writeOnnxModel(graph.graph, {
       dir: options.outDir,

@@ -23,8 +23,10 @@ export const DENOISER_IO = {
   context: 'context',
   /** float32 (19, 768): fps / motion bucket / cond_aug embedding. */
   vector: 'y',
-  /** float32 (19, 3, 8h, 8w): the sketches, white paper with dark lines. */
+  /** float32 (19, 3, 8h, 8w): the sketches, white paper with dark lines (hintEncoder 'inside'). */
   hint: 'hint',
+  /** float32 (19, model_channels, h, w): the hint encoder's output, computed once per window (hintEncoder 'separate'). */
+  hintFeatures: 'hint_features',
   selfIndex: 'ref_self_index',
   refIndex: 'ref_ref_index',
   logitBias: 'ref_logit_bias',
@@ -41,6 +43,13 @@ export const DENOISER_IO = {
  * in sequence, for hosts that cannot hold both networks' weights at once.
  */
 export type DenoiserGraphPart = 'denoiser' | 'controlnet' | 'unet';
+
+/**
+ * Where the ControlNet's hint encoder runs. 'inside': the graph takes the sketches and encodes them at every call.
+ * 'separate': the graph takes the encoded hint (`hint_features`), which the host computes once per window with the
+ * hint encoder graph (networks/controlnet/hint-encoder.ts), since a window's sketches are the same at every step.
+ */
+export type HintEncoderPlacement = 'inside' | 'separate';
 
 export interface DenoiserGraphOptions {
   readonly weights: WeightSource;
@@ -63,6 +72,8 @@ export interface DenoiserGraphOptions {
    * independently). Bounds the transient logits at full latent resolution; 19 or undefined = one pass.
    */
   readonly attentionFrameGroup?: number;
+  /** 'inside' (default) or 'separate': see HintEncoderPlacement. */
+  readonly hintEncoder?: HintEncoderPlacement;
 }
 
 export interface DenoiserGraph {
@@ -102,6 +113,8 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
   }
   const attention = options.attention ?? 'fused';
   if (!ATTENTION_FORMS.includes(attention)) throw new RangeError(`attention must be one of ${ATTENTION_FORMS.join(', ')}, got ${String(attention)}`);
+  const hintEncoder = options.hintEncoder ?? 'inside';
+  if (hintEncoder !== 'inside' && hintEncoder !== 'separate') throw new RangeError(`hintEncoder must be inside or separate, got ${String(hintEncoder)}`);
   const T = WINDOW_FRAMES;
   const b = new GraphBuilder({ name: `lvcd_${part}`, weights, precision: options.precision ?? 'fp32', attention });
   const cnetCounts = referenceLayerCounts(config.controlnet);
@@ -134,7 +147,10 @@ export function buildDenoiserGraph(options: DenoiserGraphOptions): DenoiserGraph
   let control: Tensor[] | undefined;
   if (part !== 'unet') {
     const cnetPlan = planNetwork(config.controlnet);
-    const hint = b.input(DENOISER_IO.hint, [T, config.controlnet.hintChannels, 'hint_height', 'hint_width']);
+    const hint = hintEncoder === 'separate'
+      // The encoded hint is at latent resolution, so it shares the latent's dims.
+      ? { features: b.input(DENOISER_IO.hintFeatures, [T, config.controlnet.modelChannels, 'height', 'width']) }
+      : { sketches: b.input(DENOISER_IO.hint, [T, config.controlnet.hintChannels, 'hint_height', 'hint_width']) };
     control = b.scope(CONTROLNET_PREFIX, () => {
       const ctx = networkContext(b, config.controlnet, shared, { offset: 0, count: referenceLayers.controlLayers, name: 'the ControlNet' }, tapper('control'), options.attentionFrameGroup);
       return controlNet(ctx, cnetPlan, x, hint);

@@ -1,4 +1,4 @@
-import { architectureFromConfigJson, convertBundle } from '@lvcd/models';
+import { architectureFromConfigJson, BUNDLE_FORMAT_VERSION, convertBundle } from '@lvcd/models';
 import { generateDemoClip } from '@lvcd/media';
 import { lvcdTinyFixturesDir } from '@lvcd/models/testing';
 import { createHash } from 'node:crypto';
@@ -95,7 +95,7 @@ describe('the run record of an LVCD run (tiny bundle, CPU)', () => {
 
     const manifest = JSON.parse(await readFile(join(dir, 'models', 'tiny', 'manifest.json'), 'utf8')) as { converter: string; models: Record<string, { file: string; dataFile: string }> };
     const bundle = record.bundles['models']!;
-    expect(bundle).toMatchObject({ folder: 'tiny', converter: manifest.converter, precision: 'fp32', formatVersion: 1 });
+    expect(bundle).toMatchObject({ folder: 'tiny', converter: manifest.converter, precision: 'fp32', formatVersion: BUNDLE_FORMAT_VERSION });
     expect(Object.keys(bundle.models).sort()).toEqual(Object.keys(manifest.models).sort());
     for (const [id, files] of Object.entries(manifest.models)) {
       const bundleDir = join(dir, 'models', 'tiny');
@@ -108,7 +108,7 @@ describe('the run record of an LVCD run (tiny bundle, CPU)', () => {
       engine: 'onnxruntime-node',
       version: ortVersion,
       provider: 'cpu',
-      providers: { clip_visual: 'cpu', cond_encoder: 'cpu', vae_encoder: 'cpu', vae_decoder: 'cpu', denoiser: 'cpu' },
+      providers: { clip_visual: 'cpu', cond_encoder: 'cpu', vae_encoder: 'cpu', hint_encoder: 'cpu', denoiser: 'cpu', vae_decoder: 'cpu' },
       sessionOptions: { logSeverityLevel: 4, graphOptimizationLevel: 'all', executionProviders: ['cpu'] },
       precision: 'fp32',
     });
