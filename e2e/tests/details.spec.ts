@@ -3,6 +3,7 @@
 // was heard and where the run stopped; compare pages for a run that does not exist, a side without frames and a
 // diff of effective values; the Preview counter; the problems panel and the minimap leaving nodes and sockets
 // alone; the queue tab's label on one line.
+import type { WorkflowDocument } from '@lvcd/nodes';
 import type { Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,11 +22,11 @@ const FRAMES = 12;
 
 guardStudio('details', () => ({ server, studio }));
 
-type Doc = { nodes: { id: string; type: string; params: Record<string, unknown>; position: { x: number; y: number } }[]; links: { from: { node: string; output: string }; to: { node: string; input: string } }[] };
+type Doc = Pick<WorkflowDocument, 'nodes' | 'links'>;
 const link = (from: string, output: string, to: string, input: string) => ({ from: { node: from, output }, to: { node: to, input } });
 
 /** Load Frames → Get Frame → Save Image, Load Frames → Preview and → Save Frames. */
-function clipWorkflow(extra: Record<string, unknown> = {}): Doc {
+function clipWorkflow(extra: Record<string, number> = {}): Doc {
   return {
     nodes: [
       { id: 'load', type: 'frames/load', params: { frames: clipId }, position: { x: 0, y: 0 } },
@@ -49,7 +50,7 @@ beforeAll(async () => {
   server = await startServer();
   const pictures = Array.from({ length: FRAMES }, (_, i) => makePng(64, 48, (x) => [(x * 4 + i * 20) % 256, 90, 160]));
   const form = new FormData();
-  form.append('file', new Blob([makeZip(pictures.map((data, i) => ({ name: `frame_${i + 1}.png`, data })))], { type: 'application/zip' }), 'clip.zip');
+  form.append('file', new Blob([new Uint8Array(makeZip(pictures.map((data, i) => ({ name: `frame_${i + 1}.png`, data }))))], { type: 'application/zip' }), 'clip.zip');
   const res = await fetch(`${server.url}/api/assets`, { method: 'POST', body: form });
   clipId = ((await res.json()) as { id: string }).id;
   studio = await openStudio(server.url);
@@ -176,7 +177,7 @@ describe('compare', () => {
   let cancelled: string;
 
   beforeAll(async () => {
-    const document = (d: Doc) => ({ format: 'lvcd-studio/workflow' as const, version: 1 as const, ...d, meta: {} });
+    const document = (d: Doc): WorkflowDocument => ({ format: 'lvcd-studio/workflow', version: 1, ...d, meta: {} });
     finished = (await waitForRun(server.url, await startRun(server.url, document(clipWorkflow())))).id;
     // The same workflow with Get Frame's index set to its default, 0: no difference in what runs.
     explicitDefault = (await waitForRun(server.url, await startRun(server.url, document(clipWorkflow({ index: 0 }))))).id;
