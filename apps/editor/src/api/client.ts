@@ -1,7 +1,7 @@
 // The one HTTP client of the editor (docs/api.md, the compare endpoints included). Every call throws ApiError
 // with the server's message (and problems) on failure.
-import type { CompareExport, NodeSpec, OutputPage, PairMetrics, Problem, ReproducibilityState, SequenceInfo, WorkflowDocument } from '@lvcd/nodes';
-import type { ApiErrorBody, Asset, RunDetail, RunSummary, SavedWorkflow, SavedWorkflowSummary } from './types';
+import type { CompareExport, NodeSpec, OutputPage, PairMetrics, Problem, ReproducibilityState, SequenceInfo, WorkerView, WorkflowDocument } from '@lvcd/nodes';
+import type { ApiErrorBody, Asset, RunBatch, RunDetail, RunSummary, SavedWorkflow, SavedWorkflowSummary } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -61,10 +61,15 @@ export function createApiClient(base = '') {
 
     queueRun: (document: WorkflowDocument, targets?: string[]) =>
       request<{ id: string; status: 'queued' }>('POST', '/api/runs', targets ? { document, targets } : { document }),
+    /** ComfyUI's batch count: `batch.count` runs of the document, `batch.vary` stepped per run; every id, run 0 first. */
+    queueBatch: (document: WorkflowDocument, batch: RunBatch) => request<{ ids: string[]; status: 'queued' }>('POST', '/api/runs', { document, batch }),
     listRuns: (limit = 50, offset = 0) => request<RunSummary[]>('GET', `/api/runs?limit=${limit}&offset=${offset}`),
     getRun: (id: string) => request<RunDetail>('GET', `/api/runs/${enc(id)}`),
     cancelRun: (id: string) => request<{ id: string; status: string }>('POST', `/api/runs/${enc(id)}/cancel`),
     requeueRun: (id: string) => request<{ id: string; status: 'queued' }>('POST', `/api/runs/${enc(id)}/requeue`),
+
+    /** The processes that execute runs, as their last heartbeats say (the Workers panel). */
+    listWorkers: () => request<WorkerView[]>('GET', '/api/workers'),
 
     listAssets: () => request<Asset[]>('GET', '/api/assets'),
     uploadAsset: (file: File) => {

@@ -16,6 +16,12 @@ export type {
 /** A `frame` event from the run's room (the socket protocol's message). */
 export type { FrameMessage as FrameEvent } from '@lvcd/nodes';
 
+/** `batch` of POST /api/runs (docs/api.md): `count` runs, with `vary.param` of node `vary.node` + i * `step` (1) in run i. */
+export interface RunBatch {
+  count: number;
+  vary?: { node: string; param: string; step?: number };
+}
+
 export interface ApiErrorBody {
   statusCode?: number;
   message?: string;

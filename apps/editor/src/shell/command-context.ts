@@ -45,5 +45,6 @@ export function createCommandContext(
     openAddMenu: (at) => shell.openAddMenu(at),
     closeMenus: shell.closeMenus,
     toggleProblems: () => void (shell.showProblems.value = !shell.showProblems.value),
+    showWorkers: () => shell.showTab('workers'),
   };
 }

@@ -36,6 +36,7 @@ function recordingContext(state: { selection?: string[]; bypassed?: string[]; ca
     openAddMenu: record('openAddMenu'),
     closeMenus: record('closeMenus'),
     toggleProblems: record('toggleProblems'),
+    showWorkers: record('showWorkers'),
   };
   return { ctx, calls };
 }
@@ -141,10 +142,12 @@ describe('the command runner', () => {
       ['Select all', 'Ctrl+A'],
       ['Auto-arrange', undefined],
       ['Zoom to fit', '.'],
+      ['Workers', undefined],
     ]);
     items[0]?.action();
     items[1]?.action();
-    expect(calls).toEqual(['openAddMenu [{"x":30,"y":40}]', 'paste ["menu"]']);
+    items[5]?.action();
+    expect(calls).toEqual(['openAddMenu [{"x":30,"y":40}]', 'paste ["menu"]', 'showWorkers']);
     expect(runner.title('workflow.save')).toBe('Save the workflow (Ctrl+S)');
     expect(runner.title('view.arrange')).toBe('Auto-arrange');
   });

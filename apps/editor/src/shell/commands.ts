@@ -33,6 +33,8 @@ export interface CommandContext {
   openAddMenu(at?: Point): void;
   closeMenus(): void;
   toggleProblems(): void;
+  /** The side panel shows the workers that execute runs. */
+  showWorkers(): void;
 }
 
 /** Where a command came from: menus pass where they were opened. */
@@ -93,6 +95,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'view.fit', label: 'Zoom to fit', keys: ['.'], when: editing, run: (c) => c.zoomToFit() },
   { id: 'view.arrange', label: 'Auto-arrange', when: onCanvas, run: (c) => c.autoArrange() },
   { id: 'view.problems', label: 'Show or hide the problems panel', run: (c) => c.toggleProblems() },
+  { id: 'view.workers', label: 'Show the workers that execute runs', menuLabel: () => 'Workers', run: (c) => c.showWorkers() },
   { id: 'menus.close', label: 'Close menus', keys: ['Escape'], when: editing, run: (c) => c.closeMenus() },
 ];
 
@@ -100,4 +103,4 @@ export const COMMANDS: readonly Command[] = [
 export const NODE_MENU = ['node.bypass', 'edit.copy', 'node.duplicate', 'edit.delete'] as const;
 /** The toolbar's workflow menu. */
 export const WORKFLOW_MENU = ['workflow.new', 'workflow.saveAs', 'workflow.duplicate', 'workflow.delete', 'workflow.import', 'workflow.export'] as const;
-export const CANVAS_MENU = ['canvas.addNode', 'edit.paste', 'edit.selectAll', 'view.arrange', 'view.fit'] as const;
+export const CANVAS_MENU = ['canvas.addNode', 'edit.paste', 'edit.selectAll', 'view.arrange', 'view.fit', 'view.workers'] as const;

@@ -5,7 +5,7 @@ import type { EditorHandle, Point } from '../editor/create-editor';
 import type { MenuItem } from './command-runner';
 
 export type LooseTarget = LooseEnd & { nodeId: string; key: string };
-export type SideTab = 'nodes' | 'workflows' | 'queue' | 'history' | 'outputs';
+export type SideTab = 'nodes' | 'workflows' | 'queue' | 'history' | 'outputs' | 'workers';
 
 export function createShellState() {
   const editor = shallowRef<EditorHandle | null>(null);
@@ -24,6 +24,12 @@ export function createShellState() {
     addMenu.value = { at, graphAt: editor.value.toGraph(at), looseEnd };
   }
 
+  /** A side tab, on its list (a run shown in History closes). */
+  function showTab(t: SideTab): void {
+    tab.value = t;
+    openRunId.value = null;
+  }
+
   function closeMenus(): void {
     addMenu.value = null;
     ctxMenu.value = null;
@@ -38,6 +44,7 @@ export function createShellState() {
     addMenu,
     ctxMenu,
     openAddMenu,
+    showTab,
     closeMenus,
     pointer: () => pointer,
     setPointer: (p: Point) => void (pointer = p),

@@ -2,6 +2,7 @@
 import type { NodeSpec } from '@lvcd/nodes';
 import { ApiError } from '../api/client';
 import type { RunDetail } from '../api/types';
+import { queuedText } from '../batch/batch-store';
 import type { Point } from '../editor/create-editor';
 import { downloadText, safeFileName } from '../lib/download';
 import { parseWorkflowText, readWorkflowFile } from '../lib/import';
@@ -9,11 +10,12 @@ import type { Studio } from '../stores/studio';
 import type { ShellState } from './shell-state';
 
 export function createWorkflowActions(studio: Studio, shell: ShellState) {
-  const { api, catalogue, workflow, runs, assets, notify } = studio;
+  const { api, catalogue, workflow, runs, assets, notify, batch } = studio;
 
+  /** Queues the workflow as many times as the batch count says (once by default). */
   async function queue(): Promise<void> {
-    const res = await runs.queueRun(workflow.current());
-    if (res.ok) return notify('info', 'Queued');
+    const res = await batch.queue(workflow.current());
+    if (res.ok) return notify('info', queuedText(res.ids, res.seed));
     const err = res.error;
     if (err instanceof ApiError && err.problems.length) {
       workflow.setServerProblems(err.problems);

@@ -2,6 +2,7 @@
 // per-node Vue apps Rete mounts, so no store state lives at module level.
 import { inject, type App, type InjectionKey, type Plugin } from 'vue';
 import { createApiClient, type ApiClient } from '../api/client';
+import { createBatch } from '../batch/batch-store';
 import { createSequenceReplay } from '../outputs/sequence-replay';
 import { createRunSocket, type RunSocket } from '../api/run-socket';
 import { createAssets } from './assets';
@@ -9,6 +10,7 @@ import { createCatalogue } from './catalogue';
 import { createNodeRuntime } from './node-runtime';
 import { createRuns } from './runs';
 import { createToasts } from './toasts';
+import { createWorkers } from '../workers/workers-store';
 import { createWorkflow } from './workflow';
 
 export interface StudioOptions {
@@ -28,7 +30,9 @@ export function createStudio(options: StudioOptions = {}) {
   const replay = createSequenceReplay(api, runtime, () => workflow.doc.value.links);
   const runs = createRuns({ api, socket, runtime, notify, replay });
   const workflow = createWorkflow({ api, catalogue, runtime, leaveRun: runs.leave, notify });
-  return { api, socket, toasts, notify, catalogue, assets, runtime, runs, workflow };
+  const batch = createBatch({ api, runs, specs: () => catalogue.specMap.value });
+  const workers = createWorkers({ api });
+  return { api, socket, toasts, notify, catalogue, assets, runtime, runs, workflow, batch, workers };
 }
 
 export type Studio = ReturnType<typeof createStudio>;
