@@ -25,6 +25,7 @@ import { lvcdColorize, lvcdDecode, lvcdLineart, lvcdSample, modelBundle } from '
 export { imageLimits } from './limits.js';
 export { DEMO_WORKFLOW_NAME, demoWorkflow, type DemoAssets } from './demo-workflow.js';
 export { LVCD_TEMPLATE_NAME, lvcdTemplateWorkflow } from './lvcd/index.js';
+export { estimateDocument, type DocumentEstimate } from './estimate-document.js';
 
 export const builtinNodeTypes: readonly NodeType[] = [
   loadImage,

@@ -1,6 +1,6 @@
 import type { InputSpec, NodeSpec, OutputSpec, ParamSchema, ParamSpec } from '../types.js';
 import type { NodeProvenance } from '../run-record.js';
-import type { Artifact, ExecuteContext, NodeEstimate, NodeType } from './node-type.js';
+import type { Artifact, ExecuteContext, FrameShape, NodeEstimate, NodeType } from './node-type.js';
 import type { FramesValue, ImageValue, LatentsValue, MetricsValue, ModelBundleValue } from './values.js';
 
 /** The run-time value each socket type carries; the executor checks every input against it before a node runs. */
@@ -35,6 +35,12 @@ export type InputsOf<I extends readonly InputSpec[]> = {
   readonly [S in I[number] as S['name']]: S extends { optional: true } ? SocketValues[S['type']] | undefined : SocketValues[S['type']];
 };
 
+/** What an estimate gets: frame sequences may be their shape alone (they are not made before a run). */
+type EstimateValue<T extends keyof SocketValues> = T extends 'FRAMES' | 'SKETCHES' ? FrameShape : SocketValues[T];
+export type EstimateInputsOf<I extends readonly InputSpec[]> = {
+  readonly [S in I[number] as S['name']]: S extends { optional: true } ? EstimateValue<S['type']> | undefined : EstimateValue<S['type']>;
+};
+
 export type OutputsOf<O extends readonly OutputSpec[]> = { [S in O[number] as S['name']]: SocketValues[S['type']] };
 
 export type TypedContext<I extends readonly InputSpec[], P extends readonly ParamSpec[]> = Omit<ExecuteContext, 'params' | 'inputs'> & {
@@ -61,7 +67,7 @@ export interface NodeDefinition<I extends readonly InputSpec[], O extends readon
    */
   provenance?(ctx: { params: ParamsOf<P>; outputs: OutputsOf<O>; artifacts: readonly Artifact[] }): Promise<NodeProvenance | undefined> | NodeProvenance | undefined;
   /** What a run will cost (memory, time), from the inputs it would get; for nodes whose cost is worth knowing first. */
-  estimate?(ctx: Pick<TypedContext<I, P>, 'params' | 'inputs' | 'modelsDir'>): Promise<NodeEstimate>;
+  estimate?(ctx: Pick<TypedContext<I, P>, 'params' | 'modelsDir'> & { inputs: EstimateInputsOf<I> }): Promise<NodeEstimate>;
   execute(ctx: TypedContext<I, P>): Promise<OutputsOf<O>>;
 }
 

@@ -67,11 +67,26 @@ export interface ProvenanceContext {
 export interface NodeType extends NodeSpec {
   fingerprint?(ctx: Pick<ExecuteContext, 'params' | 'inputs' | 'modelsDir' | 'assets'>): Promise<string> | string;
   provenance?(ctx: ProvenanceContext): Promise<NodeProvenance | undefined> | NodeProvenance | undefined;
-  estimate?(ctx: Pick<ExecuteContext, 'params' | 'inputs' | 'modelsDir'>): Promise<NodeEstimate>;
+  estimate?(ctx: EstimateContext): Promise<NodeEstimate>;
   execute(ctx: ExecuteContext): Promise<Outputs>;
 }
 
-/** What a run of a node will cost, known from its inputs before it runs (`lvcd plan`). */
+/**
+ * What an estimate knows of a frame sequence before it exists: its size and length, read from the clip's file and
+ * the params of the nodes between (catalogue/clip-shapes.ts), or from the sequence itself once it was made.
+ */
+export interface FrameShape {
+  width: number;
+  height: number;
+  count: number;
+}
+
+/** An estimate's inputs: the values upstream made, or for frame sequences their shape alone. */
+export interface EstimateContext extends Pick<ExecuteContext, 'params' | 'modelsDir'> {
+  inputs: Record<string, Value | FrameShape | undefined>;
+}
+
+/** What a run of a node will cost, known from its inputs before it runs (`lvcd plan`, POST /api/plan). */
 export interface NodeEstimate {
   peakBytes: number;
   /** Memory free for it on the device it would run on (after any cap), when that can be asked. */
