@@ -9,6 +9,9 @@ import type { QueuedRun } from './queued-run.js';
 import { REDIS_NAMES, redisClient } from './redis.js';
 import { WorkerHeartbeat } from './worker-directory.js';
 
+/** How long a worker without a run's models leaves it for the worker that has them, each time it finds it. */
+const AFFINITY_RETRY_MS = 100;
+
 export interface QueueWorkerOptions {
   id: string;
   redisUrl: string;
@@ -103,8 +106,9 @@ export class QueueWorker {
   private async process(job: Job<QueuedRun>, token: string | undefined): Promise<void> {
     const { job: run, prefer } = job.data;
     if (prefer && prefer.worker !== this.options.id && Date.now() < prefer.until && (await this.control.exists(REDIS_NAMES.worker(prefer.worker)))) {
-      // Another worker has this run's models open: give it the run for a moment before taking it here.
-      await job.moveToDelayed(prefer.until, token);
+      // Another worker has this run's models open: step aside briefly. When the run is back in the queue, the
+      // worker that has waited longest gets it, which is the preferred one (this one just came back).
+      await job.moveToDelayed(Date.now() + AFFINITY_RETRY_MS, token);
       throw new DelayedError();
     }
     // Started before, and not by a worker that is still on it (its hold would have kept it): a takeover.

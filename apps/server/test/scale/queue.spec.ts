@@ -46,6 +46,21 @@ describe('scale-out: BullMQ queue, two API instances, three workers', () => {
     }
   });
 
+  it('a worker pinned to a GPU says so, and one stopped with SIGTERM leaves the list at once', async () => {
+    const pinned = await cluster.addWorker('pinned', ['--gpu', '1', '--concurrency', '2']);
+    await waitForWorkers(cluster, 4);
+    const listed = ((await api(b, 'GET', '/api/workers')).body as { id: string; gpu: number | null; concurrency: number }[]).find((w) => w.id === 'pinned');
+    expect(listed).toMatchObject({ gpu: 1, concurrency: 2 });
+    pinned.cli.child.kill('SIGTERM');
+    expect((await pinned.cli.done).code).toBe(0);
+    cluster.workers.splice(cluster.workers.indexOf(pinned), 1);
+    const end = Date.now() + 3000;
+    while (((await api(a, 'GET', '/api/workers')).body as { id: string }[]).some((w) => w.id === 'pinned')) {
+      if (Date.now() > end) throw new Error('the stopped worker is still listed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
   it('drains 30 runs submitted to both instances: none lost, none run twice, spread over the workers', async () => {
     const image = await asset();
     const finished = new Map<string, string>();

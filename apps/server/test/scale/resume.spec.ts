@@ -58,6 +58,28 @@ async function savedFrames(view: RunView, dir: string): Promise<Uint8Array[]> {
   }
 }
 
+describe('model affinity', () => {
+  it('sends an LVCD run to the worker that has its bundle open, not to the one idle longest', async () => {
+    const small = (await upload(api0, await demoClipZip(join(cluster.dataDir, 'small-src'), SIZE, 2), 'small.zip', 'application/zip')).body.id as string;
+    const first = (await api(api0, 'POST', '/api/runs', { document: lvcdWorkflow(small, 1) })).body.id as string;
+    expect((await waitForRun(api0, first, 300_000)).status).toBe('succeeded');
+    const opener = (await run(first)).attempts![0]!.worker;
+    // Its heartbeat now lists the bundle and a free slot: the queue's choice rests on both.
+    const end = Date.now() + 15_000;
+    for (;;) {
+      const workers = (await api(api0, 'GET', '/api/workers')).body as { id: string; bundles: string[]; running: string[] }[];
+      const listed = workers.find((w) => w.id === opener);
+      if (listed?.bundles.length && listed.running.length === 0) break;
+      if (Date.now() > end) throw new Error(`worker ${opener} never advertised an open bundle: ${JSON.stringify(workers)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Without affinity the other worker, blocked on the queue for longer, would get the next run.
+    const next = (await api(api0, 'POST', '/api/runs', { document: lvcdWorkflow(small, 2) })).body.id as string;
+    expect((await waitForRun(api0, next, 300_000)).status).toBe('succeeded');
+    expect((await run(next)).attempts![0]!.worker).toBe(opener);
+  }, 900_000);
+});
+
 describe('a worker killed in the middle of an LVCD run', () => {
   it('hands the run to another worker, which resumes at the last finished window with the same frames', async () => {
     const document = lvcdWorkflow(clip, STEPS);
