@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { optionalPositiveInteger, optionalString, optionalStringList, queryInteger, requireObject } from '../common/body.js';
 import { UuidPipe, isUuid } from '../common/id-pipes.js';
 import { callerOf } from '../security/caller.js';
+import { parseBatch } from './run-batch.js';
 import { RunsService, type RunSource } from './runs.service.js';
 
 @Controller('api/runs')
@@ -15,7 +16,9 @@ export class RunsController {
     const body = requireObject(raw);
     const targets = optionalStringList(body, 'targets', 2000, 128);
     const socketId = optionalString(body, 'socketId', 64);
-    return this.runs.create(sourceOf(body), { ...(targets ? { targets } : {}), ...(socketId ? { socketId } : {}), client: callerOf(req) });
+    const batch = parseBatch(body.batch);
+    const options = { ...(targets ? { targets } : {}), ...(socketId ? { socketId } : {}), client: callerOf(req) };
+    return batch ? this.runs.createBatch(sourceOf(body), batch, options) : this.runs.create(sourceOf(body), options);
   }
 
   @Get()

@@ -12,6 +12,7 @@ import { RunQuota } from '../security/run-quota.js';
 import { WorkflowsService } from '../workflows/workflows.service.js';
 import { LiveRuns } from './live-runs.js';
 import { RunEventsBus } from './run-events.js';
+import { batchDocuments, type RunBatch } from './run-batch.js';
 import { RUN_SCHEDULER, type RunScheduler } from './run-scheduler.js';
 import { runSummary, thumbnailOf, type RunDetail, type RunSummary } from './run-views.js';
 
@@ -50,17 +51,41 @@ export class RunsService {
   ) {}
 
   async create(source: RunSource, options: RunOptions = {}): Promise<{ id: string; status: 'queued' }> {
+    return this.queue(await this.snapshotOf(source, options.targets), options.socketId, options.client);
+  }
+
+  /**
+   * ComfyUI's batch count: the workflow queued `batch.count` times, the varied param stepped per run. Every run
+   * is planned and counted against the client's quota before the first is queued, so the batch goes in whole.
+   */
+  async createBatch(source: RunSource, batch: RunBatch, options: RunOptions = {}): Promise<{ ids: string[]; status: 'queued' }> {
     const { targets, socketId, client } = options;
+    const base = await this.snapshotOf(source, targets);
+    const snapshots = batchDocuments(base.plan.document, batch, this.runtime.registry.specs).map((document) => ({ ...base, plan: this.runnable(document, targets) }));
+    const ids = snapshots.map(() => randomUUID());
+    if (client) {
+      this.quota.check(client, ids.length);
+      for (const id of ids) this.quota.add(client, id);
+    }
+    for (const [i, snapshot] of snapshots.entries()) {
+      await this.queueReserved(ids[i]!, snapshot, socketId).catch((e: unknown) => {
+        for (const id of ids.slice(i)) this.quota.release(id);
+        throw e;
+      });
+    }
+    return { ids, status: 'queued' };
+  }
+
+  private async snapshotOf(source: RunSource, targets: string[] | undefined): Promise<Snapshot> {
     if ('document' in source) {
       const plan = this.runnable(source.document, targets);
       // An unsaved workflow is still named in the history, by the name the editor keeps in its meta.
       const { name: metaName } = plan.document.meta;
       const name = typeof metaName === 'string' && metaName.trim() ? metaName.trim().slice(0, 200) : null;
-      return this.queue({ plan, ...(targets ? { targets } : {}), workflowId: null, workflowName: name, workflowVersion: null }, socketId, client);
+      return { plan, ...(targets ? { targets } : {}), workflowId: null, workflowName: name, workflowVersion: null };
     }
     const saved = source.version ? await this.workflows.version(source.workflowId, source.version) : await this.workflows.get(source.workflowId);
-    const snapshot = { plan: this.runnable(saved.document, targets), workflowId: saved.id, workflowName: saved.name, workflowVersion: saved.version };
-    return this.queue({ ...snapshot, ...(targets ? { targets } : {}) }, socketId, client);
+    return { plan: this.runnable(saved.document, targets), ...(targets ? { targets } : {}), workflowId: saved.id, workflowName: saved.name, workflowVersion: saved.version };
   }
 
   /** A new run with the same snapshot; checked again, since an asset it names may have gone since. */
@@ -126,15 +151,20 @@ export class RunsService {
 
   private async queue(snapshot: Snapshot, socketId?: string, client?: string): Promise<{ id: string; status: 'queued' }> {
     const id = randomUUID();
-    const nodes: Record<string, NodeState> = Object.fromEntries(snapshot.plan.order.map((n) => [n, { status: 'queued' }]));
     // Reserved before the first await, so concurrent submissions cannot all slip under the limit.
     if (client) {
       this.quota.check(client);
       this.quota.add(client, id);
     }
+    return this.queueReserved(id, snapshot, socketId);
+  }
+
+  /** Queues a run whose quota share (if it has a client) is already reserved; a refused run gives it back. */
+  private async queueReserved(id: string, snapshot: Snapshot, socketId?: string): Promise<{ id: string; status: 'queued' }> {
+    const nodes: Record<string, NodeState> = Object.fromEntries(snapshot.plan.order.map((n) => [n, { status: 'queued' }]));
     const refusal = await this.scheduler.refusal({ runId: id, plan: snapshot.plan });
     if (refusal) {
-      if (client) this.quota.release(id);
+      this.quota.release(id);
       throw new ServiceUnavailableException(`the run was refused: ${refusal}`);
     }
     await this.insertRun(id, snapshot, nodes).catch((e: unknown) => {

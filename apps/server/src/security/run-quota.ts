@@ -10,13 +10,12 @@ export class RunQuota {
 
   constructor(private readonly maxPerClient: number) {}
 
-  /** Throws a 429 naming the limit when the client already has its share queued. */
-  check(client: string): void {
-    if ((this.counts.get(client) ?? 0) < this.maxPerClient) return;
-    throw new HttpException(
-      `you already have ${this.maxPerClient} runs waiting in the queue; wait for some to start or cancel some (LVCD_MAX_QUEUED_RUNS sets the limit)`,
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+  /** Throws a 429 naming the limit when `adding` more runs (a batch's every run) would pass the client's share. */
+  check(client: string, adding = 1): void {
+    const waiting = this.counts.get(client) ?? 0;
+    if (waiting + adding <= this.maxPerClient) return;
+    const why = adding === 1 ? `you already have ${this.maxPerClient} runs waiting in the queue` : `a batch of ${adding} runs with ${waiting} already waiting passes the limit of ${this.maxPerClient}`;
+    throw new HttpException(`${why}; wait for some to start or cancel some (LVCD_MAX_QUEUED_RUNS sets the limit)`, HttpStatus.TOO_MANY_REQUESTS);
   }
 
   add(client: string, runId: string): void {
