@@ -27,6 +27,8 @@ let workflowId: string;
 let videoRun: any;
 /** The same workflow unsaved, with Preview Frames added: preview PNGs beside the mp4. */
 let previewRun: any;
+/** Statuses of the answers the page got for the saved mp4. */
+const videoStatuses: number[] = [];
 
 function smallDemo(assetId: string): WorkflowDocument {
   const d = demoWorkflow({ frames: assetId });
@@ -55,6 +57,8 @@ beforeAll(async () => {
   previewed.links.push({ from: { node: 'colorize', output: 'frames' }, to: { node: 'preview', input: 'frames' } });
   previewRun = await waitForRun(server.url, (await apiJson(server.url, 'POST', '/api/runs', { document: previewed })).id);
   studio = await openStudio(server.url);
+  const video = videoRun.artifacts.find((a: any) => a.mime === 'video/mp4');
+  studio.page.on('response', (r) => void (r.url().endsWith(`/api/artifacts/${video.id}`) && videoStatuses.push(r.status())));
 });
 
 guardStudio('outputs', () => ({ server, studio }), () => rmSync(tmp, { recursive: true, force: true }));
@@ -76,7 +80,7 @@ describe('results of finished runs', () => {
     expect(await page.getAttribute(preview, 'data-kind')).toBe('image');
   });
 
-  it('plays the saved mp4 inline in the run detail', async () => {
+  it('plays the saved mp4 inline in the run detail, and seeks in it', async () => {
     const { page } = studio;
     await page.click(`[data-testid=history-item][data-run-id="${videoRun.id}"]`);
     const player = '[data-testid=run-detail] [data-testid=run-video]';
@@ -90,6 +94,18 @@ describe('results of finished runs', () => {
     const facts = await page.$eval(player, (v) => ({ w: (v as HTMLVideoElement).videoWidth, h: (v as HTMLVideoElement).videoHeight, d: (v as HTMLVideoElement).duration, controls: (v as HTMLVideoElement).controls }));
     expect(facts).toMatchObject({ w: W, h: H, controls: true });
     expect(facts.d).toBeCloseTo(FRAMES / 12, 1);
+    await page.$eval(player, (v) => {
+      const el = v as HTMLVideoElement;
+      el.pause();
+      return new Promise<void>((resolve) => {
+        el.addEventListener('seeked', () => resolve(), { once: true });
+        el.currentTime = el.duration / 2;
+      });
+    });
+    expect(await page.$eval(player, (v) => (v as HTMLVideoElement).currentTime)).toBeCloseTo(FRAMES / 24, 1);
+    // The player asked for byte ranges (the History thumbnail did too); the server answering them in part is what
+    // lets it seek in a long video without loading all of it.
+    expect(videoStatuses).toContain(206);
     await studio.screenshot('outputs-run-detail-video');
   });
 
@@ -100,7 +116,7 @@ describe('results of finished runs', () => {
     for (const id of ['save', 'colorize']) {
       await page.waitForSelector(`${node(id)} [data-testid=filmstrip][data-frames="${FRAMES}"]`);
       expect(await page.getAttribute(node(id), 'data-status')).toBe('done');
-      await expect.poll(() => picturesLoaded(page, `${node(id)} [data-testid=filmstrip] img`)).toBe(true);
+      await expect.poll(() => picturesLoaded(page, `${node(id)} [data-testid=filmstrip] img`), { timeout: 20_000 }).toBe(true);
     }
     const video = videoRun.artifacts.find((a: any) => a.mime === 'video/mp4');
     expect(await page.getAttribute(`${node('save')} [data-testid=frame]`, 'src')).toMatch(new RegExp(`^/api/artifacts/${video.id}/frames/\\d+$`));
@@ -118,7 +134,7 @@ describe('results of finished runs', () => {
     await page.waitForSelector('[data-testid=run-state]:text("succeeded")', { timeout: 60_000 });
     await page.waitForSelector(`${node('save')}[data-status=cached] [data-testid=filmstrip][data-frames="${FRAMES}"]`);
     await page.waitForSelector(`${node('colorize')}[data-status=cached] [data-testid=filmstrip][data-frames="${FRAMES}"]`);
-    await expect.poll(() => picturesLoaded(page, `${node('save')} [data-testid=filmstrip] img`)).toBe(true);
+    await expect.poll(() => picturesLoaded(page, `${node('save')} [data-testid=filmstrip] img`), { timeout: 20_000 }).toBe(true);
     await page.waitForSelector(`${node('metrics')} [data-testid=metrics-sparkline][data-frames="${FRAMES}"]`);
   });
 
@@ -130,7 +146,7 @@ describe('results of finished runs', () => {
     await page.click('[data-testid=tab-outputs]');
     await expect.poll(() => page.locator('[data-testid=output-tile]').count()).toBe(7);
     expect(await page.textContent('[data-testid=outputs-count]')).toBe('7 of 7');
-    await expect.poll(() => picturesLoaded(page, '[data-testid=output-tile] img')).toBe(true);
+    await expect.poll(() => picturesLoaded(page, '[data-testid=output-tile] img'), { timeout: 20_000 }).toBe(true);
 
     await page.selectOption('[data-testid=outputs-kind]', 'video');
     await expect.poll(() => page.locator('[data-testid=output-tile]').count()).toBe(3);

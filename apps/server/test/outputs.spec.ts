@@ -115,3 +115,27 @@ describe('History thumbnails', () => {
     expect((await api(server, 'GET', `/api/runs/${runs[2].id}`)).body.thumbnailKind).toBe('video');
   });
 });
+
+describe('a saved video served in parts', () => {
+  it('answers a byte range with 206 and that part, so the inline player can seek', async () => {
+    const video = runs[2].artifacts.find((a: any) => a.mime === 'video/mp4');
+    const url = `${server.url}/api/artifacts/${video.id}`;
+    const whole = await fetch(url);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    const size = bytes.length;
+    expect(size).toBe(video.size);
+    const part = async (range: string) => {
+      const res = await fetch(url, { headers: { range } });
+      return { status: res.status, contentRange: res.headers.get('content-range'), length: res.headers.get('content-length'), body: Buffer.from(await res.arrayBuffer()) };
+    };
+    expect(await part('bytes=0-99')).toEqual({ status: 206, contentRange: `bytes 0-99/${size}`, length: '100', body: bytes.subarray(0, 100) });
+    expect(await part('bytes=100-')).toMatchObject({ status: 206, contentRange: `bytes 100-${size - 1}/${size}`, body: bytes.subarray(100) });
+    expect(await part('bytes=-50')).toMatchObject({ status: 206, contentRange: `bytes ${size - 50}-${size - 1}/${size}`, body: bytes.subarray(size - 50) });
+    expect(await part(`bytes=10-${size * 2}`)).toMatchObject({ status: 206, contentRange: `bytes 10-${size - 1}/${size}`, body: bytes.subarray(10) });
+    expect(await part(`bytes=${size}-`)).toMatchObject({ status: 416, contentRange: `bytes */${size}`, body: Buffer.alloc(0) });
+    // Several ranges at once, or a malformed header: the whole file, as if no range were asked.
+    for (const range of ['bytes=0-1,5-6', 'bytes=9-3', 'items=0-5']) expect(await part(range)).toMatchObject({ status: 200, body: bytes });
+  });
+});
