@@ -7,6 +7,7 @@ import type { ServerConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { NodesModule } from './nodes/nodes.module.js';
+import { PlanModule } from './plan/plan.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { ReproducibilityModule } from './reproducibility/reproducibility.module.js';
 import { RunsModule } from './runs/runs.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         RuntimeModule,
         HealthModule,
         NodesModule,
+        PlanModule,
         WorkflowsModule,
         RunsModule,
         WorkersModule,

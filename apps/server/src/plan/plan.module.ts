@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { PlanController } from './plan.controller.js';
+
+@Module({ controllers: [PlanController] })
+export class PlanModule {}
