@@ -8,7 +8,7 @@ import type { ArchitectureConfig, ModelId } from '../runtime/bundle-manifest.js'
 import { inferVaeDecoderConfig, inferVaeEncoderConfig } from '../networks/vae/vae-config.js';
 import { buildVaeDecoder } from '../networks/vae/vae-decoder.js';
 import { buildCondEncoder, buildVaeEncoder } from '../networks/vae/vae-encoder.js';
-import { LVCD_REAL_CONFIG, type LvcdNetworkConfig } from '../networks/unet/config.js';
+import { LVCD_REAL_CONFIG, WINDOW_FRAMES, type LvcdNetworkConfig } from '../networks/unet/config.js';
 import { buildDenoiserGraph, CONTROLNET_PREFIX, UNET_PREFIX } from '../networks/denoiser/denoiser-graph.js';
 import { buildHintEncoder } from '../networks/controlnet/hint-encoder.js';
 
@@ -59,6 +59,8 @@ export function inferArchitecture(main: WeightSource, lineart: WeightSource | un
     denoiser: inferNetworkConfig(shape, options.network),
     frame: options.frame ?? DEFAULT_FRAME,
     scaleFactor: SCALE_FACTOR,
+    // The denoiser graph is built for this many positions (networks/unet/config): recorded for the pipeline.
+    windowFrames: WINDOW_FRAMES,
   };
 }
 

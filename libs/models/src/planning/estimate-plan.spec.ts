@@ -17,7 +17,7 @@ function realRequest(overrides: Partial<PlanRequest> = {}): PlanRequest {
     manifest: {
       precision: 'fp32',
       models: { denoiser: record(8.83e9), vae_decoder: record(0.2e9), vae_encoder: record(0.14e9), cond_encoder: record(0.14e9), clip_visual: record(2.5e9) },
-      config: { denoiser: LVCD_REAL_CONFIG, vaeDecoder: realVae } as unknown as PlanRequest['manifest']['config'],
+      config: { denoiser: LVCD_REAL_CONFIG, vaeEncoder: realVae, vaeDecoder: realVae, scaleFactor: 0.18215 } as unknown as PlanRequest['manifest']['config'],
     },
     width: 576,
     height: 320,

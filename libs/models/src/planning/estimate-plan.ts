@@ -1,12 +1,12 @@
 import { planDecodeChunks } from '../pipelines/lvcd/decode-plan.js';
 import { outputFrameCount, paddedFrameCount, windowCount } from '../pipelines/lvcd/window-plan.js';
-import type { BundleManifest } from '../runtime/bundle-manifest.js';
-import { WINDOW_FRAMES } from '../networks/unet/config.js';
+import { bundleGeometry, type BundleManifest } from '../runtime/bundle-manifest.js';
+import { latentSize } from '../pipelines/lvcd/geometry.js';
 import { CALIBRATION, type ProviderCalibration } from './calibration.js';
 import { decoderChunkCost, denoiserStepCost } from './network-cost.js';
 
 export interface PlanRequest {
-  /** The bundle's manifest: architecture, frame size its CLIP graph was built for, model sizes, precision. */
+  /** The bundle's manifest: architecture and geometry, frame size its CLIP graph was built for, model sizes, precision. */
   manifest: Pick<BundleManifest, 'config' | 'models' | 'precision'>;
   width: number;
   height: number;
@@ -75,12 +75,12 @@ function weightsBytes(manifest: PlanRequest['manifest'], c: ProviderCalibration)
 export function estimatePlan(r: PlanRequest): PlanEstimate {
   const c = CALIBRATION[r.provider];
   const { config } = r.manifest;
-  const latentHeight = r.height / 8;
-  const latentWidth = r.width / 8;
+  const geometry = bundleGeometry(config);
+  const { latentHeight, latentWidth } = latentSize(geometry, r.height, r.width);
   const frameCount = r.pad ? paddedFrameCount(r.frames) : r.frames;
   const windows = windowCount(frameCount);
   const outputFrames = Math.min(outputFrameCount(windows), r.frames);
-  const step = denoiserStepCost(config.denoiser, { frames: WINDOW_FRAMES, latentHeight, latentWidth });
+  const step = denoiserStepCost(config.denoiser, { frames: geometry.windowFrames, latentHeight, latentWidth });
   const chunk = r.decoding ? decoderChunkCost(config.vaeDecoder, r.decoding.chunk, latentHeight, latentWidth) : undefined;
 
   const weights = weightsBytes(r.manifest, c);

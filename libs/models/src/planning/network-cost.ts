@@ -109,18 +109,20 @@ export function denoiserStepCost(config: LvcdNetworkConfig, g: Geometry): PassCo
   };
 }
 
-/** One decode chunk of `frames` latents through the temporal VAE decoder to (frames, 3, 8h, 8w). */
+/** One decode chunk of `frames` latents through the temporal VAE decoder to (frames, 3, H, W). */
 export function decoderChunkCost(config: VaeDecoderConfig, frames: number, latentHeight: number, latentWidth: number): PassCost {
   const levels = config.chMult.length;
+  const topMult = config.chMult[levels - 1];
+  if (topMult === undefined) throw new RangeError('the VAE decoder config has no levels (chMult is empty)');
   let macs = 0;
   let widest = 0;
-  const top = config.ch * config.chMult[levels - 1]!;
+  const top = config.ch * topMult;
   macs += frames * latentHeight * latentWidth * 9 * config.zChannels * top;
   let ch = top;
   for (let level = levels - 1; level >= 0; level--) {
     const scale = 2 ** (levels - 1 - level);
     const tokens = frames * latentHeight * scale * latentWidth * scale;
-    const cout = config.ch * config.chMult[level]!;
+    const cout = config.ch * config.chMult[level]!; // 0 <= level < levels
     for (let i = 0; i <= config.numResBlocks; i++) {
       macs += tokens * (9 * (ch * cout + cout * cout) + (ch !== cout ? ch * cout : 0) + 2 * 3 * cout * cout);
       ch = cout;
@@ -129,6 +131,7 @@ export function decoderChunkCost(config: VaeDecoderConfig, frames: number, laten
     widest = Math.max(widest, tokens * ch * 4);
     if (level > 0) macs += tokens * 4 * 9 * ch * ch;
   }
-  macs += frames * 64 * latentHeight * latentWidth * 9 * ch * 3;
+  // conv_out at pixel resolution: each level above the first doubled both axes.
+  macs += frames * 4 ** (levels - 1) * latentHeight * latentWidth * 9 * ch * 3;
   return { macs, liveValues: widest, attentionScoreValues: 0 };
 }

@@ -2,9 +2,9 @@ import { TorchGenerator } from './torch-generator.js';
 
 /** The noise the original LVCD run draws before its first window. */
 export interface LvcdInitialNoise {
-  /** x_T, (windowLength, 4, h, w): `torch.randn` right after `torch.manual_seed(seed)`. */
+  /** x_T, (windowLength, channels, h, w): `torch.randn` right after `torch.manual_seed(seed)`. */
   xT: Float32Array;
-  /** The first-stage posterior sample's normals (1, 4, h, w), drawn next (`DiagonalGaussianDistribution.sample`). */
+  /** The first-stage posterior sample's normals (1, channels, h, w), drawn next (`DiagonalGaussianDistribution.sample`). */
   posteriorEps: Float32Array;
 }
 
@@ -13,10 +13,10 @@ export interface LvcdInitialNoise {
  * CPU generator, then `encode_first_stage(reference)` samples its posterior with `torch.randn(mean.shape)`, also on
  * the CPU generator. Nothing else draws in between.
  */
-export function lvcdInitialNoise(seed: number, windowLength: number, latentHeight: number, latentWidth: number): LvcdInitialNoise {
+export function lvcdInitialNoise(seed: number, windowLength: number, latentChannels: number, latentHeight: number, latentWidth: number): LvcdInitialNoise {
   const generator = new TorchGenerator(seed);
-  const xT = generator.randn([windowLength, 4, latentHeight, latentWidth]);
-  const posteriorEps = generator.randn([1, 4, latentHeight, latentWidth]);
+  const xT = generator.randn([windowLength, latentChannels, latentHeight, latentWidth]);
+  const posteriorEps = generator.randn([1, latentChannels, latentHeight, latentWidth]);
   return { xT, posteriorEps };
 }
 

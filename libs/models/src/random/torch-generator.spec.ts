@@ -35,7 +35,7 @@ describe('TorchGenerator against golden-sample (PyTorch CPU, seed 1234)', () => 
   });
 
   it("draws the posterior's normals right after x_T, without reseeding: vae_eps bit for bit", () => {
-    const noise = lvcdInitialNoise(1234, 19, 8, 16);
+    const noise = lvcdInitialNoise(1234, 19, 4, 8, 16);
     expect(bitDifference(noise.xT, golden['x_T']!.data).mismatches).toBe(0);
     expect(bitDifference(noise.posteriorEps, golden['vae_eps']!.data)).toEqual({ mismatches: 0, maxUlp: 0 });
     // The order matters: a fresh seed's first (1, 4, 8, 16) draw is not the posterior noise.
@@ -120,7 +120,7 @@ describe("the original's draws at the real 320x576 size", () => {
   const sha256 = (values: Float32Array) => createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex');
   for (const [seed, expected] of Object.entries(REAL_SIZE_SHA256)) {
     it(`are PyTorch's bytes for seed ${seed}`, () => {
-      const { xT, posteriorEps } = lvcdInitialNoise(Number(seed), 19, 40, 72);
+      const { xT, posteriorEps } = lvcdInitialNoise(Number(seed), 19, 4, 40, 72);
       expect({ xT: sha256(xT), posteriorEps: sha256(posteriorEps), conditioningFrame: sha256(lvcdConditioningFrameNoise(Number(seed), 320, 576)) }).toEqual(expected);
     });
   }

@@ -4,7 +4,8 @@ import type { WeightPrecision } from '../onnx/graph-core.js';
 import type { ClipVisionConfig } from '../networks/clip/clip-config.js';
 import type { LineartConfig } from '../networks/lineart/lineart.js';
 import type { VaeDecoderConfig, VaeEncoderConfig } from '../networks/vae/vae-config.js';
-import type { LvcdNetworkConfig } from '../networks/unet/config.js';
+import { WINDOW_FRAMES, type LvcdNetworkConfig } from '../networks/unet/config.js';
+import type { LvcdGeometry } from '../pipelines/lvcd/geometry.js';
 
 export const BUNDLE_FORMAT = 'lvcd-model-bundle';
 /**
@@ -55,6 +56,8 @@ export interface ArchitectureConfig {
   readonly frame: { readonly height: number; readonly width: number };
   /** Latent scale factor of the first-stage autoencoder (diffusion space = latent * this). */
   readonly scaleFactor: number;
+  /** Positions of one denoiser call; bundles converted before it was recorded lack it, and take 19. */
+  readonly windowFrames?: number;
 }
 
 export interface BundleManifest {
@@ -76,6 +79,22 @@ const isHash = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v)
 const isSize = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 const isPlainFile = (v: unknown) => typeof v === 'string' && /^[\w.-]+$/.test(v) && v !== '.' && v !== '..';
 
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+const isLevels = (v: unknown) => Array.isArray(v) && v.length > 0;
+
+/** What bundleGeometry reads, checked so a damaged manifest is refused when read, not deep in a run. */
+function geometryProblems(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const vae = config['vaeEncoder'];
+  const unet = isObject(config['denoiser']) ? config['denoiser']['unet'] : undefined;
+  if (!(isObject(vae) && isLevels(vae['chMult']) && isCount(vae['zChannels']))) problems.push('config.vaeEncoder must have chMult and zChannels');
+  if (!(isObject(unet) && isLevels(unet['channelMult']))) problems.push('config.denoiser.unet must have channelMult');
+  const scale = config['scaleFactor'];
+  if (!(typeof scale === 'number' && scale > 0 && Number.isFinite(scale))) problems.push('config.scaleFactor must be a number > 0');
+  if (config['windowFrames'] !== undefined && !isCount(config['windowFrames'])) problems.push('config.windowFrames must be a whole number > 0');
+  return problems;
+}
+
 /** Checks a parsed manifest.json against the schema; returns a list of problems (empty when valid). */
 export function validateManifest(value: unknown): string[] {
   const problems: string[] = [];
@@ -85,7 +104,9 @@ export function validateManifest(value: unknown): string[] {
   check(READABLE_BUNDLE_VERSIONS.includes(value['formatVersion'] as number), `formatVersion must be one of ${READABLE_BUNDLE_VERSIONS.join(', ')} (got ${String(value['formatVersion'])})`);
   check(value['precision'] === 'fp32' || value['precision'] === 'fp16', 'precision must be fp32 or fp16');
   check(typeof value['opset'] === 'number', 'opset missing');
-  check(isObject(value['config']), 'config missing');
+  const config = value['config'];
+  if (!isObject(config)) problems.push('config missing');
+  else problems.push(...geometryProblems(config));
   const sources = value['sources'];
   if (!isObject(sources)) problems.push('sources missing');
   else {
@@ -111,6 +132,22 @@ export function validateManifest(value: unknown): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The geometry the pipeline and the planner shape tensors by, from what the converter recorded: the latent factor
+ * from the VAE's levels and the channels from its z (as diffusers' `vae_scale_factor`), the UNet's levels for the
+ * size multiple, the scale factor, and the window (19 for bundles converted before it was recorded).
+ */
+export function bundleGeometry(config: Pick<ArchitectureConfig, 'vaeEncoder' | 'denoiser' | 'scaleFactor' | 'windowFrames'>): LvcdGeometry {
+  const latentFactor = 2 ** (config.vaeEncoder.chMult.length - 1);
+  return {
+    latentFactor,
+    latentChannels: config.vaeEncoder.zChannels,
+    scaleFactor: config.scaleFactor,
+    windowFrames: config.windowFrames ?? WINDOW_FRAMES,
+    sizeMultiple: latentFactor * 2 ** (config.denoiser.unet.channelMult.length - 1),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MANIFEST_FILE, validateManifest, type BundleManifest, type ModelId } from './bundle-manifest.js';
+import { bundleGeometry, MANIFEST_FILE, validateManifest, type BundleManifest, type ModelId } from './bundle-manifest.js';
 import type { ProviderChoice } from './session.js';
 import { detectProvider } from './provider.js';
 import { runFloat } from './tensors.js';
@@ -10,7 +10,6 @@ import { DENOISER_IO } from '../networks/denoiser/denoiser-graph.js';
 import { HINT_ENCODER_IO } from '../networks/controlnet/hint-encoder.js';
 import type { LvcdNetworks } from '../pipelines/lvcd/pipeline.js';
 import { repeatRows } from '../pipelines/lvcd/conditioning.js';
-import { WINDOW } from '../pipelines/lvcd/window-plan.js';
 
 /** The models a colorization needs; the lineart model is optional (a classical extractor can stand in). */
 const REQUIRED: readonly ModelId[] = ['clip_visual', 'cond_encoder', 'vae_encoder', 'vae_decoder', 'denoiser'];
@@ -79,6 +78,7 @@ function bundleNetworks(manifest: BundleManifest, sessions: LazySessions, expect
   };
   const image = (data: Float32Array, height: number, width: number) => ({ img: { data, dims: [1, 3, height, width] } });
   const { frame } = manifest.config;
+  const geometry = bundleGeometry(manifest.config);
   return {
     manifest,
     get provider() {
@@ -109,15 +109,15 @@ function bundleNetworks(manifest: BundleManifest, sessions: LazySessions, expect
       const open = async () => {
         const hintEncoder = encodesHintApart ? await sessions.get('hint_encoder') : undefined;
         const encodeHint = async (hint: Float32Array) => {
-          const dims = [WINDOW.length, 3, 8 * latentHeight, 8 * latentWidth];
+          const dims = [geometry.windowFrames, 3, geometry.latentFactor * latentHeight, geometry.latentFactor * latentWidth];
           return (await runFloat(hintEncoder!, { [HINT_ENCODER_IO.input]: { data: hint, dims } }, 'hint_encoder'))[HINT_ENCODER_IO.output]!.data;
         };
         return onnxDenoiserNetwork({
           session: await sessions.get('denoiser'),
           latentHeight,
           latentWidth,
-          context: repeatRows(context, WINDOW.length),
-          vector: repeatRows(vector, WINDOW.length),
+          context: repeatRows(context, geometry.windowFrames),
+          vector: repeatRows(vector, geometry.windowFrames),
           ...(hintEncoder ? { encodeHint } : {}),
         });
       };
@@ -135,10 +135,11 @@ function bundleNetworks(manifest: BundleManifest, sessions: LazySessions, expect
     },
     decoder: {
       async decode(latents, frames) {
-        const plane = latents.length / (frames * 4);
-        const [h, w] = [frame.height / 8, frame.width / 8];
+        const { latentChannels: c, latentFactor } = geometry;
+        const plane = latents.length / (frames * c);
+        const [h, w] = [frame.height / latentFactor, frame.width / latentFactor];
         if (plane !== h * w) throw new ModelBundleError(`latents of ${plane} values per channel do not fit ${frame.width}x${frame.height} frames`);
-        return (await run('vae_decoder', { z: { data: latents, dims: [frames, 4, h, w] } })).pixels!.data;
+        return (await run('vae_decoder', { z: { data: latents, dims: [frames, c, h, w] } })).pixels!.data;
       },
     },
     ...(manifest.models.lineart

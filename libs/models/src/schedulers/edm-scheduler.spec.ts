@@ -23,4 +23,11 @@ describe('EdmEulerScheduler', () => {
     s.step(x, Float32Array.from([0]), 0);
     expect(x[0]).toBeCloseTo(10 * (s.sigmas[1]! / s.sigmas[0]!), 4);
   });
+
+  it('refuses a step outside the schedule instead of stepping with NaN', () => {
+    const s = new EdmEulerScheduler({ ...LVCD_SCHEDULE, numSteps: 3 });
+    const x = Float32Array.from([5]);
+    for (const step of [3, -1, 1.5]) expect(() => s.step(x, Float32Array.from([1]), step)).toThrow(/not one of the 3 steps/);
+    expect(Array.from(x)).toEqual([5]);
+  });
 });

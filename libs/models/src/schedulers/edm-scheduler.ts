@@ -48,6 +48,7 @@ export class EdmEulerScheduler {
 
   /** Scales unit Gaussian noise to the first noise level: x = x_T * sqrt(1 + sigma_0^2), in place. */
   scaleInitialNoise(noise: Float32Array): Float32Array {
+    // sigmas holds numSteps + 1 >= 2 levels (the constructor refuses numSteps < 1).
     const scale = Math.sqrt(1 + this.sigmas[0]! ** 2);
     for (let i = 0; i < noise.length; i++) noise[i] = noise[i]! * scale;
     return noise;
@@ -56,8 +57,10 @@ export class EdmEulerScheduler {
   /** One Euler step from sigma_i to sigma_{i+1}: x <- x + (sigma_{i+1} - sigma_i) (x - denoised) / sigma_i, in place. */
   step(x: Float32Array, denoised: Float32Array, stepIndex: number): Float32Array {
     if (x.length !== denoised.length) throw new RangeError(`x has ${x.length} values but denoised has ${denoised.length}`);
-    const sigma = this.sigmas[stepIndex]!;
-    const ratio = (this.sigmas[stepIndex + 1]! - sigma) / sigma;
+    const sigma = this.sigmas[stepIndex];
+    const next = this.sigmas[stepIndex + 1];
+    if (!Number.isInteger(stepIndex) || sigma === undefined || next === undefined) throw new RangeError(`step ${stepIndex} is not one of the ${this.numSteps} steps`);
+    const ratio = (next - sigma) / sigma;
     for (let i = 0; i < x.length; i++) x[i] = x[i]! + ratio * (x[i]! - denoised[i]!);
     return x;
   }

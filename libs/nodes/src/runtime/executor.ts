@@ -167,8 +167,11 @@ function gatherInputs(doc: WorkflowDocument, node: WorkflowNode, type: NodeType,
     if (link.to.node !== node.id) continue;
     const source = computed.get(link.from.node);
     if (!source) throw new Error(`input ${link.to.input} was not computed (planner bug)`);
+    const key = source.keys[link.from.output];
+    // Without its key the input would drop out of this node's cache key, and a changed input would hit a stale entry.
+    if (key === undefined) throw new Error(`output ${link.from.output} of ${link.from.node} has no cache key (planner bug)`);
     inputs[link.to.input] = source.outputs[link.from.output];
-    inputKeys[link.to.input] = source.keys[link.from.output]!;
+    inputKeys[link.to.input] = key;
   }
   // Validation checked the link types; this checks the values, so a node's typed inputs hold what they say.
   for (const input of type.inputs) {
@@ -189,9 +192,11 @@ function bypass(node: WorkflowNode, type: NodeType, inputs: Record<string, Value
   const keys: Record<string, string> = {};
   for (const output of type.outputs) {
     const input = type.inputs.find((i) => socketAccepts(output.type, i.type) && inputs[i.name]);
-    if (!input) throw new Error(`${type.title} is bypassed but has no ${output.type} input to pass through as "${output.name}"; un-bypass it`);
-    outputs[output.name] = inputs[input.name]!;
-    keys[output.name] = inputKeys[input.name]!;
+    const value = input && inputs[input.name];
+    const key = input && inputKeys[input.name];
+    if (!value || key === undefined) throw new Error(`${type.title} is bypassed but has no ${output.type} input to pass through as "${output.name}"; un-bypass it`);
+    outputs[output.name] = value;
+    keys[output.name] = key;
   }
   return { outputs, keys };
 }

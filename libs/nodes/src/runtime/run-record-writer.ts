@@ -87,5 +87,8 @@ export async function writeRunRecord(record: RunRecord, cache: OutputStore): Pro
     const meta = { workflowHash: record.workflowHash, seeds: record.seeds.length, bundles: Object.keys(record.bundles).length };
     return { outputs: {}, artifacts: [{ file, name: RUN_RECORD_FILE, mime: 'application/json', kind: 'json', meta }] };
   });
-  return { key, artifact: artifacts[0]! };
+  const artifact = artifacts[0];
+  // An entry under this key without its file would hand the run an artefact that is not there.
+  if (!artifact) throw new Error(`the run record ${key} is cached without its ${RUN_RECORD_FILE}`);
+  return { key, artifact };
 }

@@ -25,10 +25,17 @@ export function inferClipVisionConfig(
     if (!s) throw new Error(`cannot infer the CLIP vision tower: "${prefix}${key}" is missing`);
     return s;
   };
+  /** Axis `axis` of a weight's shape, refused (not read as NaN) when the shape has no such axis. */
+  const dim = (key: string, axis: number) => {
+    const s = need(key);
+    const d = s[axis];
+    if (d === undefined) throw new Error(`cannot infer the CLIP vision tower: "${prefix}${key}" has shape [${s.join(', ')}], no axis ${axis}`);
+    return d;
+  };
   const [width, , patchSize] = need('conv1.weight') as [number, number, number];
   let layers = 0;
   while (shape(`${prefix}transformer.resblocks.${layers}.ln_1.weight`)) layers++;
-  const grid = Math.round(Math.sqrt(need('positional_embedding')[0]! - 1));
+  const grid = Math.round(Math.sqrt(dim('positional_embedding', 0) - 1));
   const head = headWidth ?? KNOWN_HEAD_WIDTH[width];
   if (!head) throw new UnknownClipWidthError(width);
   if (width % head !== 0) throw new Error(`CLIP head width ${head} does not divide width ${width}`);
@@ -38,8 +45,8 @@ export function inferClipVisionConfig(
     heads: width / head,
     patchSize,
     imageSize: grid * patchSize,
-    mlpWidth: need('transformer.resblocks.0.mlp.c_fc.weight')[0]!,
-    embedDim: need('proj')[1]!,
+    mlpWidth: dim('transformer.resblocks.0.mlp.c_fc.weight', 0),
+    embedDim: dim('proj', 1),
   };
 }
 

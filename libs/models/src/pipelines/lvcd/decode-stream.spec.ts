@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeStream } from './decode-stream.js';
-import { LATENT_SCALE } from './sampler.js';
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+/** SVD's scale factor, as the released bundles record it. */
+const SVD_SCALE = 0.18215;
 
 describe('DecodeStream', () => {
   it('decodes each chunk once its latents exist, emits every frame once in order, and keeps one chunk of latents', async () => {
@@ -10,18 +11,33 @@ describe('DecodeStream', () => {
     // A decoder that "decodes" latent value v to a frame of value v * 0.5 and records its chunk.
     const decoder = {
       decode: async (latents: Float32Array, frames: number) => {
-        decoded.push(Array.from(latents, (v) => Math.round(v * LATENT_SCALE)));
+        decoded.push(Array.from(latents, (v) => Math.round(v * SVD_SCALE)));
         expect(latents.length).toBe(frames);
-        return Float32Array.from(latents, (v) => v * LATENT_SCALE * 0.5);
+        return Float32Array.from(latents, (v) => v * SVD_SCALE * 0.5);
       },
     };
     const frames: [number, number][] = [];
-    const stream = new DecodeStream(decoder, 35, undefined, (i, f) => void frames.push([i, f[0]!]));
+    const stream = new DecodeStream({ decoder, scaleFactor: SVD_SCALE, totalLatents: 35, onFrame: (i, f) => void frames.push([i, f[0]!]) });
     for (let i = 0; i < 35; i++) await stream.push(i, Float32Array.of(i));
     expect(stream.done).toBe(true);
     expect(frames.map(([i]) => i)).toEqual(range(0, 35));
     // Values are clamped to [-1, 1] as the original does.
     expect(frames.map(([, v]) => v)).toEqual(range(0, 35).map((i) => Math.min(1, i * 0.5)));
     expect(decoded[1]).toEqual([0, ...range(7, 16)]);
+  });
+
+  it("unscales latents by the bundle's scale factor, not SVD's", async () => {
+    const seen: number[] = [];
+    const decoder = { decode: async (latents: Float32Array) => (seen.push(...latents), new Float32Array(latents.length)) };
+    const stream = new DecodeStream({ decoder, scaleFactor: 0.25, totalLatents: 15, onFrame: () => undefined });
+    for (let i = 0; i < 15; i++) await stream.push(i, Float32Array.of(i));
+    expect(seen.slice(0, 10)).toEqual(range(0, 10).map((i) => i * 4));
+  });
+
+  it('refuses a chunk whose latents differ in size instead of decoding misaligned values', async () => {
+    const decoder = { decode: async (latents: Float32Array) => new Float32Array(latents.length) };
+    const stream = new DecodeStream({ decoder, scaleFactor: SVD_SCALE, totalLatents: 15, onFrame: () => undefined });
+    for (let i = 0; i < 9; i++) await stream.push(i, Float32Array.of(i));
+    await expect(stream.push(9, Float32Array.of(9, 9))).rejects.toThrow(/latent 9 holds 2 values, latent 0 1/);
   });
 });

@@ -1,9 +1,22 @@
 import { planDecodeChunks, type DecodeChunkConfig } from './decode-plan.js';
-import { LATENT_SCALE, throwIfSamplingCancelled } from './sampler.js';
+import { throwIfSamplingCancelled } from './sampler.js';
 
 /** The temporal VAE decoder: unscaled latents (n, 4, h, w) of one clip in, frames (n, 3, H, W) in [-1, 1] out (unclamped). */
 export interface VideoDecoder {
   decode(latents: Float32Array, frames: number): Promise<Float32Array>;
+}
+
+export interface DecodeStreamOptions {
+  decoder: VideoDecoder;
+  /** The bundle's latent scale factor: latents arrive scaled, the decoder takes them unscaled. */
+  scaleFactor: number;
+  totalLatents: number;
+  config?: DecodeChunkConfig | undefined;
+  onFrame(index: number, frame: Float32Array, replayed: boolean): void | Promise<void>;
+  /** Leading latents that are the original's output (the rest pad the clip): decoded as the original decodes them. */
+  originalLatents?: number;
+  /** Checked before each chunk: a cancel stops after the chunk being decoded (SamplingCancelledError). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -16,17 +29,8 @@ export class DecodeStream {
   private readonly latents = new Map<number, Float32Array>();
   private next = 0;
 
-  constructor(
-    private readonly decoder: VideoDecoder,
-    totalLatents: number,
-    config: DecodeChunkConfig | undefined,
-    private readonly onFrame: (index: number, frame: Float32Array, replayed: boolean) => void | Promise<void>,
-    /** Leading latents that are the original's output (the rest pad the clip): decoded as the original decodes them. */
-    originalLatents = totalLatents,
-    /** Checked before each chunk: a cancel stops after the chunk being decoded (SamplingCancelledError). */
-    private readonly signal?: AbortSignal,
-  ) {
-    this.chunks = planDecodeChunks(totalLatents, config, originalLatents);
+  constructor(private readonly options: DecodeStreamOptions) {
+    this.chunks = planDecodeChunks(options.totalLatents, options.config, options.originalLatents ?? options.totalLatents);
   }
 
   /**
@@ -38,7 +42,7 @@ export class DecodeStream {
     while (this.next < this.chunks.length) {
       const chunk = this.chunks[this.next]!;
       if (!chunk.latents.every((i) => this.latents.has(i))) return;
-      throwIfSamplingCancelled(this.signal);
+      throwIfSamplingCancelled(this.options.signal);
       await this.decodeChunk(chunk, replayed);
       this.next++;
       const stillNeeded = new Set(this.chunks.slice(this.next).flatMap((c) => c.latents));
@@ -51,18 +55,20 @@ export class DecodeStream {
   }
 
   private async decodeChunk(chunk: (typeof this.chunks)[number], replayed: boolean): Promise<void> {
-    const size = this.latents.get(chunk.latents[0]!)!.length;
+    // push() decodes a chunk only once every latent of it is held, so these lookups find them.
+    const sources = chunk.latents.map((latent) => this.latents.get(latent)!);
+    const size = sources[0]?.length ?? 0;
     const input = new Float32Array(chunk.latents.length * size);
-    chunk.latents.forEach((latent, j) => {
-      const source = this.latents.get(latent)!;
-      for (let i = 0; i < size; i++) input[j * size + i] = source[i]! / LATENT_SCALE;
+    sources.forEach((source, j) => {
+      if (source.length !== size) throw new RangeError(`latent ${chunk.latents[j]} holds ${source.length} values, latent ${chunk.latents[0]} ${size}`);
+      for (let i = 0; i < size; i++) input[j * size + i] = source[i]! / this.options.scaleFactor;
     });
-    const frames = await this.decoder.decode(input, chunk.latents.length);
+    const frames = await this.options.decoder.decode(input, chunk.latents.length);
     const frameSize = frames.length / chunk.latents.length;
     for (let j = chunk.drop; j < chunk.latents.length; j++) {
       const frame = frames.slice(j * frameSize, (j + 1) * frameSize);
       for (let i = 0; i < frame.length; i++) frame[i] = Math.min(1, Math.max(-1, frame[i]!));
-      await this.onFrame(chunk.firstOutput + j - chunk.drop, frame, replayed);
+      await this.options.onFrame(chunk.firstOutput + j - chunk.drop, frame, replayed);
     }
   }
 }

@@ -1,4 +1,7 @@
-// The LVCD long-video pipeline: overlapped windows, noise carry, stitching, streaming decode.
+// The LVCD long-video pipeline: its geometry and input checks, overlapped windows, noise carry, stitching, streaming decode.
+export * from './geometry.js';
+export * from './check-inputs.js';
+export * from './image-tensors.js';
 export * from './window-plan.js';
 export * from './decode-plan.js';
 export * from './sampler.js';

@@ -124,6 +124,7 @@ describe('LVCD pipeline on the tiny bundle', () => {
     const seen = { clip: [] as Float32Array[], mode: [] as Float32Array[], posterior: [] as Float32Array[], vectors: [] as Float32Array[], concats: [] as Float32Array[] };
     // The real bundle, with each call's inputs kept to compare with the spec.
     const observed: LvcdNetworks = {
+      manifest: bundle.manifest,
       embedReference: (ref, h, w) => (seen.clip.push(ref), bundle.embedReference(ref, h, w)),
       encodeReferenceMode: (ref, h, w) => (seen.mode.push(ref), bundle.encodeReferenceMode(ref, h, w)),
       encodeReferencePosterior: (ref, h, w) => (seen.posterior.push(ref), bundle.encodeReferencePosterior(ref, h, w)),
@@ -188,6 +189,7 @@ describe('LVCD pipeline on the tiny bundle', () => {
     /** The tiny bundle, counting encoder calls and denoiser steps. */
     const counted = { encoders: 0, steps: 0, given: 0 };
     const networks: LvcdNetworks = {
+      manifest: bundle.manifest,
       embedReference: (ref, h, w) => (counted.encoders++, bundle.embedReference(ref, h, w)),
       encodeReferenceMode: (ref, h, w) => (counted.encoders++, bundle.encodeReferenceMode(ref, h, w)),
       encodeReferencePosterior: (ref, h, w) => (counted.encoders++, bundle.encodeReferencePosterior(ref, h, w)),
@@ -260,6 +262,7 @@ describe('LVCD pipeline on the tiny bundle', () => {
       const seen = { steps: 0, stepsAfterAbort: 0, decodesAfterAbort: 0, stepMs: [] as number[] };
       let abortedAt = 0;
       const networks: LvcdNetworks = {
+        manifest: bundle.manifest,
         embedReference: (ref, h, w) => bundle.embedReference(ref, h, w),
         encodeReferenceMode: (ref, h, w) => bundle.encodeReferenceMode(ref, h, w),
         encodeReferencePosterior: (ref, h, w) => bundle.encodeReferencePosterior(ref, h, w),

@@ -5,9 +5,14 @@ import { lvcdConditioningFrameNoise, lvcdInitialNoise } from '../../random/lvcd-
 import { sampleClip, throwIfSamplingCancelled, type DenoiserNetwork, type ReferenceMode, type SampleRequest, type SamplerWindowEnd, type SamplingProgress } from './sampler.js';
 import type { WindowCheckpoint } from './window-checkpoint.js';
 import { outputFrameCount, windowCount, WINDOW } from './window-plan.js';
+import { checkFrameSize, checkGeometry, ClipInputError } from './check-inputs.js';
+import { latentSize, type LvcdGeometry } from './geometry.js';
+import { bundleGeometry, type BundleManifest } from '../../runtime/bundle-manifest.js';
 
 /** The five networks of LVCD as the pipeline uses them; ONNX sessions implement them (runtime adapters). */
 export interface LvcdNetworks {
+  /** The bundle's manifest: the pipeline shapes its tensors by the geometry recorded there (bundleGeometry). */
+  readonly manifest: Pick<BundleManifest, 'config'>;
   /** CLIP image embedding of the reference (3, H, W) in [-1, 1]: the single context token (D). */
   embedReference(reference: Float32Array, height: number, width: number): Promise<Float32Array>;
   /** The conditioner's encoder, posterior mode, unscaled (4, h, w): window 0's concat. */
@@ -76,26 +81,41 @@ export interface ClipResult {
   resumedAt?: number;
 }
 
-export class ClipTooShortError extends Error {
+export class ClipTooShortError extends ClipInputError {
   override name = 'ClipTooShortError';
+  constructor(message: string) {
+    super(message, 'sketches');
+  }
 }
 
-/** LVCD sampling of a whole clip to latents: conditioning once, then the windows in sequence. */
-export async function sampleClipLatents(r: SampleClipRequest): Promise<ClipResult> {
+/** The request's own checks (diffusers' `check_inputs` in `__call__`): what `checkInputs` saw, as tensors now. */
+function checkRequest(r: SampleClipRequest, geometry: LvcdGeometry): void {
+  checkGeometry(geometry);
+  checkFrameSize(geometry, r.width, r.height, 'reference');
+  if (r.reference.length !== 3 * r.height * r.width) {
+    throw new ClipInputError(`the reference holds ${r.reference.length} values, not (3, ${r.height}, ${r.width})`, 'reference');
+  }
   if (windowCount(r.frameCount) === 0) throw new ClipTooShortError(`LVCD needs at least ${WINDOW.video + 1} frames, got ${r.frameCount}; pad the clip`);
   if (r.clipFrameCount !== undefined && !(r.clipFrameCount >= 1 && r.clipFrameCount <= r.frameCount)) {
     throw new RangeError(`the clip's own length (${r.clipFrameCount}) must be between 1 and the padded frame count (${r.frameCount})`);
   }
-  const h = r.height / 8;
-  const w = r.width / 8;
-  const row = 4 * h * w;
+}
+
+/** LVCD sampling of a whole clip to latents: conditioning once, then the windows in sequence. */
+export async function sampleClipLatents(r: SampleClipRequest): Promise<ClipResult> {
+  const geometry = bundleGeometry(r.networks.manifest.config);
+  checkRequest(r, geometry);
+  const { latentHeight: h, latentWidth: w } = latentSize(geometry, r.height, r.width);
+  const c = geometry.latentChannels;
+  const row = c * h * w;
   if (r.noise && (r.noise.xT.length !== WINDOW.length * row || r.noise.posteriorEps.length !== row)) {
-    throw new RangeError(`recorded noise must hold x_T (${WINDOW.length}, 4, ${h}, ${w}) and the posterior eps (4, ${h}, ${w})`);
+    throw new RangeError(`recorded noise must hold x_T (${WINDOW.length}, ${c}, ${h}, ${w}) and the posterior eps (${c}, ${h}, ${w})`);
   }
   const resumed = await replayCheckpoints(r);
   const common = {
     frameCount: r.frameCount,
     ...(r.clipFrameCount === undefined ? {} : { clipFrameCount: r.clipFrameCount }),
+    geometry,
     latentHeight: h,
     latentWidth: w,
     hint: r.hint,
@@ -114,7 +134,7 @@ export async function sampleClipLatents(r: SampleClipRequest): Promise<ClipResul
     ({ context, referenceSample: referenceSampleLatent } = resumed);
     start = { from: resumed.next, noise: resumed.next.noise };
   } else {
-    const { xT, posteriorEps: eps } = r.noise ?? lvcdInitialNoise(r.options.seed, WINDOW.length, h, w);
+    const { xT, posteriorEps: eps } = r.noise ?? lvcdInitialNoise(r.options.seed, WINDOW.length, c, h, w);
     throwIfSamplingCancelled(r.signal);
     context = await r.networks.embedReference(r.reference, r.height, r.width);
     throwIfSamplingCancelled(r.signal);
@@ -157,7 +177,15 @@ async function replayCheckpoints(r: SampleClipRequest): Promise<WindowCheckpoint
 export async function colorizeClip(r: ColorizeRequest): Promise<ClipResult> {
   const total = outputFrameCount(windowCount(r.frameCount));
   const original = r.clipFrameCount === undefined ? total : outputFrameCount(windowCount(r.clipFrameCount));
-  const decode = new DecodeStream(r.networks.decoder, total, r.options.decoding, r.onFrame, original, r.signal);
+  const decode = new DecodeStream({
+    decoder: r.networks.decoder,
+    scaleFactor: bundleGeometry(r.networks.manifest.config).scaleFactor,
+    totalLatents: total,
+    config: r.options.decoding,
+    onFrame: r.onFrame,
+    originalLatents: original,
+    signal: r.signal,
+  });
   return sampleClipLatents({
     ...r,
     onLatent: async (index, latent, replayed) => {
@@ -184,6 +212,7 @@ function conditioningFrame(r: SampleClipRequest): Float32Array {
 
 /** mean + exp(logvar / 2) eps, with logvar clamped to [-30, 20] as the original's diagonal Gaussian. */
 export function samplePosterior(mean: Float32Array, logvar: Float32Array, eps: Float32Array): Float32Array {
+  if (logvar.length !== mean.length || eps.length !== mean.length) throw new RangeError(`the posterior's mean, logvar and noise hold ${mean.length}, ${logvar.length} and ${eps.length} values`);
   const out = new Float32Array(mean.length);
   for (let i = 0; i < mean.length; i++) out[i] = mean[i]! + Math.exp(0.5 * Math.min(20, Math.max(-30, logvar[i]!))) * eps[i]!;
   return out;

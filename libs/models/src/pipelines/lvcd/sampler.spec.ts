@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TorchGenerator } from '../../random/torch-generator.js';
-import { LATENT_SCALE, SamplingCancelledError, sampleClip, type DenoiserNetwork, type DenoiserStep, type SamplerWindowEnd } from './sampler.js';
+import { SamplingCancelledError, sampleClip, type DenoiserNetwork, type DenoiserStep, type SamplerWindowEnd } from './sampler.js';
 
 const h = 2;
 const w = 3;
 const row = 4 * h * w;
+/** SVD's latent space, as the released bundles record it. */
+const geometry = { latentChannels: 4, scaleFactor: 0.18215 };
 
 /**
  * A network whose output at each position depends only on that position's own input and hint. With it the
@@ -31,6 +33,7 @@ function request(network: DenoiserNetwork, frameCount: number, latents: Map<numb
   const rng = new TorchGenerator(3);
   return {
     network,
+    geometry,
     frameCount,
     latentHeight: h,
     latentWidth: w,
@@ -56,7 +59,7 @@ describe('sampleClip', () => {
     const r = request(network, 39, latents);
     expect(await sampleClip(r)).toEqual({ windows: 3, outputFrames: 35 });
     expect(latents.size).toBe(35);
-    expect(Array.from(latents.get(0)!)).toEqual(Array.from(r.referenceSampleLatent, (v) => Math.fround(v * LATENT_SCALE)));
+    expect(Array.from(latents.get(0)!)).toEqual(Array.from(r.referenceSampleLatent, (v) => Math.fround(v * geometry.scaleFactor)));
     expect(network.calls).toHaveLength(18);
   });
 

@@ -1,9 +1,7 @@
 import { applyDenoiserScaling, denoiserNetworkInput, denoiserScalings } from '../../schedulers/denoiser.js';
 import { EdmEulerScheduler, LVCD_SCHEDULE } from '../../schedulers/edm-scheduler.js';
+import type { LvcdGeometry } from './geometry.js';
 import { BLEND_SOURCE_POSITIONS, BLENDED_POSITIONS, WINDOW, carryNoise, planWindows, windowCount, type WindowPlan } from './window-plan.js';
-
-/** Latent scale factor of the SVD VAE: diffusion runs on latents x 0.18215. */
-export const LATENT_SCALE = 0.18215;
 
 export type ReferenceMode = 'normal' | 'prevref';
 
@@ -33,6 +31,8 @@ export interface DenoiserNetwork {
 
 export interface SampleRequest {
   network: DenoiserNetwork;
+  /** The bundle's latent channels and scale factor. */
+  geometry: Pick<LvcdGeometry, 'latentChannels' | 'scaleFactor'>;
   /** Frames the windows cover: the clip, or the clip padded by repeating its last sketch. */
   frameCount: number;
   /**
@@ -127,9 +127,11 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
   const plans = planWindows(r.frameCount);
   if (plans.length === 0) throw new RangeError(`LVCD needs at least ${WINDOW.video + 1} frames, got ${r.frameCount}`);
   const scheduler = new EdmEulerScheduler({ ...LVCD_SCHEDULE, numSteps: r.numSteps });
-  const row = 4 * r.latentHeight * r.latentWidth;
+  const row = r.geometry.latentChannels * r.latentHeight * r.latentWidth;
   const firstWindow = r.from ? checkedCarry(r.from, r, plans.length, row).window : 0;
   if (firstWindow === 0 && !r.referenceModeLatent) throw new RangeError('window 0 needs the reference mode latent');
+  const latentsFit = r.referenceSampleLatent.length === row && (r.referenceModeLatent?.length ?? row) === row && r.noise.length === WINDOW.length * row;
+  if (!latentsFit) throw new RangeError(`the reference latents must hold (${r.geometry.latentChannels}, ${r.latentHeight}, ${r.latentWidth}) and the noise (${WINDOW.length}, ${r.geometry.latentChannels}, ${r.latentHeight}, ${r.latentWidth}) values`);
   let noise = r.from?.noise ?? r.noise;
   let previousStore = r.from?.blend;
   let previousTail = r.from?.tail;
@@ -151,6 +153,7 @@ export async function sampleClip(r: SampleRequest): Promise<{ windows: number; o
       const denoised = applyDenoiserScaling(x, output, sigma);
       // Only positions 15..18 of the blended steps are needed by the next window.
       if (step < WINDOW.blendSteps) store.push(denoised.slice(BLEND_SOURCE_POSITIONS[0] * row));
+      // checkedCarry (or the previous window) gave one stored step per blended step, so [step] is in range.
       if (previousStore && step < WINDOW.blendSteps) {
         BLENDED_POSITIONS.forEach((p, k) => denoised.set(previousStore![step]!.subarray(k * row, (k + 1) * row), p * row));
       }
@@ -192,8 +195,9 @@ function checkedCarry(carry: SamplerCarry, r: SampleRequest, windows: number, ro
 async function emitFinalLatents(plan: WindowPlan, x0: Float32Array, r: SampleRequest, row: number, emitted: number, endsOutput: boolean): Promise<Float32Array[]> {
   const latents: Float32Array[] = [];
   if (plan.index === 0) {
+    const scale = r.geometry.scaleFactor;
     const first = new Float32Array(row);
-    for (let i = 0; i < row; i++) first[i] = r.referenceSampleLatent[i]! * LATENT_SCALE;
+    for (let i = 0; i < row; i++) first[i] = r.referenceSampleLatent[i]! * scale;
     latents.push(first);
   }
   const videoStart = WINDOW.length - WINDOW.video; // position 5
@@ -208,11 +212,12 @@ async function emitFinalLatents(plan: WindowPlan, x0: Float32Array, r: SampleReq
 
 function windowConcat(plan: WindowPlan, r: SampleRequest, previousTail: Float32Array | undefined, row: number): Float32Array {
   const concat = new Float32Array(WINDOW.length * row);
+  const scale = r.geometry.scaleFactor;
   for (let p = 0; p < WINDOW.length; p++) {
     if (plan.index === 0) concat.set(r.referenceModeLatent!, p * row);
     else if (p >= 1 && p <= WINDOW.overlap) {
       const tail = previousTail!.subarray((p - 1) * row, p * row);
-      for (let i = 0; i < row; i++) concat[p * row + i] = tail[i]! / LATENT_SCALE;
+      for (let i = 0; i < row; i++) concat[p * row + i] = tail[i]! / scale;
     } else concat.set(r.referenceSampleLatent, p * row);
   }
   return concat;
@@ -220,8 +225,11 @@ function windowConcat(plan: WindowPlan, r: SampleRequest, previousTail: Float32A
 
 async function windowHint(plan: WindowPlan, r: SampleRequest): Promise<Float32Array> {
   const hints = await Promise.all(plan.frames.map((f) => r.hint(f)));
-  const size = hints[0]!.length;
+  const size = hints[0]?.length ?? 0;
   const out = new Float32Array(WINDOW.length * size);
-  hints.forEach((h, p) => out.set(h, p * size));
+  hints.forEach((h, p) => {
+    if (h.length !== size) throw new RangeError(`the hint of frame ${plan.frames[p]} holds ${h.length} values, frame ${plan.frames[0]}'s ${size}`);
+    out.set(h, p * size);
+  });
   return out;
 }

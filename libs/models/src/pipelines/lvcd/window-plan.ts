@@ -1,3 +1,5 @@
+import { WINDOW_FRAMES } from '../../networks/unet/config.js';
+
 /**
  * LVCD's overlapped sequential sampling of long clips: which frames each 19-position window holds, how the
  * initial noise rotates between windows, which positions are blended, and how results are stitched.
@@ -5,8 +7,8 @@
  * path; the networks' masked layers hard-code 14, so these numbers are not knobs.
  */
 export const WINDOW = {
-  /** Positions per window. */
-  length: 19,
+  /** Positions per window: what the denoiser graph is built for. */
+  length: WINDOW_FRAMES,
   /** Frames shared with the previous window. */
   overlap: 4,
   /** Video-path positions (SVD's native clip length). */

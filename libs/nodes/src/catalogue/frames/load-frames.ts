@@ -26,8 +26,7 @@ export const loadFrames = defineNode({
       const { names } = zip;
       let size: { width: number; height: number } | undefined;
       const frames = async function* (): AsyncGenerator<RgbImage> {
-        for (let index = 0; index < names.length; index++) {
-          const name = names[index]!;
+        for (const [index, name] of names.entries()) {
           const image = await readImageChecked(await zip.read(index), `${label}/${name}`, imageLimits);
           size ??= { width: image.width, height: image.height };
           if (image.width !== size.width || image.height !== size.height) {

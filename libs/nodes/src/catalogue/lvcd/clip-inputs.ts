@@ -1,10 +1,20 @@
-import { outputFrameCount, paddedFrameCount, windowCount, type ColorizeOptions, type DecodeChunkConfig, type LvcdBundle } from '@lvcd/models';
-import { decodeRgb, readFrame, type RgbImage } from '@lvcd/media';
-import { samplingReporter } from './run-with-bundle.js';
+import {
+  bundleGeometry,
+  checkInputs,
+  latentSize,
+  readBundleManifest,
+  referenceTensor,
+  sketchHints,
+  type ClipPlan,
+  type ColorizeOptions,
+  type DecodeChunkConfig,
+  type LvcdBundle,
+} from '@lvcd/models';
+import { decodeRgb, readFrame } from '@lvcd/media';
+import { nodeErrorOf, samplingReporter } from './run-with-bundle.js';
 import type { ParamsOf, TypedContext } from '../../runtime/define-node.js';
 import { NodeError } from '../../runtime/node-type.js';
-import type { FramesValue } from '../../runtime/values.js';
-import { imageToChw } from './tensors.js';
+import type { FramesValue, ModelBundleValue } from '../../runtime/values.js';
 import type { InputSpec, ParamSpec } from '../../types.js';
 
 /** What LVCD samples from: the model bundle, the coloured reference frame and every frame's sketch. */
@@ -53,48 +63,36 @@ export function samplingOptions(p: ParamsOf<typeof SAMPLING_PARAMS>, decoding?: 
 /** What the clip-taking LVCD nodes (Colorize, Sample) share: the clip inputs and the sampling params. */
 export type ClipContext = TypedContext<typeof CLIP_INPUTS, typeof SAMPLING_PARAMS>;
 
-export interface PreparedClip {
+export interface PreparedClip extends ClipPlan {
   reference: Float32Array;
-  width: number;
-  height: number;
-  /** Frames the windows cover (the clip, padded when asked). */
-  frameCount: number;
-  /** Output frames to keep: the clip's length when padded, else what the windows cover. */
-  keep: number;
   sketches: FramesValue;
   hint(frame: number): Promise<Float32Array>;
-  /** What happened to the clip's length, said to the user. */
-  note: string;
 }
 
-/** The reference and sketches as the pipeline takes them, checked against each other. */
+/** The bundle's manifest, read before any model opens (for the pipeline's checks and the pre-flight). */
+async function manifestOf(models: ModelBundleValue) {
+  try {
+    return await readBundleManifest(models.dir);
+  } catch (e) {
+    throw new NodeError((e as Error).message, 'models');
+  }
+}
+
+/** The reference and sketches as the pipeline takes them, checked by the pipeline against each other and the bundle. */
 export async function prepareClip(ctx: ClipContext): Promise<PreparedClip> {
-  const { sketches, reference: referenceValue } = ctx.inputs;
-  if (referenceValue.width !== sketches.width || referenceValue.height !== sketches.height) {
-    throw new NodeError(`the reference is ${referenceValue.width}x${referenceValue.height} but the sketches are ${sketches.width}x${sketches.height}; resize both to the model's grid (576x320)`, 'reference');
+  const { sketches, reference, models } = ctx.inputs;
+  const geometry = bundleGeometry((await manifestOf(models)).config);
+  let plan: ClipPlan;
+  try {
+    plan = checkInputs({ reference, sketches, pad: ctx.params.pad }, geometry);
+  } catch (e) {
+    throw nodeErrorOf(e);
   }
-  if (sketches.width % 64 !== 0 || sketches.height % 64 !== 0) {
-    throw new NodeError(`LVCD needs frame sizes in multiples of 64, not ${sketches.width}x${sketches.height}; put a Resize Frames node (576x320) before the lineart`, 'sketches');
-  }
-  const reference: RgbImage = await decodeRgb(referenceValue.file);
-  const { pad } = ctx.params;
-  const minimum = paddedFrameCount(1);
-  if (!pad && windowCount(sketches.count) === 0) throw new NodeError(`LVCD needs at least ${minimum} frames, the clip has ${sketches.count}; turn on padding`, 'pad');
-  const frameCount = pad ? paddedFrameCount(sketches.count) : sketches.count;
-  const covered = outputFrameCount(windowCount(frameCount));
-  const keep = Math.min(covered, sketches.count);
-  const note = pad
-    ? frameCount > sketches.count ? `padded ${sketches.count} frames to ${frameCount} by repeating the last sketch; kept all ${sketches.count}` : `all ${sketches.count} frames covered`
-    : covered < sketches.count ? `dropped the last ${sketches.count - covered} frames, past the last full window (turn on padding to keep them)` : `all ${sketches.count} frames covered`;
   return {
-    reference: imageToChw(reference, '-1..1'),
-    width: sketches.width,
-    height: sketches.height,
-    frameCount,
-    keep,
+    ...plan,
+    reference: referenceTensor(await decodeRgb(reference.file)),
     sketches,
-    hint: async (frame) => imageToChw(await readFrame(sketches, Math.min(frame, sketches.count - 1)), '0..1'),
-    note,
+    hint: sketchHints(sketches.count, (frame) => readFrame(sketches, frame)),
   };
 }
 
@@ -107,10 +105,10 @@ export function clipRequest(ctx: ClipContext, clip: PreparedClip, options: Color
     height: clip.height,
     frameCount: clip.frameCount,
     // Padded, the frames the original gives for the clip keep the original's values and decoding.
-    ...(clip.frameCount > clip.sketches.count ? { clipFrameCount: clip.sketches.count } : {}),
+    ...(clip.clipFrameCount === undefined ? {} : { clipFrameCount: clip.clipFrameCount }),
     hint: clip.hint,
     options,
     signal: ctx.signal,
-    onProgress: samplingReporter(ctx, clip.width / 8, clip.height / 8, bundle.provider),
+    onProgress: samplingReporter(ctx, latentSize(bundleGeometry(bundle.manifest.config), clip.height, clip.width), bundle.provider),
   };
 }

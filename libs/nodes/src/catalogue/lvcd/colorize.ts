@@ -1,10 +1,9 @@
 import { defineNode } from '../../runtime/define-node.js';
-import { colorizeClip } from '@lvcd/models';
+import { chwToImage, colorizeClip } from '@lvcd/models';
 import { FramesOutput } from '../frames/frame-io.js';
 import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, decodingOptions, prepareClip, samplingOptions } from './clip-inputs.js';
 import { reportedProvenance, resumedReport, windowCheckpointing, withBundle, writeRunReport } from './run-with-bundle.js';
 import { estimateClipNode, preflightClip } from './preflight.js';
-import { chwToImage } from './tensors.js';
 import type { FramePreview } from '../../runtime/node-type.js';
 
 export const lvcdColorize = defineNode({

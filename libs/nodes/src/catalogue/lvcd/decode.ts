@@ -1,11 +1,10 @@
 import { defineNode } from '../../runtime/define-node.js';
-import { DecodeStream, outputFrameCount, readLatent, windowCount } from '@lvcd/models';
+import { bundleGeometry, chwToImage, DecodeStream, outputFrameCount, readLatent, windowCount } from '@lvcd/models';
 import { NodeError, throwIfCancelled } from '../../runtime/node-type.js';
 import type { Value } from '../../runtime/values.js';
 import { FramesOutput } from '../frames/frame-io.js';
 import { DECODING_PARAMS, decodingOptions } from './clip-inputs.js';
 import { reportedProvenance, withBundle, writeRunReport } from './run-with-bundle.js';
-import { chwToImage } from './tensors.js';
 
 export const lvcdDecode = defineNode({
   type: 'lvcd/decode',
@@ -26,9 +25,18 @@ export const lvcdDecode = defineNode({
       const output = await FramesOutput.create(ctx, latents.fps, { total: latents.keep });
       // Latents past what the original gives for the kept frames come from padding: decoded in chunks of their own.
       const original = Math.min(latents.count, outputFrameCount(windowCount(latents.keep)));
-      const stream = new DecodeStream(bundle.decoder, latents.count, decoding, async (index, frame) => {
-        if (index < latents.keep) await output.push(chwToImage(frame, w * 8, h * 8));
-      }, original, ctx.signal);
+      const { latentFactor, scaleFactor } = bundleGeometry(bundle.manifest.config);
+      const stream = new DecodeStream({
+        decoder: bundle.decoder,
+        scaleFactor,
+        totalLatents: latents.count,
+        config: decoding,
+        onFrame: async (index, frame) => {
+          if (index < latents.keep) await output.push(chwToImage(frame, w * latentFactor, h * latentFactor));
+        },
+        originalLatents: original,
+        signal: ctx.signal,
+      });
       for (let i = 0; i < latents.count; i++) {
         throwIfCancelled(ctx.signal);
         await stream.push(i, await readLatent(latents, i));

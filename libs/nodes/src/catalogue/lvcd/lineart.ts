@@ -1,9 +1,9 @@
 import { defineNode } from '../../runtime/define-node.js';
 import type { RgbImage } from '@lvcd/media';
+import { imageToChw, lineMapToSketch } from '@lvcd/models';
 import { NodeError } from '../../runtime/node-type.js';
 import { streamFrames, writeFrames } from '../frames/frame-io.js';
 import { withBundle } from './run-with-bundle.js';
-import { imageToChw, lineMapToSketch } from './tensors.js';
 
 export const lvcdLineart = defineNode({
   type: 'lvcd/lineart',

@@ -1,4 +1,4 @@
-import { architectureFromConfigJson, colorizeClip, convertBundle, DEFAULT_COLORIZE, openLvcdBundle } from '@lvcd/models';
+import { architectureFromConfigJson, colorizeClip, convertBundle, DEFAULT_COLORIZE, imageToChw, openLvcdBundle } from '@lvcd/models';
 import { decodeRgb, generateDemoClip, readFrame } from '@lvcd/media';
 import { lvcdTinyFixturesDir } from '@lvcd/models/testing';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,7 +13,6 @@ import { OutputCache } from '../../runtime/output-cache.js';
 import type { FramesValue } from '../../runtime/values.js';
 import { createBuiltinRegistry, lvcdTemplateWorkflow } from '../index.js';
 import { validateWorkflow } from '../../validate.js';
-import { imageToChw } from './tensors.js';
 
 const fixtures = lvcdTinyFixturesDir();
 let dir: string;
@@ -164,6 +163,20 @@ describe('LVCD nodes through the executor (tiny bundle, CPU)', () => {
     } finally {
       delete process.env.LVCD_MEMORY_LIMIT_MB;
     }
+  });
+
+  it("maps the pipeline's refusal of a clip to the node's field: a reference of another size, too few frames without padding", async () => {
+    const resized = lvcdWorkflow('colorize');
+    resized.nodes.push(node('resize', 'frames/resize', { width: 128, height: 128, mode: 'stretch' }));
+    resized.links = resized.links.filter((l) => !(l.to.node === 'reference'));
+    resized.links.push(link('load', 'frames', 'resize', 'frames'), link('resize', 'frames', 'reference', 'frames'));
+    expect((await run(resized)).error).toMatchObject({ node: 'colorize', field: 'reference', message: expect.stringMatching(/the reference is 128x128 but the sketches are 128x64/) });
+
+    const short = lvcdWorkflow('colorize', { pad: false });
+    short.nodes.push(node('select', 'frames/select', { start: 0, end: 10, stride: 1 }));
+    short.links = short.links.filter((l) => !(l.to.node === 'lineart' && l.to.input === 'frames'));
+    short.links.push(link('load', 'frames', 'select', 'frames'), link('select', 'frames', 'lineart', 'frames'));
+    expect((await run(short)).error).toMatchObject({ node: 'colorize', field: 'pad', message: expect.stringMatching(/at least 15 frames, the clip has 10; turn on padding/) });
   });
 
   it('stops between sampling steps when cancelled', async () => {

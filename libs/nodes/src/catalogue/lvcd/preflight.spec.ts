@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { preflightVerdict, remainingText, type PreflightRequest } from './preflight.js';
 
 const GB = 2 ** 30;
+const vae = { ch: 128, chMult: [1, 2, 4, 4], numResBlocks: 2, zChannels: 4, videoKernelSize: [3, 1, 1] };
 const manifest = {
   precision: 'fp32',
   models: { denoiser: { dataBytes: 8.8e9 }, vae_decoder: { dataBytes: 0.2e9 } },
-  config: { denoiser: LVCD_REAL_CONFIG, vaeDecoder: { ch: 128, chMult: [1, 2, 4, 4], numResBlocks: 2, zChannels: 4, videoKernelSize: [3, 1, 1] } },
+  config: { denoiser: LVCD_REAL_CONFIG, vaeEncoder: vae, vaeDecoder: vae, scaleFactor: 0.18215 },
 } as unknown as BundleManifest;
 const request: PreflightRequest = {
   node: 'LVCD Colorize', models: { kind: 'models', dir: '/m/lvcd', provider: 'cpu', precision: 'fp32' },

@@ -1,12 +1,14 @@
 import {
   acquireBundle,
   BASE_SESSION_OPTIONS,
+  ClipInputError,
   decodeWindowCheckpoint,
   encodeWindowCheckpoint,
-  latentPreviewRgb,
   onnxRuntimeVersion,
   SamplingCancelledError,
+  windowPreviewRgb,
   WindowCheckpointError,
+  type ClipInput,
   type LvcdBundle,
   type SampleClipRequest,
   type SamplingProgress,
@@ -21,6 +23,14 @@ import { remainingText } from './preflight.js';
 
 /** Latent previews go out at most this often: they are for watching, not for every step. */
 const PREVIEW_INTERVAL_MS = 500;
+
+/** The field of an LVCD node that each pipeline input comes from. */
+const FIELD_OF_INPUT: Readonly<Record<ClipInput, string>> = { networks: 'models', reference: 'reference', sketches: 'sketches', pad: 'pad' };
+
+/** A pipeline refusal (ClipInputError) as the node's error on the field it came from; anything else as it is. */
+export function nodeErrorOf(e: unknown): unknown {
+  return e instanceof ClipInputError ? new NodeError(e.message, FIELD_OF_INPUT[e.input]) : e;
+}
 
 /**
  * Runs node work with the bundle opened (shared across runs), turning the pipeline's cancellation into the
@@ -37,7 +47,7 @@ export async function withBundle<T>(ctx: ExecuteContext, models: ModelBundleValu
     return await work(held.bundle);
   } catch (e) {
     if (e instanceof SamplingCancelledError || ctx.signal.aborted) throw new CancelledError();
-    throw e;
+    throw nodeErrorOf(e);
   } finally {
     held.release();
   }
@@ -47,7 +57,8 @@ export async function withBundle<T>(ctx: ExecuteContext, models: ModelBundleValu
  * Step progress with the window and step in words (and where a resumed run started), and a latent preview of the
  * window's first new frame now and then.
  */
-export function samplingReporter(ctx: ExecuteContext, latentWidth: number, latentHeight: number, provider: string) {
+export function samplingReporter(ctx: ExecuteContext, latent: { latentHeight: number; latentWidth: number }, provider: string) {
+  const { latentHeight, latentWidth } = latent;
   let lastPreview = -Infinity;
   const started = performance.now();
   return async (p: SamplingProgress): Promise<void> => {
@@ -61,8 +72,8 @@ export function samplingReporter(ctx: ExecuteContext, latentWidth: number, laten
     const now = performance.now();
     if (now - lastPreview < PREVIEW_INTERVAL_MS && p.step + 1 < p.steps) return;
     lastPreview = now;
-    const plane = 4 * latentWidth * latentHeight;
-    const rgb = latentPreviewRgb(p.denoised.subarray(5 * plane, 6 * plane), latentHeight, latentWidth);
+    const rgb = windowPreviewRgb(p.denoised, latentHeight, latentWidth);
+    if (!rgb) return;
     const png = await encodePng({ width: latentWidth, height: latentHeight, data: rgb }, 1);
     ctx.frame({ output: 'latent-preview', index: p.firstFrame, width: latentWidth, height: latentHeight, mime: 'image/png', data: png });
   };

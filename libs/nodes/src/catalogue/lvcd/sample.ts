@@ -1,5 +1,5 @@
 import { defineNode } from '../../runtime/define-node.js';
-import { LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
+import { bundleGeometry, latentSize, LatentStoreWriter, sampleClipLatents } from '@lvcd/models';
 import { join } from 'node:path';
 import type { LatentsValue } from '../../runtime/values.js';
 import { CLIP_INPUTS, SAMPLING_PARAMS, clipRequest, prepareClip, samplingOptions } from './clip-inputs.js';
@@ -28,7 +28,9 @@ export const lvcdSample = defineNode({
     // Before any model opens: a run that cannot fit fails now, saying what to change.
     await preflightClip('LVCD Sample', models, clip, ctx.params);
     return withBundle(ctx, models, async (bundle) => {
-      const store = await LatentStoreWriter.create(join(ctx.outDir, 'latents'), [4, clip.height / 8, clip.width / 8]);
+      const geometry = bundleGeometry(bundle.manifest.config);
+      const { latentHeight, latentWidth } = latentSize(geometry, clip.height, clip.width);
+      const store = await LatentStoreWriter.create(join(ctx.outDir, 'latents'), [geometry.latentChannels, latentHeight, latentWidth]);
       const result = await sampleClipLatents({
         ...clipRequest(ctx, clip, options, bundle),
         // Latents replayed from an earlier execution's checkpoints are stored like sampled ones: the store starts empty.
