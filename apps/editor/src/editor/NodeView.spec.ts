@@ -50,7 +50,7 @@ describe('NodeView', () => {
     await w.vm.$nextTick();
     const strength = w.get('[data-param=strength]');
     expect(strength.classes()).toContain('fault');
-    expect(strength.attributes('title')).toBe('strength 0.5 is too weak');
+    expect(strength.attributes('title')).toBe('strength — strength 0.5 is too weak');
     expect(w.get('[data-param=mode]').classes()).not.toContain('fault');
     expect(w.get('[data-testid=node-error]').text()).toBe('strength 0.5 is too weak');
     expect(w.find('[data-input][data-fault]').exists()).toBe(false);
