@@ -86,6 +86,13 @@ describe('validateWorkflow', () => {
     expect(problems.filter((p) => p.code === 'missing-input').map((p) => p.node)).toEqual(['c']);
   });
 
+  it('keeps the seed controls it knows (control after run), dropping fixed, unknown controls and empty names', () => {
+    const seeded = { ...node('s', 'test/sink'), ui: { afterRun: { seed: 'increment', other: 'randomise', kept: 'fixed', odd: 'sideways', '': 'decrement' } } as unknown as WorkflowNode['ui'] };
+    const none = { ...node('t', 'test/sink'), ui: { afterRun: { seed: 'fixed' } } as unknown as WorkflowNode['ui'] };
+    const { document } = validateWorkflow(workflow([seeded, none], []), options);
+    expect(document?.nodes.map((n) => n.ui)).toEqual([{ afterRun: { seed: 'increment', other: 'randomise' } }, undefined]);
+  });
+
   it("keeps a node's drawing hints in range, drops the ones it does not know, and names a node by its title", () => {
     const titled = { ...node('k', 'test/sink'), title: 'Final', ui: { width: 5000, collapsed: true, colour: 'red' } };
     const plain = { ...node('j', 'test/sink'), ui: { width: 'wide', collapsed: 'yes' } as unknown as WorkflowNode['ui'] };

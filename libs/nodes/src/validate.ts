@@ -4,11 +4,13 @@ import type { Problem } from './problems.js';
 import { socketAccepts, type NodeSpec, type ParamValue } from './types.js';
 import {
   NODE_UI_WIDTH,
+  SEED_CONTROLS,
   WORKFLOW_FORMAT,
   WORKFLOW_LIMITS,
   WORKFLOW_VERSION,
   type Link,
   type NodeUi,
+  type SeedControl,
   type WorkflowDocument,
   type WorkflowNode,
 } from './workflow.js';
@@ -154,6 +156,8 @@ function readNodeUi(raw: unknown): NodeUi | undefined {
   const ui: NodeUi = {};
   if (typeof raw.width === 'number' && Number.isFinite(raw.width)) ui.width = Math.round(Math.min(NODE_UI_WIDTH.max, Math.max(NODE_UI_WIDTH.min, raw.width)));
   if (raw.collapsed === true) ui.collapsed = true;
+  const afterRun = isRecord(raw.afterRun) ? Object.entries(raw.afterRun).filter((e): e is [string, Exclude<SeedControl, 'fixed'>] => isId(e[0]) && SEED_CONTROLS.includes(e[1] as SeedControl) && e[1] !== 'fixed') : [];
+  if (afterRun.length) ui.afterRun = Object.fromEntries(afterRun);
   return Object.keys(ui).length ? ui : undefined;
 }
 

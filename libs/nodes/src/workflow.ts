@@ -21,7 +21,16 @@ export interface NodeUi {
   width?: number;
   /** Params and previews hidden, sockets kept. */
   collapsed?: boolean;
+  /**
+   * ComfyUI's "control after run", per seed param: what the editor does to the seed once a run is queued. Only
+   * params that change are listed; absent means `fixed`.
+   */
+  afterRun?: Record<string, Exclude<SeedControl, 'fixed'>>;
 }
+
+/** What happens to a seed after each queued run: kept, counted up or down (wrapping within 0..MAX_SEED), or drawn anew. */
+export const SEED_CONTROLS = ['fixed', 'increment', 'decrement', 'randomise'] as const;
+export type SeedControl = (typeof SEED_CONTROLS)[number];
 
 /** The widths a node may be given; a document's width outside them is clamped when read. */
 export const NODE_UI_WIDTH = { min: 180, max: 1200 };

@@ -13,8 +13,9 @@ export function nodeToPlain(node: LNode, position: { x: number; y: number }): Wo
   if (node.state.bypass) plain.bypass = true;
   if (node.state.title) plain.title = node.state.title;
   const { width, collapsed } = node.state;
+  const afterRun = node.state.afterRun && Object.keys(node.state.afterRun).length ? { ...toRaw(node.state.afterRun) } : undefined;
   // Written only when set, so a document nobody resized or collapsed reads as it did before ui existed.
-  if (width !== undefined || collapsed) plain.ui = { ...(width !== undefined ? { width } : {}), ...(collapsed ? { collapsed } : {}) };
+  if (width !== undefined || collapsed || afterRun) plain.ui = { ...(width !== undefined ? { width } : {}), ...(collapsed ? { collapsed } : {}), ...(afterRun ? { afterRun } : {}) };
   return plain;
 }
 

@@ -63,6 +63,8 @@ export function createGraph(editor: NodeEditor<Schemes>, area: AreaPlugin<Scheme
     else delete node.state.width;
     if (plain.ui?.collapsed) node.state.collapsed = true;
     else delete node.state.collapsed;
+    if (plain.ui?.afterRun) node.state.afterRun = { ...plain.ui.afterRun };
+    else delete node.state.afterRun;
   }
 
   /** Makes the canvas show `doc`, changing only what differs, so undo and reload keep the node views that did not change. */

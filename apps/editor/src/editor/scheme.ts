@@ -1,5 +1,5 @@
 // The Rete side of a workflow: node and connection classes. Nothing outside editor/ sees these.
-import type { NodeSpec, NodeUi, ParamValue, SocketType } from '@lvcd/nodes';
+import type { NodeSpec, NodeUi, ParamValue, SeedControl, SocketType } from '@lvcd/nodes';
 import { ClassicPreset, type GetSchemes } from 'rete';
 import type { MinimapExtra } from 'rete-minimap-plugin';
 import type { VueArea2D } from 'rete-vue-plugin';
@@ -22,6 +22,8 @@ export interface NodeEditState {
   /** Set by the user's resize; absent means NODE_WIDTH. */
   width?: number;
   collapsed?: boolean;
+  /** Seed params' control after run (ComfyUI's), those other than fixed. */
+  afterRun?: Record<string, Exclude<SeedControl, 'fixed'>>;
 }
 
 export class LNode extends ClassicPreset.Node {

@@ -5,6 +5,7 @@ import type { RunDetail } from '../api/types';
 import { queuedText } from '../batch/batch-store';
 import type { Point } from '../editor/create-editor';
 import { downloadText, safeFileName } from '../lib/download';
+import { seedsAfterRun } from '../lib/seed-controls';
 import { parseWorkflowText, readWorkflowFile } from '../lib/import';
 import type { Studio } from '../stores/studio';
 import type { ShellState } from './shell-state';
@@ -15,7 +16,10 @@ export function createWorkflowActions(studio: Studio, shell: ShellState) {
   /** Queues the workflow as many times as the batch count says (once by default). */
   async function queue(): Promise<void> {
     const res = await batch.queue(workflow.current());
-    if (res.ok) return notify('info', queuedText(res.ids, res.seed));
+    if (res.ok) {
+      notify('info', queuedText(res.ids, res.seed));
+      return moveSeeds(res.ids.length);
+    }
     const err = res.error;
     if (err instanceof ApiError && err.problems.length) {
       workflow.setServerProblems(err.problems);
@@ -24,6 +28,14 @@ export function createWorkflowActions(studio: Studio, shell: ShellState) {
     } else {
       notify('error', `Not queued: ${err.message}`);
     }
+  }
+
+  /** Control after run: the queued runs keep their seeds, the canvas moves on to the next ones (one undo step). */
+  async function moveSeeds(runs: number): Promise<void> {
+    const next = seedsAfterRun(workflow.current(), catalogue.specMap.value, runs);
+    if (!next || !shell.editor.value) return;
+    await shell.editor.value.load(next);
+    workflow.changed();
   }
 
   function exportJson(): void {
