@@ -76,6 +76,23 @@ describe('the outputs gallery', () => {
     expect(w.emitted('open')).toEqual([['run-7']]);
   });
 
+  it('shows the outputs of a run that ends while it is open', async () => {
+    const all = [output(1)];
+    const queries: URLSearchParams[] = [];
+    vi.stubGlobal('fetch', gallery(all, queries));
+    const studio = testStudio();
+    const w = mount(OutputsPanel, { global: withStudio(studio) });
+    await flushPromises();
+    expect(w.findAll('[data-testid=output-tile]')).toHaveLength(1);
+    all.unshift(output(2));
+    studio.runs.runs.value = [{ id: 'run-2', status: 'running', createdAt: new Date(0).toISOString() }];
+    await flushPromises();
+    expect(queries).toHaveLength(1); // still running: nothing new to show yet
+    studio.runs.runs.value = [{ id: 'run-2', status: 'succeeded', createdAt: new Date(0).toISOString() }];
+    await flushPromises();
+    expect(w.findAll('[data-testid=output-tile]').map((t) => t.attributes('data-run-id'))).toEqual(['run-2', 'run-1']);
+  });
+
   it('says when nothing matches the filters', async () => {
     vi.stubGlobal('fetch', gallery([output(1)], []));
     const w = mount(OutputsPanel, { global: withStudio(testStudio()) });
