@@ -2,6 +2,7 @@
 // with the server's message (and problems) on failure.
 import type { CompareExport, NodeSpec, OutputPage, PairMetrics, Problem, ReproducibilityState, SequenceInfo, WorkerView, WorkflowDocument } from '@lvcd/nodes';
 import type { ApiErrorBody, Asset, RunBatch, RunDetail, RunSummary, SavedWorkflow, SavedWorkflowSummary } from './types';
+import type { PlanAnswer } from './plan-types';
 
 export class ApiError extends Error {
   constructor(
@@ -63,6 +64,8 @@ export function createApiClient(base = '') {
       request<{ id: string; status: 'queued' }>('POST', '/api/runs', targets ? { document, targets } : { document }),
     /** ComfyUI's batch count: `batch.count` runs of the document, `batch.vary` stepped per run; every id, run 0 first. */
     queueBatch: (document: WorkflowDocument, batch: RunBatch) => request<{ ids: string[]; status: 'queued' }>('POST', '/api/runs', { document, batch }),
+    /** Each LVCD node's peak memory and time for the document, before it is queued (nothing runs). */
+    plan: (document: WorkflowDocument) => request<PlanAnswer>('POST', '/api/plan', { document }),
     listRuns: (limit = 50, offset = 0) => request<RunSummary[]>('GET', `/api/runs?limit=${limit}&offset=${offset}`),
     getRun: (id: string) => request<RunDetail>('GET', `/api/runs/${enc(id)}`),
     cancelRun: (id: string) => request<{ id: string; status: string }>('POST', `/api/runs/${enc(id)}/cancel`),

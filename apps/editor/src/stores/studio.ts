@@ -8,6 +8,7 @@ import { createRunSocket, type RunSocket } from '../api/run-socket';
 import { createAssets } from './assets';
 import { createCatalogue } from './catalogue';
 import { createNodeRuntime } from './node-runtime';
+import { createPlanEstimates } from './plan-estimates';
 import { createRuns } from './runs';
 import { createToasts } from './toasts';
 import { createWorkers } from '../workers/workers-store';
@@ -30,9 +31,10 @@ export function createStudio(options: StudioOptions = {}) {
   const replay = createSequenceReplay(api, runtime, () => workflow.doc.value.links);
   const runs = createRuns({ api, socket, runtime, notify, replay });
   const workflow = createWorkflow({ api, catalogue, runtime, leaveRun: runs.leave, notify });
+  const estimates = createPlanEstimates({ api, doc: workflow.doc });
   const batch = createBatch({ api, runs, specs: () => catalogue.specMap.value });
   const workers = createWorkers({ api });
-  return { api, socket, toasts, notify, catalogue, assets, runtime, runs, workflow, batch, workers };
+  return { api, socket, toasts, notify, catalogue, assets, runtime, runs, workflow, estimates, batch, workers };
 }
 
 export type Studio = ReturnType<typeof createStudio>;
