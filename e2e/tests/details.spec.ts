@@ -4,6 +4,7 @@
 // diff of effective values; the Preview counter; the problems panel and the minimap leaving nodes and sockets
 // alone; the queue tab's label on one line.
 import type { WorkflowDocument } from '@lvcd/nodes';
+import { lvcdTemplateWorkflow } from '@lvcd/nodes/catalogue';
 import type { Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -221,5 +222,28 @@ describe('compare', () => {
     expect((await row.locator('td').allTextContents()).slice(2)).toEqual(['0 (default)', '0']);
     await page.check('[data-testid=only-differences]');
     await page.click('[data-testid=compare-close]');
+  });
+});
+
+describe('seed control after run', () => {
+  it('keeps the control in the document and moves the seed on once a run is queued, the run keeping the seed it was sent with', async () => {
+    const { page } = studio;
+    // The LVCD template on the test clip: queued, it is accepted (the bundle is looked for when it runs).
+    await openWorkflow(page, lvcdTemplateWorkflow({ frames: clipId }), 'seeded lvcd');
+    const seed = `${node('colorize')} [data-param=seed]`;
+    await page.selectOption(`${seed} [data-testid=seed-control]`, 'increment');
+    await waitForDoc(page, "doc.nodes.find((n) => n.id === 'colorize').ui?.afterRun?.seed === 'increment'");
+    const before = Number(await page.inputValue(`${seed} input.w-field`));
+    await page.click('[data-testid=queue]');
+    await waitForDoc(page, "doc.nodes.find((n) => n.id === 'colorize').params.seed === arg", before + 1);
+    expect(await page.inputValue(`${seed} input.w-field`)).toBe(String(before + 1));
+    // The run queued was sent with the seed before the move.
+    const runs = (await apiJson(server.url, 'GET', '/api/runs?limit=1')) as { id: string }[];
+    const run = await apiJson(server.url, 'GET', `/api/runs/${runs[0]!.id}`);
+    const colorize = (run.document as WorkflowDocument).nodes.find((n) => n.id === 'colorize')!;
+    expect(colorize.params.seed ?? 1234).toBe(before);
+    // Undo puts the seed back: the move is one edit.
+    await page.click('[data-testid=undo]');
+    await waitForDoc(page, "(doc.nodes.find((n) => n.id === 'colorize').params.seed ?? 1234) === arg", before);
   });
 });
