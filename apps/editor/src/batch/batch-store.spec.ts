@@ -70,7 +70,7 @@ describe('the batch count', () => {
     batch.setCount(3);
     const d = doc([{ id: '4', type: 'test/plain' }, { id: '7', type: 'test/sample', params: { seed: 40 } }, { id: '9', type: 'test/sample' }]);
     const res = await batch.queue(d);
-    expect(res).toEqual({ ok: true, ids: ['run-0', 'run-1', 'run-2'], seed: { node: '7', param: 'seed', first: 40 } });
+    expect(res).toEqual({ ok: true, ids: ['run-0', 'run-1', 'run-2'], seed: { node: '7', param: 'seed', first: 40, step: 1 } });
     expect(posted[0]?.batch).toEqual({ count: 3, vary: { node: '7', param: 'seed', step: 1 } });
     expect(posted[0]?.document).toEqual(d);
     expect(calls).toEqual(['activate run-0 queued', 'refresh']);
@@ -79,11 +79,21 @@ describe('the batch count', () => {
 
   it('takes a seed at its default, skips bypassed nodes, and queues the same workflow N times when none has a seed', async () => {
     const batch = createBatch({ api: createApiClient(base), runs: recordingRuns().runs, specs: () => specs });
-    expect(batch.seedOf(doc([{ id: '1', type: 'test/sample', bypass: true }, { id: '2', type: 'test/sample' }]))).toEqual({ node: '2', param: 'seed', first: 1234 });
+    expect(batch.seedOf(doc([{ id: '1', type: 'test/sample', bypass: true }, { id: '2', type: 'test/sample' }]))).toEqual({ node: '2', param: 'seed', first: 1234, step: 1 });
     batch.setCount(2);
     const res = await batch.queue(doc([{ id: '4', type: 'test/plain' }, { id: '5', type: 'no/such-type' }]));
     expect(posted[0]?.batch).toEqual({ count: 2 });
     expect(res.ok && queuedText(res.ids, res.seed)).toBe('Queued 2 runs (the same workflow each)');
+  });
+
+  it('counts the seed down under a decrement control after run, as ComfyUI does, and up under the others', async () => {
+    const batch = createBatch({ api: createApiClient(base), runs: recordingRuns().runs, specs: () => specs });
+    const controlled = (control: 'decrement' | 'increment' | 'randomise') => ({ ...doc([{ id: '3', type: 'test/sample', params: { seed: 10 } }]).nodes[0]!, ui: { afterRun: { seed: control } } });
+    expect(batch.seedOf({ ...emptyWorkflow(), nodes: [controlled('randomise')] })?.step).toBe(1);
+    batch.setCount(3);
+    const res = await batch.queue({ ...emptyWorkflow(), nodes: [controlled('decrement')] });
+    expect(posted[0]?.batch).toEqual({ count: 3, vary: { node: '3', param: 'seed', step: -1 } });
+    expect(res.ok && queuedText(res.ids, res.seed)).toBe('Queued 3 runs (seed of #3: 10 to 8)');
   });
 
   it('keeps the count a whole number from 1 to 100', () => {

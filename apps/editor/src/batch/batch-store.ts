@@ -20,6 +20,8 @@ export interface BatchSeed {
   node: string;
   param: string;
   first: number;
+  /** +1, or -1 under a `decrement` control after run (ComfyUI counts down then). */
+  step: 1 | -1;
 }
 
 export type BatchQueued = { ok: true; ids: string[]; seed: BatchSeed | null } | { ok: false; error: ApiError | Error };
@@ -33,8 +35,9 @@ export function createBatch({ api, runs, specs }: BatchDeps) {
   }
 
   /**
-   * The seed ComfyUI would step ("increment" after each queued prompt): the first node, in document order, that
-   * is not bypassed and has a seed param. Whole-number params that are not seeds are left alone.
+   * The seed ComfyUI would step (after each queued prompt): the first node, in document order, that is not
+   * bypassed and has a seed param, counted down under a `decrement` control and up otherwise (fixed and randomise
+   * too: a batch of one seed N times would draw the same noise N times). Other whole-number params are left alone.
    */
   function seedOf(doc: WorkflowDocument): BatchSeed | null {
     const map = specs();
@@ -43,7 +46,8 @@ export function createBatch({ api, runs, specs }: BatchDeps) {
       const param = map.get(node.type)?.params.find((p) => p.schema.kind === 'seed');
       if (!param || param.schema.kind !== 'seed') continue;
       const value = node.params[param.name];
-      return { node: node.id, param: param.name, first: typeof value === 'number' ? value : param.schema.default };
+      const step = node.ui?.afterRun?.[param.name] === 'decrement' ? -1 : 1;
+      return { node: node.id, param: param.name, first: typeof value === 'number' ? value : param.schema.default, step };
     }
     return null;
   }
@@ -55,7 +59,7 @@ export function createBatch({ api, runs, specs }: BatchDeps) {
       return one.ok ? { ok: true, ids: [one.id], seed: null } : one;
     }
     const seed = seedOf(doc);
-    const batch: RunBatch = { count: n, ...(seed ? { vary: { node: seed.node, param: seed.param, step: 1 } } : {}) };
+    const batch: RunBatch = { count: n, ...(seed ? { vary: { node: seed.node, param: seed.param, step: seed.step } } : {}) };
     try {
       const { ids } = await api.queueBatch(doc, batch);
       // The first runs first: the canvas follows it, the queue panel lists the rest.
@@ -75,6 +79,6 @@ export type BatchStore = ReturnType<typeof createBatch>;
 /** The toast after queueing: "Queued", or "Queued 3 runs (seed of #7: 1234 to 1236)". */
 export function queuedText(ids: readonly string[], seed: BatchSeed | null): string {
   if (ids.length === 1) return 'Queued';
-  const varied = seed ? ` (${seed.param} of #${seed.node}: ${seed.first} to ${seed.first + ids.length - 1})` : ' (the same workflow each)';
+  const varied = seed ? ` (${seed.param} of #${seed.node}: ${seed.first} to ${seed.first + (ids.length - 1) * seed.step})` : ' (the same workflow each)';
   return `Queued ${ids.length} runs${varied}`;
 }
