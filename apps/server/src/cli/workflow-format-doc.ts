@@ -1,4 +1,4 @@
-import { NODE_UI_WIDTH, SOCKET_TYPES, WORKFLOW_FORMAT, WORKFLOW_LIMITS, WORKFLOW_VERSION, type NodeSpec } from '@lvcd/nodes';
+import { NODE_UI_WIDTH, SEED_CONTROLS, SOCKET_TYPES, WORKFLOW_FORMAT, WORKFLOW_LIMITS, WORKFLOW_VERSION, type NodeSpec } from '@lvcd/nodes';
 import { paramTitle, schemaSummary } from './param-format.js';
 
 /** Where the generated page lives, from the repository root; `lvcd docs` writes it and a spec checks it is current. */
@@ -48,7 +48,7 @@ export function workflowFormatDoc(specs: readonly NodeSpec[]): string {
     '| `nodes[].position` | `{ x, y }` on the canvas, in canvas pixels; no effect on the run |',
     "| `nodes[].bypass` | `true` passes the node's first input of each output's type straight through instead of running it |",
     '| `nodes[].title` | a name shown instead of the type\'s title |',
-    `| \`nodes[].ui\` | how the studio draws the node, no effect on the run: \`width\` (canvas pixels, ${NODE_UI_WIDTH.min} to ${NODE_UI_WIDTH.max}, clamped) and \`collapsed\` (\`true\` hides its params and previews) |`,
+    `| \`nodes[].ui\` | how the studio draws the node, no effect on the run: \`width\` (canvas pixels, ${NODE_UI_WIDTH.min} to ${NODE_UI_WIDTH.max}, clamped), \`collapsed\` (\`true\` hides its params and previews) and \`afterRun\` (per seed param, what the studio does to it once a run is queued: ${SEED_CONTROLS.filter((c) => c !== 'fixed').map((c) => `\`${c}\``).join(', ')}; absent is \`fixed\`) |`,
     `| \`links\` | at most ${WORKFLOW_LIMITS.maxLinks}, each \`{ from: { node, output }, to: { node, input } }\`: an output of one node feeds an input of another; an input takes one link, an output any number |`,
     `| \`meta\` | free data for the studio (at most ${WORKFLOW_LIMITS.maxMetaBytes / 1024} KiB of JSON), e.g. \`name\` |`,
     '',
