@@ -29,6 +29,8 @@ export class RunRecorder implements RunUpdateSink {
   /** Set while the server stops: runs aborted then are interrupted, not cancelled, and can be re-queued. */
   private stopping = false;
   private readonly writers = new Map<string, RunEventWriter>();
+  /** The write of each run's latest attempt, until the run ends. */
+  private readonly attemptWrites = new Map<string, Promise<void>>();
   /** Runs claimed from a worker that died, until their new worker starts them. */
   private readonly handedOver = new Set<string>();
   readonly spool: FrameSpool;
@@ -71,8 +73,12 @@ export class RunRecorder implements RunUpdateSink {
   started(runId: string, worker: WorkerRef): void {
     this.logger.log(`run ${runId} started on worker ${worker.id} (pid ${worker.pid})`);
     const handover = this.handedOver.delete(runId);
-    void this.addAttempt(runId, { worker: worker.id, host: hostname(), startedAt: Date.now() }, handover).catch((e: unknown) =>
-      this.logger.warn(`run ${runId}: its attempt was not recorded: ${String(e)}`),
+    // Awaited by `ended`, so a run is never reported finished before its attempt is stored.
+    this.attemptWrites.set(
+      runId,
+      this.addAttempt(runId, { worker: worker.id, host: hostname(), startedAt: Date.now() }, handover).catch((e: unknown) =>
+        this.logger.warn(`run ${runId}: its attempt was not recorded: ${String(e)}`),
+      ),
     );
     this.bus.broadcast('run:started', { runId });
   }
@@ -98,6 +104,8 @@ export class RunRecorder implements RunUpdateSink {
     const nodes = this.live.nodes(runId);
     if (!writer || !nodes) throw new Error(`run ${runId} ended without being claimed`);
     this.writers.delete(runId);
+    await this.attemptWrites.get(runId);
+    this.attemptWrites.delete(runId);
     let status: FinalStatus;
     let error: RunError | undefined;
     try {
