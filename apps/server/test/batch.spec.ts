@@ -59,6 +59,14 @@ describe('POST /api/runs with a batch', () => {
     expect(await paramsOf(same.body.ids, 'colorize', 'seed')).toEqual([5, 5]);
   });
 
+  it('batches a saved workflow by id: every run names the workflow and version it came from', async () => {
+    const saved = (await api(server, 'POST', '/api/workflows', { name: 'Batch me', document: seeded(100) })).body;
+    const res = await queueBatch({ workflowId: saved.id, batch: { count: 2, vary: { node: 'colorize', param: 'seed' } } });
+    expect(res.status).toBe(202);
+    expect(await paramsOf(res.body.ids, 'colorize', 'seed')).toEqual([100, 101]);
+    for (const id of res.body.ids) expect((await api(server, 'GET', `/api/runs/${id}`)).body).toMatchObject({ workflowId: saved.id, workflowName: 'Batch me' });
+  });
+
   it('varies an integer param down, and refuses one that would leave its range, saying how many fit', async () => {
     const ok = await queueBatch({ document: seeded(), batch: { count: 2, vary: { node: 'colorize', param: 'steps', step: 2 } } });
     expect(await paramsOf(ok.body.ids, 'colorize', 'steps')).toEqual([1, 3]);
