@@ -4,7 +4,9 @@
 // With --baseline DIR (another checkout with built libs, e.g. `git worktree add /tmp/base HEAD~3` then
 // `npx tsc -p libs/models/tsconfig.json` there), the same runs go through that code and its own converted bundle
 // too, and this checkout also runs the baseline's bundle (an older bundle format), side by side in one run.
-// Needs built libs (npx tsc -p libs/models/tsconfig.json). Usage: node bench/lvcd.mjs [--steps N] [--baseline DIR] [frames...]
+// --rounds N repeats each run N times, alternating between the checkouts, and ends with the best of each (a shared,
+// loaded machine moves single figures by 2x; the fastest round is the least disturbed).
+// Needs built libs (npx tsc -p libs/models/tsconfig.json). Usage: node bench/lvcd.mjs [--steps N] [--baseline DIR] [--rounds N] [frames...]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +45,8 @@ async function runOne(root, bundleDir, frames, steps) {
   const threadsAfterOpen = threads();
   let emitted = 0;
   // Step times from progress events: within a window, from one step's end to the next's; a window's first step
-  // (which also encodes the window's sketches where the hint encoder runs apart) from the previous window's end.
+  // from the previous window's last (so with that window's decoding, and the encoding of the window's sketches
+  // where the hint encoder runs apart).
   const later = [];
   const windowFirst = [];
   let last;
@@ -107,6 +110,7 @@ if (mode === '--convert') {
   };
   const steps = Number(option('--steps') ?? 2);
   const baseline = option('--baseline');
+  const rounds = Number(option('--rounds') ?? 1);
   const lengths = args.length ? args.map(Number) : [39, 390, 3900];
   const dir = mkdtempSync(join(tmpdir(), 'lvcd-bench-'));
   const child = (...a) => execFileSync(process.execPath, [here, ...a], { encoding: 'utf8' });
@@ -121,7 +125,22 @@ if (mode === '--convert') {
     }
     console.log(`LVCD pipeline, tiny bundle, CPU, ${steps} steps per window, 64x128 frames${baseline ? `; baseline ${resolve(baseline)}` : ''}`);
     for (const frames of lengths) {
-      for (const run of runs) report(run.label, JSON.parse(child('--one', run.root, run.bundle, String(frames), String(steps)).trim().split('\n').pop()));
+      const results = runs.map(() => []);
+      for (let round = 0; round < rounds; round++) {
+        runs.forEach((run, i) => {
+          const r = JSON.parse(child('--one', run.root, run.bundle, String(frames), String(steps)).trim().split('\n').pop());
+          results[i].push(r);
+          report(run.label, r);
+        });
+      }
+      if (rounds > 1) {
+        console.log(`best of ${rounds} rounds, ${frames} frames:`);
+        const best = (rs, key) => Math.min(...rs.map((r) => r[key] ?? Infinity));
+        runs.forEach((run, i) => {
+          const rs = results[i];
+          console.log(`  ${run.label.padEnd(26)} open ${best(rs, 'openSeconds')} s, conditioning + first step ${best(rs, 'conditioningAndFirstStepSeconds')} s, step ${best(rs, 'stepSeconds')} s, a window's first step ${best(rs, 'windowFirstStepSeconds')} s, total ${best(rs, 'seconds')} s`);
+        });
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
