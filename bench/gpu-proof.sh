@@ -13,10 +13,12 @@
 #      driver is new enough for the CUDA it links, that ldd finds every library it links, and that cuDNN 9 is there;
 #   3. runs the tiny bundle's networks (lineart, VAE encoder and decoder, conditioner encoder, CLIP, denoiser in
 #      four reference-attention modes) on CUDA against the PyTorch goldens: fp32 with TF32 off must be within 1e-3;
-#      it also prints ORT's default (TF32) math, the CPU, |cuda - cpu|, the fp16-storage bundle's error, and which
-#      of the denoiser's ops ORT left on the CPU inside the CUDA session (from its profile);
+#      it also prints ORT's default (TF32) math, the CPU, |cuda - cpu|, the fp16-storage and fp16-compute bundles'
+#      errors (fp16 compute also against cuda fp32), and which of the denoiser's ops ORT left on the CPU inside the
+#      CUDA session (from its profile);
 #   4. writes real-shape stand-in weights (every key of keys-real-svd.tsv and keys-real-lvcd-ckpt.tsv at its real
-#      shape, seeded noise, 12.7 GB of F32) and converts them with convertBundle to an fp16-storage bundle;
+#      shape, seeded noise, 12.7 GB of F32) and converts them with convertBundle to an fp16-compute bundle (with
+#      --provider cpu: fp16 storage, as the runtime refuses fp16-compute bundles on the CPU);
 #      --keep-dir DIR keeps the bundle there and reuses it next time (the stand-in sources are always deleted);
 #   5. runs one window (15 frames) at 576x320 with 25 steps on the stand-in bundle on CUDA, then its decode.
 # It prints per-step time, seconds per output frame, peak GPU memory (nvidia-smi polled every 100 ms), wall time

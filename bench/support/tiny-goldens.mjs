@@ -20,12 +20,12 @@ export const GOLDEN_OF = {
   'denoiser.edm_normal': ['unet', 'denoiser.normal'],
 };
 
-/** Converts the tiny fixtures (with the lineart model) into `outDir`, at 576x320 so the 320x576 CLIP golden applies. */
-export async function convertTinyBundle(models, fixtures, outDir, fp16) {
+/** Converts the tiny fixtures (with the lineart model) into `outDir` in `precision`, at 576x320 so the 320x576 CLIP golden applies. */
+export async function convertTinyBundle(models, fixtures, outDir, precision) {
   const architecture = models.architectureFromConfigJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
   return models.convertBundle({
     svd: path.join(fixtures, 'svd-tiny.safetensors'), lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'), lineart: path.join(fixtures, 'sk-tiny.pth'),
-    outDir, fp16, ...architecture,
+    outDir, precision, ...architecture,
   });
 }
 
@@ -66,7 +66,17 @@ export async function runTinyGoldenInputs(models, testing, bundleDir, provider, 
   const clip = await golden('clip-320x576');
   await withSession('clip_visual', async (s) => (outputs['clip-320x576'] = (await models.runFloat(s, { img: clip.input })).embedding));
 
-  const { call, x, sigma } = await testing.goldenDenoiserCall();
+  const denoiserGolden = await testing.goldenDenoiserCall();
+  const { x, sigma } = denoiserGolden;
+  let call = denoiserGolden.call;
+  // A format 2 bundle's denoiser takes the hint encoder's features (encoded once per window), not the sketches.
+  if (manifest.models.hint_encoder) {
+    await withSession('hint_encoder', async (s) => {
+      const { hint, ...rest } = call;
+      const features = (await models.runFloat(s, { hint: { data: hint, dims: [models.WINDOW.length, 3, 8 * call.latentHeight, 8 * call.latentWidth] } })).hint_features;
+      call = { ...rest, hintFeatures: features.data };
+    });
+  }
   await withSession('denoiser', async (s) => {
     const dims = [models.WINDOW.length, 4, call.latentHeight, call.latentWidth];
     const run = async (mode, step, prev) =>

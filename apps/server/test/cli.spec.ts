@@ -191,6 +191,23 @@ describe('lvcd convert and lvcd models check', () => {
     expect(tight.stdout).toMatch(/does not fit: lower the decode chunk/);
   }, 300_000);
 
+  it('converts in the precision asked for (--fp16 is --precision fp16), and refuses an unknown or contradicting one', async () => {
+    const args = (out: string, ...more: string[]) => ['convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--lvcd', join(fixtures, 'lvcd-tiny.ckpt'), '--out', out, '--config', join(fixtures, 'tiny-config.json'), '--width', '128', '--height', '64', ...more];
+    const precisionOf = async (out: string) => JSON.parse(await readFile(join(dir, out, 'manifest.json'), 'utf8')).precision;
+    const compute = await lvcd(...args('fp16c', '--precision', 'fp16-compute'));
+    expect(compute.code, compute.stderr).toBe(0);
+    expect(await precisionOf('fp16c')).toBe('fp16-compute');
+    const storage = await lvcd(...args('fp16s', '--fp16'));
+    expect(storage.code, storage.stderr).toBe(0);
+    expect(await precisionOf('fp16s')).toBe('fp16');
+    const unknown = await lvcd(...args('fp8', '--precision', 'fp8'));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr + unknown.stdout).toContain('--precision must be one of fp32, fp16, fp16-compute, got fp8');
+    const both = await lvcd(...args('both', '--fp16', '--precision', 'fp32'));
+    expect(both.code).toBe(2);
+    expect(both.stderr + both.stdout).toContain('--fp16 means --precision fp16 (fp16 weights, float32 compute); it contradicts --precision fp32');
+  }, 120_000);
+
   it('says what is missing instead of converting half', async () => {
     const missing = await lvcd('convert', '--svd', join(fixtures, 'svd-tiny.safetensors'), '--out', 'x');
     expect(missing.code).toBe(2);

@@ -7,7 +7,7 @@ import type { WorkflowDocument } from './workflow.js';
 export interface ReproducibilityState {
   onnxRuntime: string;
   /** Bundles in the models dir by folder name; a damaged one has `problem` instead of hashes. */
-  bundles: Record<string, { contentHash: string; converter: string; precision: 'fp32' | 'fp16' } | { problem: string }>;
+  bundles: Record<string, { contentHash: string; converter: string; precision: 'fp32' | 'fp16' | 'fp16-compute' } | { problem: string }>;
   /** Node type versions by type id. */
   nodeVersions: Record<string, number>;
 }

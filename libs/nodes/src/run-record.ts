@@ -16,7 +16,7 @@ export interface RecordedBundle {
   contentHash: string;
   converter: string;
   formatVersion: number;
-  precision: 'fp32' | 'fp16';
+  precision: 'fp32' | 'fp16' | 'fp16-compute';
   createdAt: string;
   models: Record<string, { sha256: string; dataSha256: string }>;
   /** The checkpoints it was converted from. */
@@ -32,7 +32,7 @@ export interface RecordedRuntime {
   /** Per model, where it ran. */
   providers: Record<string, 'cuda' | 'cpu'>;
   sessionOptions: Record<string, unknown>;
-  precision: 'fp32' | 'fp16';
+  precision: 'fp32' | 'fp16' | 'fp16-compute';
 }
 
 /** What a node says about what produced its outputs, beyond its params and inputs. */

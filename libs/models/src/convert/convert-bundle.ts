@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OverlayWeightSource, openWeightFile, type WeightSource } from '../formats/weight-source.js';
-import type { BuiltGraph, WeightInitializer } from '../onnx/graph-core.js';
+import type { BuiltGraph, WeightInitializer, WeightPrecision } from '../onnx/graph-core.js';
 import { OPSET_VERSION, writeOnnxModel } from '../onnx/model-writer.js';
 import { OnnxDataType, type ValueInfoSpec } from '../onnx/proto.js';
 import { inferArchitecture, planBundleGraphs, type ArchitectureOptions, type BundleGraphOptions } from './bundle-graphs.js';
@@ -19,7 +19,12 @@ export interface ConvertBundleOptions extends ArchitectureOptions, BundleGraphOp
   /** sk_model.pth (optional: without it the bundle has no lineart model). */
   readonly lineart?: string;
   readonly outDir: string;
-  /** Store weights as fp16 (half the size); graphs still compute in float32. */
+  /**
+   * 'fp32' (default); 'fp16' stores weights as fp16 (half the size) and computes in float32; 'fp16-compute'
+   * computes in fp16 too (for CUDA: ONNX Runtime's CPU provider lacks fp16 kernels for most ops).
+   */
+  readonly precision?: WeightPrecision;
+  /** Old spelling of `precision: 'fp16'` (fp16 storage, float32 compute); `precision` wins when both are given. */
   readonly fp16?: boolean;
 }
 
@@ -74,7 +79,7 @@ export async function convertBundle(
     if (lineart) opened.push(lineart);
     const main = new OverlayWeightSource(svd, lvcd);
     const config = inferArchitecture(main, lineart, options);
-    const precision = options.fp16 ? 'fp16' : 'fp32';
+    const precision: WeightPrecision = options.precision ?? (options.fp16 ? 'fp16' : 'fp32');
     const graphs = planBundleGraphs(main, lineart, config, options.attention ? { attention: options.attention } : {}).map((plan) => ({ plan, graph: plan.buildGraph(precision) }));
 
     // Progress is by bytes: every source byte is hashed once, every weight byte written once.
@@ -99,7 +104,7 @@ export async function convertBundle(
       const written = await writeOnnxModel(graph, {
         dir: options.outDir, fileName: plan.fileName, weights: plan.weights, docString: plan.description, ...(signal ? { signal } : {}),
         onTensor: ({ key, bytes }) => {
-          done += precision === 'fp16' ? bytes * 2 : bytes;
+          done += precision === 'fp32' ? bytes : bytes * 2;
           sampleMemory();
           report('converting', `${plan.fileName}: ${key}`, plan.id);
         },

@@ -1,6 +1,7 @@
 import type { WeightSource } from '../formats/weight-source.js';
 import { OnnxDataType, type AttributeValue, type Dim, type NodeSpec, type TensorProtoSpec, type ValueInfoSpec } from './proto.js';
 import { GraphShapeError, formatShape } from './shape.js';
+import { toFloat16Compute } from './fp16-compute.js';
 
 export type ElementType = 'float32' | 'float16' | 'int64';
 
@@ -18,8 +19,12 @@ export interface Tensor {
   readonly dtype: ElementType;
 }
 
-/** Storage precision of checkpoint weights in the written model. Compute stays float32. */
-export type WeightPrecision = 'fp32' | 'fp16';
+/**
+ * How the written model stores its weights and computes: 'fp32'; 'fp16' stores weights as fp16 and computes in
+ * float32 (each weight Cast once); 'fp16-compute' stores and computes in fp16, with normalisation statistics,
+ * softmax and the noise-level embedding in float32 (onnx/fp16-compute.ts). Inputs and outputs are float32 in all three.
+ */
+export type WeightPrecision = 'fp32' | 'fp16' | 'fp16-compute';
 
 /**
  * A checkpoint tensor used as an initializer, read from the WeightSource only when the model is
@@ -147,8 +152,8 @@ export class GraphCore {
 
   /**
    * A checkpoint weight by key relative to the current scope (or absolute with `absolute`).
-   * Checks the expected shape, marks the key consumed, and returns a float32 tensor (in fp16
-   * precision the stored fp16 initializer is Cast to float32 once).
+   * Checks the expected shape, marks the key consumed, and returns a float32 tensor (in fp16 and
+   * fp16-compute precision the stored fp16 initializer is Cast to float32 once).
    */
   weight(relative: string, expected?: readonly (number | undefined)[], options: WeightOptions = {}): Tensor {
     return this.weightByKey(this.keyOf(relative), expected, options);
@@ -182,8 +187,10 @@ export class GraphCore {
     this.initializers.set(initName, {
       kind: 'weight', name: initName, key, sourceShape: shape, dims, transpose2d: options.transpose ?? false,
     });
-    let tensor: Tensor = { name: initName, shape: dims, dtype: this.precision === 'fp16' ? 'float16' : 'float32' };
-    if (this.precision === 'fp16') {
+    // fp16-compute graphs are built as fp16-storage ones; finish() then drops these Casts where fp16 reads the weight.
+    const stored16 = this.precision !== 'fp32';
+    let tensor: Tensor = { name: initName, shape: dims, dtype: stored16 ? 'float16' : 'float32' };
+    if (stored16) {
       const out = `${initName}:f32`;
       this.usedNames.add(out);
       this.nodes.push({ opType: 'Cast', name: out, inputs: [initName], outputs: [out], attributes: { to: { type: 'int', value: OnnxDataType.FLOAT } } });
@@ -240,14 +247,15 @@ export class GraphCore {
   /** Freezes the graph for writing. */
   finish(): BuiltGraph {
     if (this.outputs.length === 0) throw new GraphShapeError(`graph "${this.name}" has no outputs`);
-    return {
+    const graph: BuiltGraph = {
       name: this.name,
       nodes: [...this.nodes],
       initializers: [...this.initializers.values()],
       inputs: [...this.inputs],
       outputs: [...this.outputs],
-      precision: this.precision,
+      precision: this.precision === 'fp32' ? 'fp32' : 'fp16',
       consumedKeys: new Set(this.consumedKeys),
     };
+    return this.precision === 'fp16-compute' ? toFloat16Compute(graph) : graph;
   }
 }

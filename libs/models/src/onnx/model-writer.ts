@@ -61,7 +61,7 @@ export async function writeOnnxModel(graph: BuiltGraph, options: WriteModelOptio
   const modelPath = path.join(options.dir, options.fileName);
   const dataName = `${options.fileName}.data`;
   const dataPath = path.join(options.dir, dataName);
-  const fp16 = graph.precision === 'fp16';
+  const fp16 = graph.precision !== 'fp32';
   const weightInits = graph.initializers.filter((i): i is WeightInitializer => i.kind === 'weight');
   const tensors: TensorProtoSpec[] = [];
   const handle = await open(dataPath, 'w');

@@ -16,6 +16,8 @@ export const BUNDLE_FORMAT_VERSION = 2;
 /** Versions this code opens. */
 export const READABLE_BUNDLE_VERSIONS: readonly number[] = [1, 2];
 export const MANIFEST_FILE = 'manifest.json';
+/** What `precision` may say (graph-core's WeightPrecision); older bundles say fp32 or fp16. */
+export const BUNDLE_PRECISIONS: readonly WeightPrecision[] = ['fp32', 'fp16', 'fp16-compute'];
 
 export interface SourceRecord {
   readonly fileName: string;
@@ -66,7 +68,7 @@ export interface BundleManifest {
   readonly formatVersion: number;
   readonly createdAt: string;
   readonly converter: string;
-  /** Storage precision of the weights; graphs compute in float32 either way. */
+  /** 'fp32'; 'fp16': fp16 weights, float32 compute; 'fp16-compute': fp16 weights and compute (CUDA only). */
   readonly precision: WeightPrecision;
   readonly opset: number;
   readonly sources: { readonly svd: SourceRecord; readonly lvcd: SourceRecord; readonly lineart?: SourceRecord };
@@ -102,7 +104,7 @@ export function validateManifest(value: unknown): string[] {
   if (!isObject(value)) return ['manifest is not a JSON object'];
   check(value['format'] === BUNDLE_FORMAT, `format must be "${BUNDLE_FORMAT}"`);
   check(READABLE_BUNDLE_VERSIONS.includes(value['formatVersion'] as number), `formatVersion must be one of ${READABLE_BUNDLE_VERSIONS.join(', ')} (got ${String(value['formatVersion'])})`);
-  check(value['precision'] === 'fp32' || value['precision'] === 'fp16', 'precision must be fp32 or fp16');
+  check(BUNDLE_PRECISIONS.includes(value['precision'] as WeightPrecision), `precision must be one of ${BUNDLE_PRECISIONS.join(', ')}`);
   check(typeof value['opset'] === 'number', 'opset missing');
   const config = value['config'];
   if (!isObject(config)) problems.push('config missing');
@@ -148,6 +150,14 @@ export function bundleGeometry(config: Pick<ArchitectureConfig, 'vaeEncoder' | '
     windowFrames: config.windowFrames ?? WINDOW_FRAMES,
     sizeMultiple: latentFactor * 2 ** (config.denoiser.unet.channelMult.length - 1),
   };
+}
+
+/** Why a bundle of `precision` cannot run on `provider` (undefined when it can): fp16-compute graphs are for CUDA. */
+export function precisionRefusal(precision: WeightPrecision, provider: 'cuda' | 'cpu'): string | undefined {
+  if (precision !== 'fp16-compute' || provider === 'cuda') return undefined;
+  // ORT's CPU provider would load it, but lacks fp16 kernels for most ops (Conv, MatMul, ...) and runs those in float32
+  // between Casts it inserts: about half the speed of an fp32 bundle there, for no memory saved.
+  return "it computes in fp16 (converted with --precision fp16-compute), which is for ONNX Runtime's CUDA provider: the CPU provider lacks fp16 kernels for most ops; for the CPU convert with --precision fp32, or --precision fp16 (fp16 weights, float32 compute)";
 }
 
 /**

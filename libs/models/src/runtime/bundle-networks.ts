@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleGeometry, MANIFEST_FILE, validateManifest, type BundleManifest, type ModelId } from './bundle-manifest.js';
+import { bundleGeometry, MANIFEST_FILE, precisionRefusal, validateManifest, type BundleManifest, type ModelId } from './bundle-manifest.js';
 import type { ProviderChoice } from './session.js';
 import { detectProvider } from './provider.js';
 import { runFloat } from './tensors.js';
@@ -62,6 +62,8 @@ export async function openLvcdBundle(dir: string, provider: ProviderChoice = 'au
   if (missing.length > 0) throw new ModelBundleError(`the model bundle in ${dir} lacks ${missing.join(', ')}; ${CONVERT_HINT}`);
   const expected = await detectProvider(provider);
   if (provider === 'cuda' && expected !== 'cuda') throw new ModelBundleError(`the model bundle in ${dir} was asked to run on CUDA, and ONNX Runtime's CUDA provider does not load here`);
+  const refusal = precisionRefusal(manifest.precision, expected);
+  if (refusal) throw new ModelBundleError(`the model bundle in ${dir} cannot run on the CPU: ${refusal}`);
   return bundleNetworks(manifest, new LazySessions(dir, manifest, provider), expected, encodesHintApart);
 }
 

@@ -38,7 +38,7 @@ export interface ModelBundleValue {
   kind: 'models';
   dir: string;
   provider: 'auto' | 'cuda' | 'cpu';
-  precision: 'fp32' | 'fp16';
+  precision: 'fp32' | 'fp16' | 'fp16-compute';
 }
 
 export type Value = ImageValue | FramesValue | LatentsValue | MetricsValue | ModelBundleValue;

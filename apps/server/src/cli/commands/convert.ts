@@ -1,4 +1,4 @@
-import { architectureFromConfigJson, convertBundle, UnknownClipWidthError, type ArchitectureOptions, type ConversionProgress } from '@lvcd/models';
+import { architectureFromConfigJson, BUNDLE_PRECISIONS, convertBundle, UnknownClipWidthError, type ArchitectureOptions, type ConversionProgress, type WeightPrecision } from '@lvcd/models';
 import { readFile } from 'node:fs/promises';
 import { parse } from '../args.js';
 import { EXIT, UsageError, type Command } from '../command.js';
@@ -7,13 +7,16 @@ import { bar, formatMs } from '../progress.js';
 export const convertCommand: Command = {
   name: 'convert',
   summary: 'convert the LVCD checkpoints (svd.safetensors, lvcd.ckpt, sk_model.pth) into an ONNX model bundle',
-  usage: 'lvcd convert --svd svd.safetensors --lvcd lvcd.ckpt [--lineart sk_model.pth] --out DIR [--fp16] [--width 576 --height 320] [--config ARCH.json]',
+  usage: 'lvcd convert --svd svd.safetensors --lvcd lvcd.ckpt [--lineart sk_model.pth] --out DIR [--precision fp32|fp16|fp16-compute] [--fp16] [--width 576 --height 320] [--config ARCH.json]',
   async run(args) {
     const { values, positionals } = parse(args, {
       svd: { type: 'string' },
       lvcd: { type: 'string' },
       lineart: { type: 'string' },
       out: { type: 'string' },
+      // fp32 (default); fp16: fp16 weights, float32 compute (runs anywhere); fp16-compute: fp16 compute too (CUDA only).
+      precision: { type: 'string' },
+      // The old flag, kept: --precision fp16 (fp16 storage, float32 compute).
       fp16: { type: 'boolean' },
       // A bundle serves one frame size: the CLIP graph's preprocessing (resize, blur) is built for it.
       width: { type: 'string' },
@@ -23,6 +26,7 @@ export const convertCommand: Command = {
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     if (!values.svd || !values.lvcd || !values.out) throw new UsageError('--svd, --lvcd and --out are required');
+    const precision = precisionOf(values.precision, values.fp16);
     const architecture = values.config ? await readArchitecture(values.config) : {};
     const frame = frameSize(values.width, values.height);
     const controller = new AbortController();
@@ -30,7 +34,7 @@ export const convertCommand: Command = {
     process.once('SIGINT', stop);
     try {
       const result = await convertBundle(
-        { svd: values.svd, lvcd: values.lvcd, outDir: values.out, ...(values.lineart ? { lineart: values.lineart } : {}), ...(values.fp16 ? { fp16: true } : {}), ...(frame ? { frame } : {}), ...architecture },
+        { svd: values.svd, lvcd: values.lvcd, outDir: values.out, ...(values.lineart ? { lineart: values.lineart } : {}), precision, ...(frame ? { frame } : {}), ...architecture },
         (p) => report(p),
         controller.signal,
       );
@@ -76,6 +80,15 @@ async function readArchitecture(file: string): Promise<ArchitectureOptions> {
   } catch (e) {
     throw new UsageError(`--config ${file}: ${(e as Error).message}`);
   }
+}
+
+/** --precision, or --fp16 (its old spelling for fp16 storage); both only when they agree. */
+function precisionOf(precision: string | undefined, fp16: boolean | undefined): WeightPrecision {
+  if (precision !== undefined && !BUNDLE_PRECISIONS.includes(precision as WeightPrecision)) {
+    throw new UsageError(`--precision must be one of ${BUNDLE_PRECISIONS.join(', ')}, got ${precision}`);
+  }
+  if (fp16 && precision !== undefined && precision !== 'fp16') throw new UsageError(`--fp16 means --precision fp16 (fp16 weights, float32 compute); it contradicts --precision ${precision}`);
+  return (precision as WeightPrecision | undefined) ?? (fp16 ? 'fp16' : 'fp32');
 }
 
 /** The frame size to build the bundle for: both or neither of --width and --height, multiples of 64. */
