@@ -49,7 +49,9 @@ export function createNodeRuntime() {
   const runtime = reactive<Record<string, NodeRuntime>>({});
 
   function nodeRuntime(id: string): NodeRuntime {
-    return (runtime[id] ??= { frames: [], problems: [] });
+    // Read back through the proxy: `??=` evaluates to the plain object it stored, which a computed would not track.
+    runtime[id] ??= { frames: [], problems: [] };
+    return runtime[id];
   }
 
   function setRunState(id: string, patch: RunStatePatch): void {
