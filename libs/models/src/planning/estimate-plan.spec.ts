@@ -69,6 +69,13 @@ describe('estimatePlan', () => {
     expect(plan.peakBytes).toBe(CALIBRATION.cpu.runtimeBytes + plan.weightsBytes + Math.max(plan.denoiserPeakBytes, plan.decoderPeakBytes));
     const fp16 = estimatePlan(realRequest({ manifest: { ...realRequest().manifest, precision: 'fp16' } }));
     expect(fp16.weightsBytes).toBe(plan.weightsBytes * CALIBRATION.cpu.fp16StorageWeightFactor);
+    // fp16 compute (on CUDA) holds its weights as stored and its activations in half the bytes.
+    const cuda = { provider: 'cuda' as const };
+    const fp32Cuda = estimatePlan(realRequest(cuda));
+    const computeCuda = estimatePlan(realRequest({ ...cuda, manifest: { ...realRequest().manifest, precision: 'fp16-compute' } }));
+    expect(computeCuda.weightsBytes).toBe(fp32Cuda.weightsBytes);
+    expect(computeCuda.denoiserPeakBytes).toBe(fp32Cuda.denoiserPeakBytes / 2);
+    expect(computeCuda.decoderPeakBytes).toBe(fp32Cuda.decoderPeakBytes / 2);
   });
 
   it('refuses what does not fit and says what to change, the decode chunk first when decoding is the peak', () => {

@@ -85,8 +85,10 @@ export function estimatePlan(r: PlanRequest): PlanEstimate {
 
   const weights = weightsBytes(r.manifest, c);
   const plain = r.attention === 'plain';
-  const denoiserPeak = 4 * (step.liveValues * c.activationFactor + (plain ? step.attentionScoreValues : 0));
-  const decoderPeak = chunk ? 4 * chunk.liveValues * c.decoderActivationFactor : 0;
+  // fp16-compute graphs hold their activations in fp16 (only the float32 islands' Casts are wider, and brief).
+  const valueBytes = r.manifest.precision === 'fp16-compute' ? 2 : 4;
+  const denoiserPeak = valueBytes * (step.liveValues * c.activationFactor + (plain ? step.attentionScoreValues : 0));
+  const decoderPeak = chunk ? valueBytes * chunk.liveValues * c.decoderActivationFactor : 0;
   const peakBytes = c.runtimeBytes + (r.weightsResident ? 0 : weights) + Math.max(denoiserPeak, decoderPeak);
 
   const stepSeconds = c.stepOverheadSeconds + step.macs / c.macsPerSecond;
@@ -104,7 +106,7 @@ export function estimatePlan(r: PlanRequest): PlanEstimate {
     if (r.decoding && decoderPeak >= denoiserPeak && r.decoding.chunk > 3) {
       advice.push({ change: 'decodeChunk', text: `lower the decode chunk (now ${r.decoding.chunk} frames; each frame of it holds about ${gib(decoderPeak / r.decoding.chunk)})` });
     }
-    if (r.manifest.precision === 'fp32' && r.provider === 'cuda') advice.push({ change: 'precision', text: 'convert the bundle with --fp16 (halves the weights and activations on CUDA)' });
+    if (r.manifest.precision !== 'fp16-compute' && r.provider === 'cuda') advice.push({ change: 'precision', text: 'convert the bundle with --precision fp16-compute (fp16 weights and activations: about half the memory on CUDA)' });
     advice.push({ change: 'size', text: `resize the clip below ${r.width}x${r.height} (memory grows with the pixel count)` });
     advice.push({ change: 'worker', text: `run it on a worker with ${gib(peakBytes)} free (${over} more than this one has)` });
   }
