@@ -1,6 +1,5 @@
 import { generateDemoClip } from '@lvcd/media';
-import { architectureFromConfigJson, convertBundle } from '@lvcd/models';
-import { lvcdTinyFixturesDir } from '@lvcd/models/testing';
+import { convertTinyBundle } from '@lvcd/models/testing';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '@lvcd/nodes';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,15 +11,7 @@ export interface FrameSize {
 
 /** Converts the tiny LVCD checkpoints (lineart included) into `<modelsDir>/tiny` for frames of `size`. */
 export async function installTinyBundle(modelsDir: string, size: FrameSize): Promise<void> {
-  const fixtures = lvcdTinyFixturesDir();
-  await convertBundle({
-    svd: join(fixtures, 'svd-tiny.safetensors'),
-    lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
-    lineart: join(fixtures, 'sk-tiny.pth'),
-    outDir: join(modelsDir, 'tiny'),
-    frame: { height: size.height, width: size.width },
-    ...architectureFromConfigJson(JSON.parse(await readFile(join(fixtures, 'tiny-config.json'), 'utf8'))),
-  });
+  await convertTinyBundle(join(modelsDir, 'tiny'), { frame: size, lineart: true });
 }
 
 /** A generated clip of `frames` frames as the zip the studio uploads. */

@@ -3,3 +3,4 @@ export * from './fixture-paths.js';
 export * from './golden.js';
 export * from './golden-call.js';
 export * from './block-check.js';
+export * from './tiny-bundle.js';

@@ -1,7 +1,6 @@
-import { architectureFromConfigJson, convertBundle } from '@lvcd/models';
 import { generateDemoClip } from '@lvcd/media';
-import { lvcdTinyFixturesDir } from '@lvcd/models/testing';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { convertTinyBundle } from '@lvcd/models/testing';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,17 +14,13 @@ import type { WorkflowDocument } from '../workflow.js';
 import { estimateDocument } from './estimate-document.js';
 import { createBuiltinRegistry } from './index.js';
 
-const fixtures = lvcdTinyFixturesDir();
 let dir: string;
 let deps: ExecutorDeps;
 let clipAsset: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lvcd-estimate-doc-'));
-  await convertBundle({
-    svd: join(fixtures, 'svd-tiny.safetensors'), lvcd: join(fixtures, 'lvcd-tiny.ckpt'), outDir: join(dir, 'models', 'tiny'), frame: { height: 64, width: 128 },
-    ...architectureFromConfigJson(JSON.parse(await readFile(join(fixtures, 'tiny-config.json'), 'utf8'))),
-  });
+  await convertTinyBundle(join(dir, 'models', 'tiny'), { frame: { width: 128, height: 64 } });
   const assets = new AssetStore(join(dir, 'assets'));
   await assets.init();
   // 200x100 frames: the resize below changes both the size and, through select, the length the estimate sees.

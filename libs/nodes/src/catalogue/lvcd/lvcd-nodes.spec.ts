@@ -1,7 +1,7 @@
-import { architectureFromConfigJson, colorizeClip, convertBundle, DEFAULT_COLORIZE, imageToChw, openLvcdBundle } from '@lvcd/models';
+import { colorizeClip, DEFAULT_COLORIZE, imageToChw, openLvcdBundle } from '@lvcd/models';
 import { decodeRgb, generateDemoClip, readFrame } from '@lvcd/media';
-import { lvcdTinyFixturesDir } from '@lvcd/models/testing';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { convertTinyBundle } from '@lvcd/models/testing';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,23 +14,13 @@ import type { FramesValue } from '../../runtime/values.js';
 import { createBuiltinRegistry, lvcdTemplateWorkflow } from '../index.js';
 import { validateWorkflow } from '../../validate.js';
 
-const fixtures = lvcdTinyFixturesDir();
 let dir: string;
 let deps: ExecutorDeps;
 let clipAsset: string;
 
 /** Converts the tiny checkpoints into a bundle folder of the models dir (fp16 storage when asked). */
 async function convertTiny(name: string, fp16 = false): Promise<void> {
-  const architecture = architectureFromConfigJson(JSON.parse(await readFile(join(fixtures, 'tiny-config.json'), 'utf8')));
-  await convertBundle({
-    svd: join(fixtures, 'svd-tiny.safetensors'),
-    lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
-    lineart: join(fixtures, 'sk-tiny.pth'),
-    outDir: join(dir, 'models', name),
-    frame: { height: 64, width: 128 },
-    fp16,
-    ...architecture,
-  });
+  await convertTinyBundle(join(dir, 'models', name), { frame: { width: 128, height: 64 }, lineart: true, ...(fp16 ? { precision: 'fp16' as const } : {}) });
 }
 
 beforeAll(async () => {

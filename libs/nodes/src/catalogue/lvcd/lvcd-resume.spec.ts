@@ -1,7 +1,6 @@
-import { architectureFromConfigJson, convertBundle } from '@lvcd/models';
 import { generateDemoClip, readFrame } from '@lvcd/media';
-import { lvcdTinyFixturesDir } from '@lvcd/models/testing';
-import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { convertTinyBundle } from '@lvcd/models/testing';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,21 +14,13 @@ import { OutputCache } from '../../runtime/output-cache.js';
 import type { FramesValue } from '../../runtime/values.js';
 import { createBuiltinRegistry } from '../index.js';
 
-const fixtures = lvcdTinyFixturesDir();
 let dir: string;
 let assets: AssetStore;
 let clipAsset: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lvcd-resume-'));
-  const architecture = architectureFromConfigJson(JSON.parse(await readFile(join(fixtures, 'tiny-config.json'), 'utf8')));
-  await convertBundle({
-    svd: join(fixtures, 'svd-tiny.safetensors'),
-    lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
-    outDir: join(dir, 'models', 'tiny'),
-    frame: { height: 64, width: 128 },
-    ...architecture,
-  });
+  await convertTinyBundle(join(dir, 'models', 'tiny'), { frame: { width: 128, height: 64 } });
   assets = new AssetStore(join(dir, 'assets'));
   await assets.init();
   const clip = await generateDemoClip(join(dir, 'clip'), { frames: 20, width: 128, height: 64, seed: 3, fps: 8 });

@@ -1,6 +1,6 @@
-import { architectureFromConfigJson, BUNDLE_FORMAT_VERSION, convertBundle } from '@lvcd/models';
+import { BUNDLE_FORMAT_VERSION } from '@lvcd/models';
 import { generateDemoClip } from '@lvcd/media';
-import { lvcdTinyFixturesDir } from '@lvcd/models/testing';
+import { convertTinyBundle, lvcdTinyFixturesDir } from '@lvcd/models/testing';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -23,14 +23,7 @@ let clipBytes: Buffer;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lvcd-run-record-'));
-  const architecture = architectureFromConfigJson(JSON.parse(await readFile(join(fixtures, 'tiny-config.json'), 'utf8')));
-  await convertBundle({
-    svd: join(fixtures, 'svd-tiny.safetensors'),
-    lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
-    outDir: join(dir, 'models', 'tiny'),
-    frame: { height: 64, width: 128 },
-    ...architecture,
-  });
+  await convertTinyBundle(join(dir, 'models', 'tiny'), { frame: { width: 128, height: 64 } });
   const assets = new AssetStore(join(dir, 'assets'));
   await assets.init();
   const clip = await generateDemoClip(join(dir, 'clip'), { frames: 14, width: 128, height: 64, seed: 5, fps: 8 });
