@@ -100,12 +100,22 @@ describe('fp16 compute graphs', () => {
           || (from?.opType === 'Cast' && from.attributes['to']?.value === OnnxDataType.FLOAT);
         expect([n.opType, input, float32]).toEqual([n.opType, input, true]);
       }
-      // Whatever reads an island's output in fp16 reads it through a Cast (the graph output's Cast to float32 aside).
-      for (const reader of consumers(n.outputs[0]!).filter((m) => !m.outputs.includes('y'))) expect([n.opType, reader.opType]).toEqual([n.opType, 'Cast']);
+      // Whatever reads an island's output in fp16 reads it through a Cast (the graph output aside, and the Sin of t,
+      // whose Unsqueeze is computed from the input alone and so stays float32 too: next test).
+      for (const reader of consumers(n.outputs[0]!).filter((m) => !m.outputs.includes('y') && n.opType !== 'Sin')) expect([n.opType, reader.opType]).toEqual([n.opType, 'Cast']);
     }
     // The only weight Casts left feed LayerNormalization (its scale and bias); the rest read the fp16 weights directly.
     const weightCasts = graph.nodes.filter((n) => n.opType === 'Cast' && graph.initializers.some((i) => i.kind === 'weight' && i.name === n.inputs[0]));
     expect(weightCasts.flatMap((n) => consumers(n.outputs[0]!).map((m) => m.opType))).toEqual(['LayerNormalization', 'LayerNormalization']);
+  });
+
+  it('keep what is computed from the inputs alone in float32 (the noise level to its embedding), Cast where it meets fp16', () => {
+    const sin = graph.nodes.find((n) => n.opType === 'Sin')!;
+    const [unsqueeze] = consumers(sin.outputs[0]!);
+    expect(unsqueeze!.opType).toBe('Unsqueeze');
+    const [cast] = consumers(unsqueeze!.outputs[0]!);
+    expect([cast!.opType, cast!.attributes['to']?.value]).toEqual(['Cast', OnnxDataType.FLOAT16]);
+    expect(consumers(cast!.outputs[0]!).map((n) => n.opType)).toEqual(['Add']);
   });
 
   it('leave the fp32 and fp16-storage graphs as they were: no Casts in fp32, one per weight in fp16 storage', () => {

@@ -38,7 +38,8 @@ function valueTypes(graph: BuiltGraph): Map<string, number> {
 
 /**
  * Rewrites a graph built with fp16 weight storage (each weight Cast to float32 once) to compute in fp16: every
- * float32 value becomes fp16, except what FP32_OPS compute, which get Casts to float32 before and to fp16 after.
+ * float32 value becomes fp16, except what FP32_OPS compute and what is computed from the graph's inputs and
+ * constants alone, which get Casts to float32 before and to fp16 after.
  * The graph's inputs and outputs stay float32 (Casts at the edges), so callers feed and read it as before.
  * Each value is produced in one type (its "native" one) and Cast to the other only where a consumer needs it.
  */
@@ -47,19 +48,33 @@ export function toFloat16Compute(graph: BuiltGraph): BuiltGraph {
   const types = valueTypes(graph);
   const isFloat = (v: string) => types.get(v) === OnnxDataType.FLOAT;
   const outputNames = new Set(graph.outputs.map((o) => o.name));
-  const wantsFloat32 = (n: NodeSpec, slot: number) => FP32_OPS.has(n.opType) || (FLOAT32_SLOTS[n.opType]?.includes(slot) ?? false);
+  const constants = new Map<string, ConstantInitializer>();
+  for (const init of graph.initializers) if (init.kind === 'constant' && init.tensor.dataType === OnnxDataType.FLOAT) constants.set(init.tensor.name, init);
+  // Nodes computed from the graph's float32 inputs and constants alone (no weight, no activation) stay float32: the
+  // noise level's way to its embedding, the reference-attention bias tables, the CLIP preprocessing. They are small
+  // or run once, and feeding the fp16 network from them costs one Cast where they meet it.
+  const fromInputs = new Set<string>(graph.inputs.filter((i) => i.elemType === OnnxDataType.FLOAT).map((i) => i.name));
+  for (const c of constants.keys()) fromInputs.add(c);
+  const derived = new Set<NodeSpec>();
+  for (const n of graph.nodes) {
+    if (n.opType === 'Shape' || n.opType === 'Cast') continue;
+    const floats = n.inputs.filter((v) => v !== '' && isFloat(v));
+    if (floats.length > 0 && floats.every((v) => fromInputs.has(v))) {
+      derived.add(n);
+      n.outputs.forEach((o) => fromInputs.add(o));
+    }
+  }
+  const wantsFloat32 = (n: NodeSpec, slot: number) => FP32_OPS.has(n.opType) || derived.has(n) || (FLOAT32_SLOTS[n.opType]?.includes(slot) ?? false);
 
   // Where each float32 value is produced natively as float32 (graph inputs, FP32_OPS outputs, weight Casts).
   const native32 = new Set<string>(graph.inputs.filter((i) => i.elemType === OnnxDataType.FLOAT).map((i) => i.name));
   /** The fp16 value a weight Cast's output stands for: the stored weight itself. */
   const half = new Map<string, string>();
-  const constants = new Map<string, ConstantInitializer>();
-  for (const init of graph.initializers) if (init.kind === 'constant' && init.tensor.dataType === OnnxDataType.FLOAT) constants.set(init.tensor.name, init);
   // A float constant stays float32 when no consumer wants it in fp16 (Resize scales, FP32_OPS' constant inputs).
   const constantWants16 = new Set<string>();
   for (const n of graph.nodes) {
     n.inputs.forEach((v, slot) => constants.has(v) && !wantsFloat32(n, slot) && !outputNames.has(n.outputs[0]!) && constantWants16.add(v));
-    if (FP32_OPS.has(n.opType)) n.outputs.forEach((o) => native32.add(o));
+    if (FP32_OPS.has(n.opType) || derived.has(n)) n.outputs.forEach((o) => native32.add(o));
     if (n.opType === 'Cast' && types.get(n.inputs[0]!) === OnnxDataType.FLOAT16 && isFloat(n.outputs[0]!)) {
       native32.add(n.outputs[0]!);
       half.set(n.outputs[0]!, n.inputs[0]!);
