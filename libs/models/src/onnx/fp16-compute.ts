@@ -66,7 +66,7 @@ export function toFloat16Compute(graph: BuiltGraph): BuiltGraph {
   }
   const wantsFloat32 = (n: NodeSpec, slot: number) => FP32_OPS.has(n.opType) || derived.has(n) || (FLOAT32_SLOTS[n.opType]?.includes(slot) ?? false);
 
-  // Where each float32 value is produced natively as float32 (graph inputs, FP32_OPS outputs, weight Casts).
+  // Where each float32 value is produced natively as float32 (graph inputs, FP32_OPS and derived outputs, weight Casts).
   const native32 = new Set<string>(graph.inputs.filter((i) => i.elemType === OnnxDataType.FLOAT).map((i) => i.name));
   /** The fp16 value a weight Cast's output stands for: the stored weight itself. */
   const half = new Map<string, string>();
