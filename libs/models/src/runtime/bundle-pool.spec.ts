@@ -29,17 +29,29 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** One denoiser step's inputs for 64x128 frames (8x16 latents), values that need not mean anything. */
+const tinyStep = () => ({
+  context: new Float32Array(64),
+  vector: new Float32Array(768),
+  input: Float32Array.from({ length: 19 * 8 * 8 * 16 }, (_, i) => Math.sin(i)),
+  hint: new Float32Array(19 * 3 * 64 * 128).fill(1),
+});
 
 describe('the bundle pool', () => {
-  it('shares one opened bundle between users and closes it once idle for the timeout', async () => {
+  it('shares one opened bundle between users and closes it once idle for the timeout; its weights count as held once its denoiser ran', async () => {
     setBundleIdleTimeout(300);
     const a = await acquireBundle(bundle, 'cpu');
     const b = await acquireBundle(bundle, 'cpu');
     expect(b.bundle).toBe(a.bundle);
+    const hash = bundleContentHash(await readBundleManifest(bundle));
+    // Sessions open on first use: nothing of the weights is held yet.
+    expect(isBundleOpen(bundle, 'cpu', hash)).toBe(false);
+    const { context, vector, input, hint } = tinyStep();
+    await a.bundle.denoiser(context, vector, 8, 16).run({ input, cNoise: 0.5, hint, attention: 'normal' });
+    expect(isBundleOpen(bundle, 'cpu', hash)).toBe(true);
     a.release();
     b.release();
-    const hash = bundleContentHash(await readBundleManifest(bundle));
-    expect(isBundleOpen(bundle, 'cpu', hash)).toBe(true);
+    expect(openBundleCount()).toBe(1);
     await sleep(700);
     expect(isBundleOpen(bundle, 'cpu', hash)).toBe(false);
     expect(openBundleCount()).toBe(0);

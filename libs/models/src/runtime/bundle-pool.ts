@@ -5,6 +5,8 @@ import { openLvcdBundle, readBundleManifest, type LvcdBundle } from './bundle-ne
 interface Entry {
   contentHash: string;
   opening: Promise<LvcdBundle>;
+  /** The bundle once opened. */
+  bundle?: LvcdBundle;
   users: number;
   idleTimer?: NodeJS.Timeout;
 }
@@ -20,9 +22,13 @@ export function setBundleIdleTimeout(ms: number): void {
   idleMs = ms;
 }
 
-/** Whether this content of a bundle is open on this provider already (its weights are then in memory, not to be counted again). */
+/**
+ * Whether this content of a bundle holds its weights in memory already on this provider, so they are not counted
+ * again: open, with its denoiser (nearly all of the weights) opened. Sessions open on first use, so a bundle that
+ * only extracted lineart so far holds little.
+ */
 export function isBundleOpen(dir: string, provider: ProviderChoice, contentHash: string): boolean {
-  return open.has(poolKey(dir, provider, contentHash));
+  return open.get(poolKey(dir, provider, contentHash))?.bundle?.providers.denoiser !== undefined;
 }
 
 const poolKey = (dir: string, provider: ProviderChoice, contentHash: string) => `${provider}:${dir}:${contentHash}`;
@@ -58,7 +64,7 @@ export async function acquireBundle(dir: string, provider: ProviderChoice): Prom
   if (!entry) {
     const created: Entry = { contentHash, opening: openLvcdBundle(dir, provider, manifest), users: 0 };
     open.set(key, created);
-    created.opening.catch(() => open.get(key) === created && open.delete(key));
+    created.opening.then((b) => (created.bundle = b), () => open.get(key) === created && open.delete(key));
     entry = created;
   }
   clearTimeout(entry.idleTimer);
