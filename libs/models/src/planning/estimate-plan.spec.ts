@@ -31,6 +31,20 @@ function realRequest(overrides: Partial<PlanRequest> = {}): PlanRequest {
   };
 }
 
+describe('the hint encoder apart (format 2 bundles)', () => {
+  it('is costed once per window instead of at every step', () => {
+    const step = denoiserStepCost(LVCD_REAL_CONFIG, { frames: 19, latentHeight: 40, latentWidth: 72 });
+    expect(step.hintEncoderMacs).toBeGreaterThan(0);
+    expect(step.hintEncoderMacs).toBeLessThan(step.macs / 100);
+    const inside = estimatePlan(realRequest());
+    const base = realRequest();
+    const apart = estimatePlan({ ...base, manifest: { ...base.manifest, models: { ...base.manifest.models, hint_encoder: record(1e6) } } });
+    const rate = CALIBRATION.cpu.macsPerSecond;
+    expect(inside.stepSeconds - apart.stepSeconds).toBeCloseTo(step.hintEncoderMacs / rate, 6);
+    expect(inside.windowSeconds - apart.windowSeconds).toBeCloseTo((25 - 1) * (step.hintEncoderMacs / rate), 6);
+  });
+});
+
 describe('network cost', () => {
   it('counts the released denoiser at about 12 T multiply-accumulates per step at 576x320 (2 x 6 T of UNet + ControlNet)', () => {
     const step = denoiserStepCost(LVCD_REAL_CONFIG, { frames: 19, latentHeight: 40, latentWidth: 72 });

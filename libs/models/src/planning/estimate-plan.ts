@@ -91,8 +91,10 @@ export function estimatePlan(r: PlanRequest): PlanEstimate {
   const decoderPeak = chunk ? valueBytes * chunk.liveValues * c.decoderActivationFactor : 0;
   const peakBytes = c.runtimeBytes + (r.weightsResident ? 0 : weights) + Math.max(denoiserPeak, decoderPeak);
 
-  const stepSeconds = c.stepOverheadSeconds + step.macs / c.macsPerSecond;
-  const windowSeconds = r.steps * stepSeconds;
+  // A bundle with the hint encoder apart (format 2) encodes a window's sketches once, not at every step.
+  const hintOnce = r.manifest.models.hint_encoder ? step.hintEncoderMacs : 0;
+  const stepSeconds = c.stepOverheadSeconds + (step.macs - hintOnce) / c.macsPerSecond;
+  const windowSeconds = r.steps * stepSeconds + hintOnce / c.macsPerSecond;
   // The pipeline's own chunking (reference leading each chunk, overlaps, the original's frames apart from padding).
   const chunks = r.decoding ? planDecodeChunks(outputFrameCount(windows), { ...r.decoding, first: 1 }, r.pad ? Math.min(r.frames, outputFrameCount(windows)) : outputFrameCount(windows)).length : 0;
   const chunkSeconds = chunk ? c.chunkOverheadSeconds + chunk.macs / c.decoderMacsPerSecond : 0;

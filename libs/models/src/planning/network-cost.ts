@@ -90,8 +90,11 @@ function videoUNetCost(config: VideoUNetConfig, g: Geometry, encoderOnly: boolea
   return { macs, liveValues: skips + widest, attentionScoreValues: scores, skipValues: skips };
 }
 
-/** One denoiser step: the ControlNet (hint encoder included) then the UNet, the ControlNet's residuals held for it. */
-export function denoiserStepCost(config: LvcdNetworkConfig, g: Geometry): PassCost {
+/**
+ * One denoiser step: the ControlNet (hint encoder included) then the UNet, the ControlNet's residuals held for it.
+ * `hintEncoderMacs` is the hint encoder's share: a format 2 bundle runs it once per window, not at every step.
+ */
+export function denoiserStepCost(config: LvcdNetworkConfig, g: Geometry): PassCost & { hintEncoderMacs: number } {
   const unet = videoUNetCost(config.unet, g, false);
   const control = videoUNetCost(config.controlnet, g, true);
   let hintMacs = 0;
@@ -103,6 +106,7 @@ export function denoiserStepCost(config: LvcdNetworkConfig, g: Geometry): PassCo
   hintMacs += g.frames * g.latentHeight * g.latentWidth * 9 * HINT_WIDTHS[HINT_WIDTHS.length - 1]! * config.controlnet.modelChannels;
   return {
     macs: unet.macs + control.macs + hintMacs,
+    hintEncoderMacs: hintMacs,
     // The residuals the ControlNet hands over are as large as its skips; the UNet then peaks on top of them.
     liveValues: Math.max(control.liveValues, unet.liveValues + control.skipValues),
     attentionScoreValues: Math.max(unet.attentionScoreValues, control.attentionScoreValues),
