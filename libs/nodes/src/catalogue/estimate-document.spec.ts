@@ -83,8 +83,10 @@ describe('estimateDocument', () => {
       inputs: { models: fed.outputs['models']!['models'], sketches: fed.outputs['lineart']!['sketches'] },
       modelsDir: deps.modelsDir,
     });
-    expect(made.details).toEqual(answer.estimate.details);
-    expect(made.peakBytes).toBe(answer.estimate.peakBytes);
+    // The memory free on the machine moves between the two asks; everything else is the same arithmetic.
+    const withoutFree = (details: string[]) => details.map((d) => d.replace(/; [\d.]+ GB free$/, ''));
+    expect(withoutFree(made.details)).toEqual(withoutFree(answer.estimate.details));
+    expect([made.peakBytes, made.seconds]).toEqual([answer.estimate.peakBytes, answer.estimate.seconds]);
   });
 
   it('sees through a bypassed node, and says why there is none when the bundle is not there', async () => {
