@@ -140,7 +140,7 @@ describe('lvcd convert and lvcd models check', () => {
     );
     expect(converted.stderr).toBe('');
     expect(converted.code).toBe(0);
-    expect(converted.stdout).toMatch(/wrote lineart, vae_encoder, vae_decoder, cond_encoder, clip_visual, denoiser/);
+    expect(converted.stdout).toMatch(/wrote lineart, vae_encoder, vae_decoder, cond_encoder, clip_visual, hint_encoder, denoiser/);
     const checked = await lvcd('models', 'check', 'bundle');
     expect(checked.code).toBe(0);
     expect(checked.stdout).toContain('bundle ok');
