@@ -1,10 +1,9 @@
 import { emptyWorkflow, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testStudio } from '../../test/support/studio';
-import { createEditor } from '../editor/create-editor';
-import { studioPlugin, type Studio } from '../stores/studio';
+import { mountStudioEditor, testStudio } from '../../test/support/studio';
+import type { Studio } from '../stores/studio';
 import { createClipboardActions } from './clipboard-actions';
-import { createShellState, type ShellState } from './shell-state';
+import type { ShellState } from './shell-state';
 import { createWorkflowActions } from './workflow-actions';
 
 const image = { name: 'image', type: 'IMAGE' as const };
@@ -39,19 +38,7 @@ beforeEach(async () => {
   );
   localStorage.clear();
   studio = testStudio();
-  await studio.catalogue.load();
-  shell = createShellState();
-  const container = document.createElement('div');
-  document.body.append(container);
-  shell.editor.value = await createEditor(container, studio.catalogue.specMap.value, {
-    changed: studio.workflow.changed,
-    refused: () => undefined,
-    looseDrop: () => undefined,
-    contextMenu: () => undefined,
-    doubleClickCanvas: () => undefined,
-    setupNodeApp: (app) => void app.use(studioPlugin(studio)),
-  });
-  studio.workflow.attach(shell.editor.value);
+  shell = await mountStudioEditor(studio);
 });
 
 afterEach(() => {

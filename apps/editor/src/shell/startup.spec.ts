@@ -1,10 +1,10 @@
 import { emptyWorkflow, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testStudio } from '../../test/support/studio';
+import { mountStudioEditor, testStudio } from '../../test/support/studio';
 import type { RunSummary, SavedWorkflowSummary } from '../api/types';
 import { createEditor } from '../editor/create-editor';
 import { studioPlugin, type Studio } from '../stores/studio';
-import { createShellState, type ShellState } from './shell-state';
+import type { ShellState } from './shell-state';
 import { chooseStart, openAtStart } from './startup';
 import { createWorkflowActions } from './workflow-actions';
 
@@ -59,13 +59,7 @@ beforeEach(async () => {
   localStorage.clear();
   sessionStorage.clear();
   studio = testStudio();
-  await studio.catalogue.load();
-  shell = createShellState();
-  const container = document.createElement('div');
-  document.body.append(container);
-  const hooks = { changed: studio.workflow.changed, refused: () => undefined, looseDrop: () => undefined, contextMenu: () => undefined, doubleClickCanvas: () => undefined };
-  shell.editor.value = await createEditor(container, studio.catalogue.specMap.value, { ...hooks, setupNodeApp: (app) => void app.use(studioPlugin(studio)) });
-  studio.workflow.attach(shell.editor.value);
+  shell = await mountStudioEditor(studio);
 });
 
 afterEach(() => {

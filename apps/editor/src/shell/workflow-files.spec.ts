@@ -1,9 +1,8 @@
 import { emptyWorkflow, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testStudio } from '../../test/support/studio';
-import { createEditor } from '../editor/create-editor';
-import { studioPlugin, type Studio } from '../stores/studio';
-import { createShellState, type ShellState } from './shell-state';
+import { mountStudioEditor, testStudio } from '../../test/support/studio';
+import type { Studio } from '../stores/studio';
+import type { ShellState } from './shell-state';
 import { createWorkflowActions } from './workflow-actions';
 import { createWorkflowFiles, type Ask } from './workflow-files';
 
@@ -47,13 +46,7 @@ beforeEach(async () => {
   localStorage.clear();
   sessionStorage.clear();
   studio = testStudio();
-  await studio.catalogue.load();
-  shell = createShellState();
-  const container = document.createElement('div');
-  document.body.append(container);
-  const hooks = { changed: studio.workflow.changed, refused: () => undefined, looseDrop: () => undefined, contextMenu: () => undefined, doubleClickCanvas: () => undefined };
-  shell.editor.value = await createEditor(container, studio.catalogue.specMap.value, { ...hooks, setupNodeApp: (app) => void app.use(studioPlugin(studio)) });
-  studio.workflow.attach(shell.editor.value);
+  shell = await mountStudioEditor(studio);
 });
 
 afterEach(() => {

@@ -1,6 +1,5 @@
-import { generateDemoClip } from '@lvcd/media';
 import { convertTinyBundle } from '@lvcd/models/testing';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import { resolveParams } from '../params.js';
 import { AssetStore } from '../runtime/asset-store.js';
 import type { ExecutorDeps } from '../runtime/executor.js';
 import { OutputCache } from '../runtime/output-cache.js';
-import { link, node, runWorkflow, workflow } from '../testing/fixtures.js';
+import { adoptDemoClip, link, node, runWorkflow, workflow } from '../testing/fixtures.js';
 import type { WorkflowDocument } from '../workflow.js';
 import { estimateDocument } from './estimate-document.js';
 import { createBuiltinRegistry } from './index.js';
@@ -24,10 +23,8 @@ beforeAll(async () => {
   const assets = new AssetStore(join(dir, 'assets'));
   await assets.init();
   // 200x100 frames: the resize below changes both the size and, through select, the length the estimate sees.
-  const clip = await generateDemoClip(join(dir, 'clip'), { frames: 30, width: 200, height: 100, seed: 5, fps: 8 });
-  const temp = assets.tempPath();
-  await copyFile(clip.zip, temp);
-  clipAsset = (await assets.adoptFile(temp, 'clip.zip')).id;
+  const clip = await adoptDemoClip(assets, dir, { frames: 30, width: 200, height: 100, seed: 5 });
+  clipAsset = clip.id;
   deps = { registry: createBuiltinRegistry(), cache: new OutputCache(join(dir, 'cache'), 1e9), assets, modelsDir: join(dir, 'models') };
 }, 240_000);
 

@@ -1,13 +1,22 @@
 // Test helpers shared by the specs of this library (not exported from the package).
-import { createRgbImage, encodePng } from '@lvcd/media';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createRgbImage, encodePng, generateDemoClip } from '@lvcd/media';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planRun } from '../plan.js';
 import { WorkflowInvalidError } from '../problems.js';
 import type { ExecutionResult } from '../runtime/events.js';
+import type { AssetStore } from '../runtime/asset-store.js';
 import { executeWorkflow, type ExecutionRequest, type ExecutorDeps } from '../runtime/executor.js';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Link, type WorkflowDocument, type WorkflowNode } from '../workflow.js';
+
+/** A generated demo clip (in `<dir>/clip`) adopted into the asset store as an upload would be: its asset id and zip. */
+export async function adoptDemoClip(assets: AssetStore, dir: string, clip: { frames: number; width: number; height: number; seed: number }): Promise<{ id: string; zip: string }> {
+  const { zip } = await generateDemoClip(join(dir, 'clip'), { ...clip, fps: 8 });
+  const temp = assets.tempPath();
+  await copyFile(zip, temp);
+  return { id: (await assets.adoptFile(temp, 'clip.zip')).id, zip };
+}
 
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'lvcd-nodes-'));

@@ -1,11 +1,11 @@
 import { colorizeClip, DEFAULT_COLORIZE, imageToChw, openLvcdBundle } from '@lvcd/models';
-import { decodeRgb, generateDemoClip, readFrame } from '@lvcd/media';
+import { decodeRgb, readFrame } from '@lvcd/media';
 import { convertTinyBundle } from '@lvcd/models/testing';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { link, node, runWorkflow, workflow } from '../../testing/fixtures.js';
+import { adoptDemoClip, link, node, runWorkflow, workflow } from '../../testing/fixtures.js';
 import { AssetStore } from '../../runtime/asset-store.js';
 import type { ExecutionEvent } from '../../runtime/events.js';
 import type { ExecutorDeps } from '../../runtime/executor.js';
@@ -28,10 +28,8 @@ beforeAll(async () => {
   await convertTiny('tiny');
   const assets = new AssetStore(join(dir, 'assets'));
   await assets.init();
-  const clip = await generateDemoClip(join(dir, 'clip'), { frames: 20, width: 128, height: 64, seed: 3, fps: 8 });
-  const temp = assets.tempPath();
-  await copyFile(clip.zip, temp);
-  clipAsset = (await assets.adoptFile(temp, 'clip.zip')).id;
+  const clip = await adoptDemoClip(assets, dir, { frames: 20, width: 128, height: 64, seed: 3 });
+  clipAsset = clip.id;
   deps = { registry: createBuiltinRegistry(), cache: new OutputCache(join(dir, 'cache'), 1e9), assets, modelsDir: join(dir, 'models') };
 });
 

@@ -1,10 +1,10 @@
-import { generateDemoClip, readFrame } from '@lvcd/media';
+import { readFrame } from '@lvcd/media';
 import { convertTinyBundle } from '@lvcd/models/testing';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { link, node, runWorkflow, workflow } from '../../testing/fixtures.js';
+import { adoptDemoClip, link, node, runWorkflow, workflow } from '../../testing/fixtures.js';
 import { AssetStore } from '../../runtime/asset-store.js';
 import type { CheckpointStore } from '../../runtime/checkpoints.js';
 import type { ExecutionEvent } from '../../runtime/events.js';
@@ -23,10 +23,8 @@ beforeAll(async () => {
   await convertTinyBundle(join(dir, 'models', 'tiny'), { frame: { width: 128, height: 64 } });
   assets = new AssetStore(join(dir, 'assets'));
   await assets.init();
-  const clip = await generateDemoClip(join(dir, 'clip'), { frames: 20, width: 128, height: 64, seed: 3, fps: 8 });
-  const temp = assets.tempPath();
-  await copyFile(clip.zip, temp);
-  clipAsset = (await assets.adoptFile(temp, 'clip.zip')).id;
+  const clip = await adoptDemoClip(assets, dir, { frames: 20, width: 128, height: 64, seed: 3 });
+  clipAsset = clip.id;
 }, 240_000);
 
 afterAll(async () => {

@@ -1,14 +1,13 @@
 import { BUNDLE_FORMAT_VERSION } from '@lvcd/models';
-import { generateDemoClip } from '@lvcd/media';
 import { convertTinyBundle, lvcdTinyFixturesDir } from '@lvcd/models/testing';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunRecord, type RunRecord } from '../../run-record.js';
-import { link, node, runWorkflow, workflow } from '../../testing/fixtures.js';
+import { adoptDemoClip, link, node, runWorkflow, workflow } from '../../testing/fixtures.js';
 import { AssetStore } from '../../runtime/asset-store.js';
 import type { ExecutorDeps } from '../../runtime/executor.js';
 import { OutputCache } from '../../runtime/output-cache.js';
@@ -26,11 +25,9 @@ beforeAll(async () => {
   await convertTinyBundle(join(dir, 'models', 'tiny'), { frame: { width: 128, height: 64 } });
   const assets = new AssetStore(join(dir, 'assets'));
   await assets.init();
-  const clip = await generateDemoClip(join(dir, 'clip'), { frames: 14, width: 128, height: 64, seed: 5, fps: 8 });
+  const clip = await adoptDemoClip(assets, dir, { frames: 14, width: 128, height: 64, seed: 5 });
+  clipAsset = clip.id;
   clipBytes = await readFile(clip.zip);
-  const temp = assets.tempPath();
-  await copyFile(clip.zip, temp);
-  clipAsset = (await assets.adoptFile(temp, 'clip.zip')).id;
   deps = { registry: createBuiltinRegistry(), cache: new OutputCache(join(dir, 'cache'), 1e9), assets, modelsDir: join(dir, 'models') };
 }, 240_000);
 
