@@ -1,5 +1,8 @@
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_NAMES } from '../../src/scale/redis.js';
 import { startCluster, waitForWorkers, type Cluster } from '../support/cluster.js';
 import { chain, png, SLOW_CHAIN_INVERTS, slowChainImage } from '../support/fixtures.js';
 import { api, connect, nextEvent, upload, waitForRun, type TestServer } from '../support/server.js';
@@ -128,5 +131,35 @@ describe('scale-out: BullMQ queue, two API instances, three workers', () => {
     const res = await api(a, 'POST', '/api/runs', { document: chain(await asset(), 1, 'refused') });
     expect(res.status).toBe(503);
     expect(res.body.message).toMatch(/no worker is taking runs: start one with `lvcd worker`/);
+  }, 60_000);
+
+  it('records a run the queue gave up on as failed, with the reason, on every instance once', async () => {
+    // A stand-in worker: a heartbeat so the run is accepted, and a BullMQ consumer that fails the job outside any
+    // run, as a worker whose database is unreachable would.
+    const redis = new Redis(cluster.redis.url, { maxRetriesPerRequest: null });
+    await redis.set(REDIS_NAMES.worker('stand-in'), JSON.stringify({ id: 'stand-in', state: 'ready', running: [], concurrency: 1, bundles: [] }), 'PX', 60_000);
+    const blocking = redis.duplicate();
+    const consumer = new Worker(REDIS_NAMES.queue, async () => {
+      throw new Error('the database is unreachable');
+    }, { connection: blocking });
+    const finished: { runId: string; status: string; error?: { message: string } }[] = [];
+    const onFinished = (p: (typeof finished)[number]) => void finished.push(p);
+    socketB.on('run:finished', onFinished);
+    try {
+      const id = await queue(a, chain(await asset(), 1, 'abandoned'));
+      const run = await waitForRun(b, id, 30_000);
+      expect(run.status).toBe('failed');
+      expect(run.error.message).toBe('the queue gave up on the run: the database is unreachable');
+      // Both instances heard the queue; only the first to settle the record published.
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(finished.filter((f) => f.runId === id)).toEqual([{ runId: id, status: 'failed', error: { node: '', message: run.error.message } }]);
+    } finally {
+      socketB.off('run:finished', onFinished);
+      // BullMQ leaves connections it was given open.
+      await consumer.close();
+      await blocking.quit();
+      await redis.del(REDIS_NAMES.worker('stand-in'));
+      await redis.quit();
+    }
   }, 60_000);
 });
