@@ -1,6 +1,6 @@
 import { emptyWorkflow, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mountStudioEditor, testStudio } from '../../test/support/studio';
+import { mountStudioEditor, testStudio, unmountStudioEditor } from '../../test/support/studio';
 import type { Studio } from '../stores/studio';
 import { createClipboardActions } from './clipboard-actions';
 import type { ShellState } from './shell-state';
@@ -42,8 +42,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  shell.editor.value?.destroy();
-  document.body.innerHTML = '';
+  unmountStudioEditor(shell);
   vi.unstubAllGlobals();
 });
 

@@ -1,6 +1,6 @@
 import { emptyWorkflow, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mountStudioEditor, testStudio } from '../../test/support/studio';
+import { mountStudioEditor, testStudio, unmountStudioEditor } from '../../test/support/studio';
 import type { RunSummary, SavedWorkflowSummary } from '../api/types';
 import { createEditor } from '../editor/create-editor';
 import { studioPlugin, type Studio } from '../stores/studio';
@@ -63,8 +63,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  shell.editor.value?.destroy();
-  document.body.innerHTML = '';
+  unmountStudioEditor(shell);
   vi.unstubAllGlobals();
 });
 

@@ -1,6 +1,6 @@
 import { emptyWorkflow, type NodeSpec, type WorkflowDocument } from '@lvcd/nodes';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mountStudioEditor, testStudio } from '../../test/support/studio';
+import { mountStudioEditor, testStudio, unmountStudioEditor } from '../../test/support/studio';
 import type { Studio } from '../stores/studio';
 import type { ShellState } from './shell-state';
 import { createWorkflowActions } from './workflow-actions';
@@ -50,8 +50,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  shell.editor.value?.destroy();
-  document.body.innerHTML = '';
+  unmountStudioEditor(shell);
   vi.unstubAllGlobals();
 });
 

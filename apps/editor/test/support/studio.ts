@@ -37,3 +37,9 @@ export async function mountStudioEditor(studio: Studio): Promise<ShellState> {
   studio.workflow.attach(shell.editor.value);
   return shell;
 }
+
+/** Destroys what `mountStudioEditor` mounted. */
+export function unmountStudioEditor(shell: ShellState): void {
+  shell.editor.value?.destroy();
+  document.body.innerHTML = '';
+}

@@ -1,5 +1,4 @@
-import { resolveParams, type RunPlan } from '@lvcd/nodes';
-import { modelFingerprints } from '@lvcd/nodes/runtime';
+import { modelFingerprints, plannedModelLoaders } from '@lvcd/nodes/runtime';
 import type { ServerConfig } from '../config/config.js';
 import { dataPaths } from '../config/data-paths.js';
 import type { RunEventsBus } from '../runs/run-events.js';
@@ -32,23 +31,11 @@ export async function createQueueScheduler(config: ServerConfig & { redisUrl: st
     onJobFailed: (runId, reason) => recorder.abandoned(runId, `the queue gave up on the run: ${reason}`),
     directory: new WorkerDirectory(clients.publisher),
     modelsOf: (plan) => modelFingerprints(plan, runtime),
-    providersOf: (plan) => loaderProviders(plan, runtime),
+    providersOf: (plan) => plannedModelLoaders(plan, runtime.registry).flatMap(({ params }) => (typeof params.provider === 'string' ? [params.provider] : [])),
+    async closeConnections() {
+      await relay.close();
+      await Promise.all(Object.values(clients).map((c) => c.quit().catch(() => undefined)));
+    },
   });
-  const shutdown = scheduler.shutdown.bind(scheduler);
-  scheduler.shutdown = async () => {
-    await shutdown();
-    await relay.close();
-    await Promise.all(Object.values(clients).map((c) => c.quit().catch(() => undefined)));
-  };
   return scheduler;
-}
-
-/** The `provider` params of the run's model loaders (where each asks its models to run). */
-function loaderProviders(plan: RunPlan, runtime: Runtime): string[] {
-  return plan.document.nodes.flatMap((node) => {
-    const type = runtime.registry.get(node.type);
-    if (!plan.order.includes(node.id) || node.bypass || !type?.roles?.includes('model-loader')) return [];
-    const provider = resolveParams(type.params, node.params).provider;
-    return typeof provider === 'string' ? [provider] : [];
-  });
 }

@@ -28,8 +28,10 @@ export interface QueueRunSchedulerDeps {
   directory: WorkerDirectory;
   /** Content hashes of the models a run loads (its model loaders' fingerprints). */
   modelsOf(plan: RunPlan): Promise<string[]>;
-  /** Where model loaders ask to run, for runs only CUDA workers can take. */
+  /** Where model loaders ask to run (their `provider` params), for runs only CUDA workers can take. */
   providersOf(plan: RunPlan): string[];
+  /** Closes what the scheduler was given to use (the Redis connections and the events relay), after it stopped. */
+  closeConnections(): Promise<void>;
 }
 
 /**
@@ -116,6 +118,7 @@ export class QueueRunScheduler implements RunScheduler {
     this.deps.directory.stop();
     await this.events.close();
     await this.queue.close();
+    await this.deps.closeConnections();
   }
 
   /** The least busy worker with a free slot that already has one of the run's models open. */

@@ -1,21 +1,17 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { architectureFromConfigJson } from '../convert/architecture-json.js';
-import { convertBundle } from '../convert/convert-bundle.js';
-import { lvcdTinyFixturesDir } from '../testing/index.js';
+import { convertTinyBundle } from '../testing/index.js';
 import { bundleContentHash } from './bundle-manifest.js';
 import { readBundleManifest } from './bundle-networks.js';
 import { acquireBundle, isBundleOpen, openBundleCount, setBundleIdleTimeout } from './bundle-pool.js';
 
-const fixtures = lvcdTinyFixturesDir();
 let dir: string;
 let bundle: string;
 
 async function convert(fp16: boolean): Promise<void> {
-  const architecture = architectureFromConfigJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
-  await convertBundle({ svd: path.join(fixtures, 'svd-tiny.safetensors'), lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'), outDir: bundle, frame: { height: 64, width: 128 }, fp16, ...architecture });
+  await convertTinyBundle(bundle, { frame: { width: 128, height: 64 }, ...(fp16 ? { precision: 'fp16' as const } : {}) });
 }
 
 beforeAll(async () => {

@@ -1,26 +1,19 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { architectureFromConfigJson } from '../convert/architecture-json.js';
-import { convertBundle } from '../convert/convert-bundle.js';
-import { lvcdTinyFixturesDir } from '../testing/index.js';
-import { bundleContentHash, precisionRefusal, validateManifest, type BundleManifest, type ModelId } from './bundle-manifest.js';
+import { convertTinyBundle } from '../testing/index.js';
+import { bundleContentHash, precisionRefusal, type BundleManifest, type ModelId, validateManifest } from './bundle-manifest.js';
 import { openLvcdBundle, readBundleManifest } from './bundle-networks.js';
 import { createSession } from './session.js';
 
 // A bundle converted with precision 'fp16-compute': what its manifest says, and where it may run.
-const fixtures = lvcdTinyFixturesDir();
 let dir: string;
 let manifest: BundleManifest;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'lvcd-precision-'));
-  const architecture = architectureFromConfigJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
-  await convertBundle({
-    svd: path.join(fixtures, 'svd-tiny.safetensors'), lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'), lineart: path.join(fixtures, 'sk-tiny.pth'),
-    outDir: dir, frame: { height: 64, width: 128 }, precision: 'fp16-compute', ...architecture,
-  });
+  await convertTinyBundle(dir, { frame: { width: 128, height: 64 }, lineart: true, precision: 'fp16-compute' });
   manifest = await readBundleManifest(dir);
 });
 afterAll(async () => {

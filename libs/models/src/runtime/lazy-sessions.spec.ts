@@ -2,24 +2,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { architectureFromConfigJson } from '../convert/architecture-json.js';
-import { convertBundle } from '../convert/convert-bundle.js';
-import { lvcdTinyFixturesDir } from '../testing/index.js';
+import { convertTinyBundle } from '../testing/index.js';
 import type { BundleManifest } from './bundle-manifest.js';
 import { openLvcdBundle, readBundleManifest } from './bundle-networks.js';
 import { LazySessions } from './lazy-sessions.js';
 
-const fixtures = lvcdTinyFixturesDir();
 let dir: string;
 let manifest: BundleManifest;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'lvcd-lazy-'));
-  const architecture = architectureFromConfigJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
-  await convertBundle({
-    svd: path.join(fixtures, 'svd-tiny.safetensors'), lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'), lineart: path.join(fixtures, 'sk-tiny.pth'),
-    outDir: dir, frame: { height: 64, width: 128 }, ...architecture,
-  });
+  await convertTinyBundle(dir, { frame: { width: 128, height: 64 }, lineart: true });
   manifest = await readBundleManifest(dir);
 });
 afterAll(async () => {

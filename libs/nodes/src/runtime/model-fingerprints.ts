@@ -1,6 +1,18 @@
 import type { RunPlan } from '../plan.js';
 import { resolveParams } from '../params.js';
+import type { ParamValue } from '../types.js';
 import type { ExecutorDeps } from './executor.js';
+import type { NodeType } from './node-type.js';
+
+/** The model-loader nodes a planned run executes (bypassed ones do not load), with their resolved params. */
+export function plannedModelLoaders(plan: RunPlan, registry: ExecutorDeps['registry']): { type: NodeType; params: Record<string, ParamValue> }[] {
+  const nodes = new Map(plan.document.nodes.map((n) => [n.id, n]));
+  return plan.order.flatMap((id) => {
+    const node = nodes.get(id);
+    const type = node && !node.bypass ? registry.get(node.type) : undefined;
+    return node && type?.roles?.includes('model-loader') ? [{ type, params: resolveParams(type.params, node.params) }] : [];
+  });
+}
 
 /**
  * The content of the models a planned run loads: the fingerprints of its model-loader nodes (for LVCD
@@ -9,13 +21,10 @@ import type { ExecutorDeps } from './executor.js';
  */
 export async function modelFingerprints(plan: RunPlan, deps: Pick<ExecutorDeps, 'registry' | 'modelsDir' | 'assets'>): Promise<string[]> {
   const found = new Set<string>();
-  const nodes = new Map(plan.document.nodes.map((n) => [n.id, n]));
-  for (const id of plan.order) {
-    const node = nodes.get(id);
-    const type = node && !node.bypass ? deps.registry.get(node.type) : undefined;
-    if (!node || !type?.fingerprint || !type.roles?.includes('model-loader')) continue;
+  for (const { type, params } of plannedModelLoaders(plan, deps.registry)) {
+    if (!type.fingerprint) continue;
     try {
-      found.add(await type.fingerprint({ params: resolveParams(type.params, node.params), inputs: {}, modelsDir: deps.modelsDir, assets: deps.assets }));
+      found.add(await type.fingerprint({ params, inputs: {}, modelsDir: deps.modelsDir, assets: deps.assets }));
     } catch {
       // Reported by the node when the run gets there.
     }

@@ -80,15 +80,14 @@ export class OutputCache implements OutputStore {
     const dir = this.entryDir(key);
     let lock: HeldLock | undefined;
     try {
-      for (;;) {
-        const existing = await this.get(key);
-        if (existing) return existing;
-        await mkdir(this.dir, { recursive: true });
-        lock = await tryLock(this.lockFile(key));
-        if (lock) break;
+      await mkdir(this.dir, { recursive: true });
+      // Another process producing it holds the lock: wait for its entry rather than producing it too.
+      while (!(lock = await tryLock(this.lockFile(key)))) {
         await new Promise((r) => setTimeout(r, WAIT_MS));
+        const finished = await this.get(key);
+        if (finished) return finished;
       }
-      // Another process may have finished it between our look and our lock.
+      // Finished before we took the lock (here or in another process): nothing to produce.
       const existing = await this.get(key);
       if (existing) return existing;
       await rm(dir, { recursive: true, force: true });

@@ -1,17 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { architectureFromConfigJson } from '../../convert/architecture-json.js';
-import { convertBundle } from '../../convert/convert-bundle.js';
 import { lvcdTinyFixturesDir } from '../../testing/fixture-paths.js';
+import { convertTinyBundle } from '../../testing/tiny-bundle.js';
 import { loadGoldens, type GoldenTensor } from '../../testing/golden.js';
 import { maxAbsDiff } from '../../runtime/tensors.js';
 import { openLvcdBundle, type LvcdBundle } from '../../runtime/bundle-networks.js';
 import { TorchGenerator } from '../../random/torch-generator.js';
 import { motionVector } from './conditioning.js';
 import { paddedFrameCount } from './window-plan.js';
-import { DEFAULT_COLORIZE, colorizeClip, sampleClipLatents, samplePosterior, type ColorizeRequest, type LvcdNetworks } from './pipeline.js';
+import { colorizeClip, DEFAULT_COLORIZE, sampleClipLatents, samplePosterior, type ColorizeRequest, type LvcdNetworks } from './pipeline.js';
 import { SamplingCancelledError } from './sampler.js';
 import { decodeWindowCheckpoint, encodeWindowCheckpoint } from './window-checkpoint.js';
 
@@ -24,14 +23,7 @@ let golden: Record<string, GoldenTensor>;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'lvcd-pipeline-'));
-  const architecture = architectureFromConfigJson(JSON.parse(await readFile(path.join(fixtures, 'tiny-config.json'), 'utf8')));
-  await convertBundle({
-    svd: path.join(fixtures, 'svd-tiny.safetensors'),
-    lvcd: path.join(fixtures, 'lvcd-tiny.ckpt'),
-    outDir: dir,
-    frame: { height: 64, width: 128 },
-    ...architecture,
-  });
+  await convertTinyBundle(dir, { frame: { width: 128, height: 64 } });
   bundle = await openLvcdBundle(dir, 'cpu');
   golden = await loadGoldens(path.join(fixtures, 'golden-sample.safetensors'));
 });
