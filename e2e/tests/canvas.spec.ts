@@ -80,7 +80,16 @@ describe('canvas', () => {
     await expect.poll(async () => Math.round((await box())!.height)).toBe(Math.round(full));
 
     const before = (await box())!.width;
-    const handle = (await page.locator(`${node('1')} [data-testid=node-resize]`).boundingBox())!;
+    const grip = page.locator(`${node('1')} [data-testid=node-resize]`);
+    // The 12 px grip is grabbed once the node has settled (its measured size, the relayout after expanding), as a hand would.
+    await expect
+      .poll(async () => {
+        const first = JSON.stringify(await grip.boundingBox());
+        await page.waitForTimeout(100);
+        return first === JSON.stringify(await grip.boundingBox());
+      })
+      .toBe(true);
+    const handle = (await grip.boundingBox())!;
     await drag(page, `${node('1')} [data-testid=node-resize]`, { x: handle.x + handle.width / 2 + 150, y: handle.y + handle.height / 2 });
     await waitForDoc(page, 'doc.nodes[0].ui?.width > 300');
     expect((await box())!.width).toBeGreaterThan(before + 100);
