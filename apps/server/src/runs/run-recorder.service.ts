@@ -117,9 +117,7 @@ export class RunRecorder implements RunUpdateSink {
       this.logger.warn(`run ${runId}: storing its results failed: ${error.message}`);
     }
     if (status === 'cancelled' && this.stopping) status = 'interrupted';
-    for (const [id, state] of Object.entries(nodes)) {
-      if (state.status === 'queued' || state.status === 'running') nodes[id] = { ...state, status: 'cancelled' };
-    }
+    cancelUnfinished(nodes);
     await this.writer.write((db) =>
       db.update(RunEntity, { id: runId }, { status, finishedAt: Date.now(), nodes: JSON.stringify(nodes), error: error ? JSON.stringify(error) : null }),
     );
@@ -130,12 +128,22 @@ export class RunRecorder implements RunUpdateSink {
 
   /**
    * Fails a run that no worker will record (its queue job failed outside any run); once, however many API
-   * instances are told: only the update that finds it unsettled publishes.
+   * instances are told: only the update that finds it unsettled publishes. `explain` words the failure from the
+   * attempts on record (the workers lost under it); the nodes its last worker left running are settled as when
+   * a run ends.
    */
-  async abandoned(runId: string, message: string): Promise<void> {
-    const error = { node: '', message };
+  async abandoned(runId: string, explain: (attempts: RunAttempt[]) => string): Promise<void> {
+    const run = await this.db.getRepository(RunEntity).findOneBy({ id: runId });
+    if (!run || (run.status !== 'queued' && run.status !== 'running')) return;
+    const error = { node: '', message: explain(run.attempts ? (JSON.parse(run.attempts) as RunAttempt[]) : []) };
+    const nodes = JSON.parse(run.nodes) as Record<string, NodeState>;
+    cancelUnfinished(nodes);
     const settled = await this.writer.write((db) =>
-      db.update(RunEntity, { id: runId, status: In(['queued', 'running']) }, { status: 'failed', finishedAt: Date.now(), error: JSON.stringify(error) }),
+      db.update(
+        RunEntity,
+        { id: runId, status: In(['queued', 'running']) },
+        { status: 'failed', finishedAt: Date.now(), nodes: JSON.stringify(nodes), error: JSON.stringify(error) },
+      ),
     );
     if (settled.affected) this.bus.broadcast('run:finished', { runId, status: 'failed', error });
   }
@@ -160,6 +168,13 @@ export class RunRecorder implements RunUpdateSink {
         return { status: 'failed', error: outcome.error };
       }
     }
+  }
+}
+
+/** Nodes a run never got to, or was inside when it ended, did not finish: they are cancelled. */
+function cancelUnfinished(nodes: Record<string, NodeState>): void {
+  for (const [id, state] of Object.entries(nodes)) {
+    if (state.status === 'queued' || state.status === 'running') nodes[id] = { ...state, status: 'cancelled' };
   }
 }
 

@@ -5,6 +5,7 @@ import type { RunEventsBus } from '../runs/run-events.js';
 import type { RunRecorder } from '../runs/run-recorder.service.js';
 import type { RunScheduler } from '../runs/run-scheduler.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { queueFailureMessage } from './queue-failure.js';
 import { QueueRunScheduler } from './queue-run-scheduler.js';
 import { redisClient } from './redis.js';
 import { RedisEventsRelay } from './redis-events-relay.js';
@@ -28,7 +29,7 @@ export async function createQueueScheduler(config: ServerConfig & { redisUrl: st
     queueConnection: clients.queue,
     eventsConnection: clients.events,
     publisher: clients.publisher,
-    onJobFailed: (runId, reason) => recorder.abandoned(runId, `the queue gave up on the run: ${reason}`),
+    onJobFailed: (runId, reason) => recorder.abandoned(runId, (attempts) => queueFailureMessage(reason, attempts)),
     directory: new WorkerDirectory(clients.publisher),
     modelsOf: (plan) => modelFingerprints(plan, runtime),
     providersOf: (plan) => plannedModelLoaders(plan, runtime.registry).flatMap(({ params }) => (typeof params.provider === 'string' ? [params.provider] : [])),

@@ -89,3 +89,14 @@ export async function waitForWorkers(cluster: Cluster, count: number, timeoutMs 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Until every API instance lists worker `id` as ready (others' heartbeats, a killed worker's included, do not count). */
+export async function waitForWorker(cluster: Cluster, id: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = await Promise.all(cluster.apis.map(async (a) => ((await (await fetch(`${a.url}/api/workers`)).json()) as { id: string; state: string }[]).some((w) => w.id === id && w.state === 'ready')));
+    if (seen.every(Boolean)) return;
+    if (Date.now() > end) throw new Error(`worker ${id} is not ready on every API instance after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

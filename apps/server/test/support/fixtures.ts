@@ -31,3 +31,21 @@ export async function slowChainImage(fill: number): Promise<Buffer> {
 }
 
 export const SLOW_CHAIN_INVERTS = 200;
+
+/** Load Image → Delay (`ms`, no CPU used) → Save Image: a run that holds its worker as long as a test needs. */
+export function delayed(assetId: string, ms: number, saveName = 'out'): WorkflowDocument {
+  return {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    nodes: [
+      { id: 'load', type: 'image/load', params: { image: assetId }, position: { x: 0, y: 0 } },
+      { id: 'wait', type: 'utility/delay', params: { ms }, position: { x: 200, y: 0 } },
+      { id: 'save', type: 'image/save', params: { name: saveName }, position: { x: 400, y: 0 } },
+    ],
+    links: [
+      { from: { node: 'load', output: 'image' }, to: { node: 'wait', input: 'image' } },
+      { from: { node: 'wait', output: 'image' }, to: { node: 'save', input: 'image' } },
+    ],
+    meta: { name: 'test' },
+  };
+}
