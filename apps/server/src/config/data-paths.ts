@@ -13,5 +13,7 @@ export function dataPaths(dataDir: string) {
     spool: join(dataDir, 'spool'),
     /** Scale-out mode: frame previews on their way from a worker to every API instance, through this shared folder rather than Redis. */
     relay: join(dataDir, 'relay'),
+    /** Scale-out mode: decode chunks crossing between workers (latents in, frames out), by run; removed when the run ends. */
+    decode: join(dataDir, 'decode'),
   };
 }

@@ -1,16 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { RunExecutor } from '../runs/run-executor.js';
 import type { RunUpdateSink, WorkerInfo } from '../runs/run-scheduler.js';
 import { SERVER_VERSION } from '../version.js';
+import { runDecodeDir } from '../worker/decode-offload.js';
 import type { QueuedRun } from './queued-run.js';
 import { REDIS_NAMES, redisClient } from './redis.js';
+import { leaveToPreferred } from './affinity.js';
 import { WorkerHeartbeat } from './worker-directory.js';
-
-/** How long a worker without a run's models leaves it for the worker that has them, each time it finds it. */
-const AFFINITY_RETRY_MS = 100;
 
 export interface QueueWorkerOptions {
   id: string;
@@ -24,6 +24,8 @@ export interface QueueWorkerOptions {
   executor: RunExecutor;
   /** Records them (database, artefacts, events to every API instance). */
   recorder: RunUpdateSink;
+  /** The data dir's folder of decode chunks crossing between workers: a run's go once it is recorded. */
+  decodeDir: string;
 }
 
 /**
@@ -105,12 +107,8 @@ export class QueueWorker {
 
   private async process(job: Job<QueuedRun>, token: string | undefined): Promise<void> {
     const { job: run, prefer } = job.data;
-    if (prefer && prefer.worker !== this.options.id && Date.now() < prefer.until && (await this.control.exists(REDIS_NAMES.worker(prefer.worker)))) {
-      // Another worker has this run's models open: step aside briefly. When the run is back in the queue, the
-      // worker that has waited longest gets it, which is the preferred one (this one just came back).
-      await job.moveToDelayed(Date.now() + AFFINITY_RETRY_MS, token);
-      throw new DelayedError();
-    }
+    // Another worker has this run's models open: step aside briefly.
+    await leaveToPreferred(job, token, prefer, this.options.id, this.control);
     // Started before, and not by a worker that is still on it (its hold would have kept it): a takeover.
     const takeover = job.attemptsStarted > 1;
     const { recorder, executor } = this.options;
@@ -128,6 +126,7 @@ export class QueueWorker {
         await recorder.ended(run.runId, outcome, controller.signal.aborted);
       } finally {
         executor.release(run.runId);
+        await rm(runDecodeDir(this.options.decodeDir, run.runId), { recursive: true, force: true }).catch(() => undefined);
       }
     } finally {
       this.running.delete(run.runId);

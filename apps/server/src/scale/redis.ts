@@ -5,6 +5,8 @@ import { Redis } from 'ioredis';
 export const REDIS_NAMES = {
   /** The BullMQ queue of runs. */
   queue: 'lvcd-runs',
+  /** The BullMQ queue of decode chunks that workers hand each other (`lvcd worker --offload-decode`). */
+  decodeQueue: 'lvcd-decode',
   /** Pub/sub: every run event, for the API instances to push to their browsers. */
   events: 'lvcd:events',
   /** Pub/sub: run ids to stop, for the worker that owns each. */

@@ -8,7 +8,9 @@ import { RunEventsBus } from '../runs/run-events.js';
 import { RunRecorder } from '../runs/run-recorder.service.js';
 import { createBuiltinRegistry } from '@lvcd/nodes/catalogue';
 import { workerEntry } from '../worker/entry.js';
+import type { DecodeAnswer } from '../worker/protocol.js';
 import { WorkerSupervisor } from '../worker/worker-supervisor.js';
+import { DecodeQueue } from './decode-queue.js';
 import { QueueWorker } from './queue-worker.js';
 import { redisClient } from './redis.js';
 import { RedisEventsRelay } from './redis-events-relay.js';
@@ -19,6 +21,8 @@ export interface QueueWorkerFlags {
   gpu?: number;
   /** Defaults to `<host>-<random>`, unique per process. */
   id?: string;
+  /** LVCD Colorize sends its decode chunks to free workers while it samples on (every worker takes such chunks). */
+  offloadDecode?: boolean;
 }
 
 /** Starts an `lvcd worker`: its recording services, its child process, its queue consumer. Resolves with a stop function. */
@@ -31,22 +35,43 @@ export async function startQueueWorker(config: ServerConfig, flags: QueueWorkerF
   const relay = new RedisEventsRelay(publisher, null, dataPaths(config.dataDir).relay);
   await app.get(RunEventsBus).useRelay(relay, false);
   const registry = createBuiltinRegistry();
-  const executor = new WorkerSupervisor({
+  // Each needs the other: chunks from the queue decode in the supervised child; the child's chunks go to the queue.
+  const decodes: DecodeQueue = new DecodeQueue({ id, redisUrl, lockMs: config.queueLockMs, decodeHere: (request): Promise<void> => executor.decode(request) });
+  const executor: WorkerSupervisor = new WorkerSupervisor({
     entry: workerEntry(),
-    settings: { dataDir: config.dataDir, modelsDir: config.modelsDir, cacheLimitBytes: config.cacheLimitBytes, bundleIdleMs: config.bundleIdleMs },
+    settings: {
+      dataDir: config.dataDir,
+      modelsDir: config.modelsDir,
+      cacheLimitBytes: config.cacheLimitBytes,
+      bundleIdleMs: config.bundleIdleMs,
+      ...(flags.offloadDecode ? { offloadDecode: true } : {}),
+    },
     concurrency: flags.concurrency,
     cancelGraceMs: config.cancelGraceMs,
     idPrefix: id,
     ...(flags.gpu !== undefined ? { gpu: flags.gpu } : {}),
     titleOf: (type) => registry.get(type)?.title ?? type,
+    ...(flags.offloadDecode ? { onOffload: (request): Promise<DecodeAnswer> => decodes.offload(request) } : {}),
   });
   const recorder = app.get(RunRecorder);
-  const worker = new QueueWorker({ id, redisUrl, concurrency: flags.concurrency, lockMs: config.queueLockMs, executor, recorder, ...(flags.gpu !== undefined ? { gpu: flags.gpu } : {}) });
+  const worker = new QueueWorker({
+    id,
+    redisUrl,
+    concurrency: flags.concurrency,
+    lockMs: config.queueLockMs,
+    executor,
+    recorder,
+    decodeDir: dataPaths(config.dataDir).decode,
+    ...(flags.gpu !== undefined ? { gpu: flags.gpu } : {}),
+  });
   await worker.start();
+  await decodes.start();
   return {
     worker,
     async stop(handOver) {
       if (!handOver) recorder.markStopping();
+      // Chunks first: the child process that decodes them stops with the worker.
+      await decodes.stop(handOver);
       await worker.stop(handOver);
       await relay.close();
       await publisher.quit().catch(() => undefined);

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { hostname, setPriority, totalmem } from 'node:os';
 import type { RunReport } from '../runs/run-executor.js';
 import type { RunJob, RunOutcome, WorkerInfo } from '../runs/run-scheduler.js';
-import { SETTINGS_ENV, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
+import { SETTINGS_ENV, type DecodeAnswer, type DecodeChunkRequest, type FromWorker, type ToWorker, type WorkerSettings } from './protocol.js';
 import { describeStop } from './stop-reason.js';
 
 export interface WorkerProcessOptions {
@@ -19,6 +19,8 @@ export interface WorkerProcessOptions {
   titleOf(nodeType: string): string;
   /** Called once, after the process ended and every run it had got its outcome. */
   onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void;
+  /** Has one of its runs' decode chunks decoded by another worker (scale-out); without it, every chunk decodes here. */
+  onOffload?(request: DecodeChunkRequest): Promise<DecodeAnswer>;
 }
 
 interface ActiveRun {
@@ -49,6 +51,8 @@ export class WorkerProcess {
   private ready?: Extract<FromWorker, { type: 'ready' }>;
   private readonly whenReady: Promise<boolean>;
   private heartbeat?: Extract<FromWorker, { type: 'heartbeat' }> & { at: number };
+  /** Other workers' chunks it is decoding, by request id. */
+  private readonly decodes = new Map<string, { resolve(): void; reject(e: Error): void }>();
   private stderrTail = '';
   private killedBecause?: string;
   private ended = false;
@@ -123,6 +127,14 @@ export class WorkerProcess {
     this.send({ type: 'release', runId });
   }
 
+  /** Decodes another worker's chunk (its frames land where the request says); rejects if it fails or this process dies. */
+  decode(request: DecodeChunkRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.decodes.set(request.id, { resolve, reject });
+      void this.whenReady.then((ready) => (ready ? this.send({ type: 'decode', request }) : this.settleDecode(request.id, 'the worker process stopped while starting')));
+    });
+  }
+
   info(): WorkerInfo {
     return {
       id: this.options.id,
@@ -188,7 +200,25 @@ export class WorkerProcess {
       case 'ended':
         this.finish(m.runId, m.outcome);
         return;
+      case 'offload': {
+        const asked = this.options.onOffload?.(m.request) ?? Promise.resolve<DecodeAnswer>({ kind: 'local', why: 'this worker decodes its own chunks' });
+        void asked.then(
+          (answer) => this.send({ type: 'offloaded', id: m.request.id, answer }),
+          (e: unknown) => this.send({ type: 'offloaded', id: m.request.id, answer: { kind: 'local', why: `the decode queue failed: ${String(e)}` } }),
+        );
+        return;
+      }
+      case 'decoded':
+        this.settleDecode(m.id, m.error);
+        return;
     }
+  }
+
+  private settleDecode(id: string, error: string | undefined): void {
+    const pending = this.decodes.get(id);
+    this.decodes.delete(id);
+    if (error === undefined) pending?.resolve();
+    else pending?.reject(new Error(error));
   }
 
   private finish(runId: string, outcome: RunOutcome): void {
@@ -201,6 +231,7 @@ export class WorkerProcess {
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.ended = true;
+    for (const id of [...this.decodes.keys()]) this.settleDecode(id, `the worker process stopped (${signal ?? `exit code ${code}`}) while decoding`);
     const memory = this.heartbeat ? { rssBytes: this.heartbeat.rssBytes, freeMemoryBytes: this.heartbeat.freeMemoryBytes, totalMemoryBytes: totalmem() } : undefined;
     for (const [runId, active] of [...this.runs]) {
       const where = !this.ready ? 'while it was starting' : active.node ? `while running node ${active.node.id} (${active.node.title})` : 'between nodes';

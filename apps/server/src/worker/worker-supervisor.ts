@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { RunExecutor, RunReport } from '../runs/run-executor.js';
 import type { RunJob, RunOutcome, WorkerInfo } from '../runs/run-scheduler.js';
-import type { WorkerSettings } from './protocol.js';
+import type { DecodeAnswer, DecodeChunkRequest, WorkerSettings } from './protocol.js';
 import { WorkerProcess } from './worker-process.js';
 
 export interface WorkerSupervisorOptions {
@@ -15,6 +15,8 @@ export interface WorkerSupervisorOptions {
   /** Names its processes: `<prefix>-<n>`. */
   idPrefix?: string;
   titleOf(nodeType: string): string;
+  /** Where its runs' decode chunks may go (scale-out, `--offload-decode`). */
+  onOffload?(request: DecodeChunkRequest): Promise<DecodeAnswer>;
 }
 
 /** A worker that dies sooner than this after its start is restarted after a growing pause, not at once. */
@@ -46,6 +48,11 @@ export class WorkerSupervisor implements RunExecutor {
     return worker.run(job, signal, report);
   }
 
+  /** Decodes another worker's chunk in this worker's process (started now if there is none). */
+  decode(request: DecodeChunkRequest): Promise<void> {
+    return this.worker().decode(request);
+  }
+
   release(runId: string): void {
     const owner = this.owners.get(runId);
     this.owners.delete(runId);
@@ -74,6 +81,7 @@ export class WorkerSupervisor implements RunExecutor {
       cancelGraceMs: this.options.cancelGraceMs,
       ...(this.options.gpu !== undefined ? { gpu: this.options.gpu } : {}),
       titleOf: this.options.titleOf,
+      ...(this.options.onOffload ? { onOffload: this.options.onOffload } : {}),
       onExit: (w, code, signal) => this.onExit(w, code, signal),
     });
     return this.current;

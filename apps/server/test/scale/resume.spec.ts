@@ -1,23 +1,16 @@
-import { decodeRgb, openFrameZip } from '@lvcd/media';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, waitForWorkers, type Cluster } from '../support/cluster.js';
+import { startCluster, waitForIdleWithBundle, waitForWorkers, type Cluster } from '../support/cluster.js';
 import { demoClipZip, installTinyBundle, lvcdWorkflow } from '../support/lvcd-tiny.js';
+import { savedFrames, worstDifference, type RunView } from '../support/saved-frames.js';
 import { api, connect, nextEvent, upload, waitForRun, type TestServer } from '../support/server.js';
 
 /** Four windows of the tiny bundle, slow enough on CPU that a worker can be killed between two of them. */
 const SIZE = { width: 128, height: 128 };
 const FRAMES = 40;
 const STEPS = 4;
-
-interface RunView {
-  status: string;
-  error?: { message: string };
-  attempts?: { worker: string; handedOver?: string }[];
-  artifacts: { id: string; name: string; node: string; meta?: Record<string, unknown> }[];
-}
 
 let cluster: Cluster;
 let api0: TestServer;
@@ -42,22 +35,6 @@ async function run(id: string): Promise<RunView> {
   return (await api(api0, 'GET', `/api/runs/${id}`)).body as RunView;
 }
 
-/** The saved clip's frames, decoded. */
-async function savedFrames(view: RunView, dir: string): Promise<Uint8Array[]> {
-  const zip = view.artifacts.find((a) => a.node === 'save' && a.name.endsWith('.zip'));
-  if (!zip) throw new Error(`no saved zip among ${view.artifacts.map((a) => a.name).join(', ')}`);
-  const file = join(dir, `${zip.id}.zip`);
-  await writeFile(file, Buffer.from(await (await fetch(`${api0.url}/api/artifacts/${zip.id}`)).arrayBuffer()));
-  const frames = await openFrameZip(file, 'saved frames');
-  try {
-    const out: Uint8Array[] = [];
-    for (let i = 0; i < frames.names.length; i++) out.push((await decodeRgb(await frames.read(i))).data);
-    return out;
-  } finally {
-    await frames.close();
-  }
-}
-
 describe('model affinity', () => {
   it('sends an LVCD run to the worker that has its bundle open, not to the one idle longest', async () => {
     const small = (await upload(api0, await demoClipZip(join(cluster.dataDir, 'small-src'), SIZE, 2), 'small.zip', 'application/zip')).body.id as string;
@@ -65,14 +42,7 @@ describe('model affinity', () => {
     expect((await waitForRun(api0, first, 300_000)).status).toBe('succeeded');
     const opener = (await run(first)).attempts![0]!.worker;
     // Its heartbeat now lists the bundle and a free slot: the queue's choice rests on both.
-    const end = Date.now() + 15_000;
-    for (;;) {
-      const workers = (await api(api0, 'GET', '/api/workers')).body as { id: string; bundles: string[]; running: string[] }[];
-      const listed = workers.find((w) => w.id === opener);
-      if (listed?.bundles.length && listed.running.length === 0) break;
-      if (Date.now() > end) throw new Error(`worker ${opener} never advertised an open bundle: ${JSON.stringify(workers)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForIdleWithBundle(api0, opener);
     // Without affinity the other worker, blocked on the queue for longer, would get the next run.
     const next = (await api(api0, 'POST', '/api/runs', { document: lvcdWorkflow(small, 2) })).body.id as string;
     expect((await waitForRun(api0, next, 300_000)).status).toBe('succeeded');
@@ -86,7 +56,7 @@ describe('a worker killed in the middle of an LVCD run', () => {
     const reference = (await api(api0, 'POST', '/api/runs', { document })).body.id as string;
     const uninterrupted = await waitForRun(api0, reference, 600_000);
     expect(uninterrupted.status, uninterrupted.error?.message).toBe('succeeded');
-    const expected = await savedFrames(await run(reference), cluster.dataDir);
+    const expected = await savedFrames(api0, await run(reference), cluster.dataDir);
     // The same run again must compute, not answer from the cache.
     await rm(join(cluster.dataDir, 'cache'), { recursive: true, force: true });
 
@@ -110,10 +80,8 @@ describe('a worker killed in the middle of an LVCD run', () => {
     // Window 1 came from its checkpoint, not from sampling it again.
     expect(view.artifacts.find((a) => a.name === 'lvcd.json')?.meta?.['windowsFromCheckpoints']).toBe(1);
     // Nothing lost or doubled: every frame once, each within 8-bit rounding of the uninterrupted run.
-    const frames = await savedFrames(view, cluster.dataDir);
+    const frames = await savedFrames(api0, view, cluster.dataDir);
     expect(frames).toHaveLength(expected.length);
-    let worst = 0;
-    frames.forEach((f, i) => f.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - expected[i]![j]!)))));
-    expect(worst).toBeLessThanOrEqual(1);
+    expect(worstDifference(frames, expected)).toBeLessThanOrEqual(1);
   }, 1_200_000);
 });

@@ -90,6 +90,18 @@ export async function waitForWorkers(cluster: Cluster, count: number, timeoutMs 
   }
 }
 
+/** Until the API instance lists worker `id` with a bundle open and no run: free, and preferred for that bundle's runs. */
+export async function waitForIdleWithBundle(api: TestServer, id: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const workers = (await (await fetch(`${api.url}/api/workers`)).json()) as { id: string; bundles: string[]; running: string[] }[];
+    const listed = workers.find((w) => w.id === id);
+    if (listed?.bundles.length && listed.running.length === 0) return;
+    if (Date.now() > end) throw new Error(`worker ${id} never advertised an open bundle and no run: ${JSON.stringify(workers)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Until every API instance lists worker `id` as ready (others' heartbeats, a killed worker's included, do not count). */
 export async function waitForWorker(cluster: Cluster, id: string, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -5,6 +5,7 @@ import { socketAccepts, type ParamValue } from '../types.js';
 import type { WorkflowDocument, WorkflowNode } from '../workflow.js';
 import type { ExecutionEvent, ExecutionResult } from './events.js';
 import { checkpointsOf, type CheckpointStore } from './checkpoints.js';
+import type { DecodeOffload } from './decode-offload.js';
 import { CancelledError, NodeError, type Artifact, type AssetResolver, type NodeType, type Outputs } from './node-type.js';
 import type { OutputStore } from './output-cache.js';
 import type { NodeRegistry } from './registry.js';
@@ -20,6 +21,8 @@ export interface ExecutorDeps {
   modelsDir: string;
   /** Where nodes that work in long steps (LVCD's windows) save them, so a re-execution after a crash resumes. */
   checkpoints?: CheckpointStore;
+  /** Where LVCD nodes may send decode chunks, so another worker decodes while this one samples (scale-out). */
+  decodeOffload?: DecodeOffload;
 }
 
 export interface ExecutionRequest {
@@ -153,6 +156,7 @@ async function runNode(type: NodeType, a: RunNodeArgs): Promise<{ outputs: Outpu
     modelsDir: a.deps.modelsDir,
     workflow: a.document,
     ...(a.deps.checkpoints ? { checkpoints: checkpointsOf(a.deps.checkpoints, a.key) } : {}),
+    ...(a.deps.decodeOffload ? { decodeOffload: a.deps.decodeOffload } : {}),
   });
   for (const o of type.outputs) {
     if (!outputs[o.name]) throw new Error(`${type.title} produced no "${o.name}" output (a bug in the node type)`);

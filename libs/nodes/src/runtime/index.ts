@@ -13,3 +13,4 @@ export * from './asset-store.js';
 export * from './model-fingerprints.js';
 export * from './checkpoints.js';
 export * from './file-checkpoint-store.js';
+export * from './decode-offload.js';

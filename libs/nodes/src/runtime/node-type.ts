@@ -1,5 +1,6 @@
 import type { NodeProvenance } from '../run-record.js';
 import type { WindowCheckpoints } from './checkpoints.js';
+import type { DecodeOffload } from './decode-offload.js';
 import type { NodeSpec, ParamValue } from '../types.js';
 import type { WorkflowDocument } from '../workflow.js';
 import type { Value } from './values.js';
@@ -52,6 +53,8 @@ export interface ExecuteContext {
    * node saved before it stopped, to continue from. Absent where the runtime keeps none.
    */
   checkpoints?: WindowCheckpoints;
+  /** Decoding on another worker, where the runtime offers it (scale-out workers started with --offload-decode). */
+  decodeOffload?: DecodeOffload;
 }
 
 export type Outputs = Record<string, Value>;

@@ -6,7 +6,7 @@ import { EXIT, UsageError, type Command } from '../command.js';
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'take runs from the shared queue (scale-out mode: LVCD_REDIS_URL), on this machine or another',
-  usage: 'lvcd worker [--gpu N] [--concurrency 1] [--data-dir DIR] [--models-dir DIR] [--id NAME]',
+  usage: 'lvcd worker [--gpu N] [--concurrency 1] [--offload-decode] [--data-dir DIR] [--models-dir DIR] [--id NAME]',
   async run(args) {
     const { values, positionals } = parse(args, {
       gpu: { type: 'string' },
@@ -14,6 +14,8 @@ export const workerCommand: Command = {
       'data-dir': { type: 'string' },
       'models-dir': { type: 'string' },
       id: { type: 'string' },
+      // Decode chunks of this worker's LVCD runs go to free workers while it samples on.
+      'offload-decode': { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const number = (flag: string, raw: string | undefined, min: number, max: number) => {
@@ -33,8 +35,9 @@ export const workerCommand: Command = {
     if (!config.redisUrl) throw new UsageError('lvcd worker takes runs from the queue in Redis: set LVCD_REDIS_URL, and LVCD_DATABASE_URL and LVCD_DATA_DIR as the API servers have them');
     // Loaded here so the other commands do not pay for Nest, TypeORM and BullMQ at start.
     const { startQueueWorker } = await import('../../scale/start-queue-worker.js');
-    const { worker, stop } = await startQueueWorker(config, { concurrency, ...(gpu !== undefined ? { gpu } : {}), ...(values.id ? { id: values.id } : {}) });
-    console.log(`LVCD worker ${worker.describe().id} taking runs (concurrency ${concurrency}${gpu !== undefined ? `, GPU ${gpu}` : ''})`);
+    const offloadDecode = values['offload-decode'] === true;
+    const { worker, stop } = await startQueueWorker(config, { concurrency, offloadDecode, ...(gpu !== undefined ? { gpu } : {}), ...(values.id ? { id: values.id } : {}) });
+    console.log(`LVCD worker ${worker.describe().id} taking runs (concurrency ${concurrency}${gpu !== undefined ? `, GPU ${gpu}` : ''}${offloadDecode ? ', decoding on free workers' : ''})`);
     // SIGTERM (a deploy, a scale-down) hands the runs it has to other workers; Ctrl-C cancels and records them.
     await new Promise<void>((resolve) => {
       process.once('SIGTERM', () => void stop(true).then(resolve));

@@ -72,6 +72,11 @@ export interface ColorizeRequest extends Omit<SampleClipRequest, 'onLatent'> {
   onLatent?(index: number, latent: Float32Array, replayed: boolean): void | Promise<void>;
   /** Each decoded frame (3, H, W) in [-1, 1], in order, as soon as its decoding chunk is complete; `replayed` as for latents. */
   onFrame(index: number, frame: Float32Array, replayed: boolean): void | Promise<void>;
+  /**
+   * A decoder elsewhere (another worker) instead of the bundle's own: chunks decode there while the next window
+   * samples here, up to `ahead` chunks at once (DecodeStream). Sampling never waits for them until the clip ends.
+   */
+  offload?: { decoder: VideoDecoder; ahead: number };
 }
 
 export interface ClipResult {
@@ -178,7 +183,8 @@ export async function colorizeClip(r: ColorizeRequest): Promise<ClipResult> {
   const total = outputFrameCount(windowCount(r.frameCount));
   const original = r.clipFrameCount === undefined ? total : outputFrameCount(windowCount(r.clipFrameCount));
   const decode = new DecodeStream({
-    decoder: r.networks.decoder,
+    decoder: r.offload?.decoder ?? r.networks.decoder,
+    ahead: r.offload?.ahead ?? 0,
     scaleFactor: bundleGeometry(r.networks.manifest.config).scaleFactor,
     totalLatents: total,
     config: r.options.decoding,
@@ -186,13 +192,15 @@ export async function colorizeClip(r: ColorizeRequest): Promise<ClipResult> {
     originalLatents: original,
     signal: r.signal,
   });
-  return sampleClipLatents({
+  const result = await sampleClipLatents({
     ...r,
     onLatent: async (index, latent, replayed) => {
       await r.onLatent?.(index, latent, replayed);
       await decode.push(index, latent, replayed);
     },
   });
+  await decode.flush();
+  return result;
 }
 
 /**

@@ -33,15 +33,18 @@ export const lvcdColorize = defineNode({
       let replaying = false;
       const previews = { ...ctx, frame: (preview: FramePreview) => void (replaying || ctx.frame(preview)) };
       const output = await FramesOutput.create(previews, clip.sketches.fps, { total: clip.keep, progress: false });
+      // Scale-out: finished windows decode on another worker while the next one samples here.
+      const offload = ctx.decodeOffload && { decoder: ctx.decodeOffload.decoder(models, bundle.provider, bundle.decoder), ahead: ctx.decodeOffload.ahead };
       const result = await colorizeClip({
         ...clipRequest(ctx, clip, options, bundle),
         ...windowCheckpointing(ctx),
+        ...(offload ? { offload } : {}),
         onFrame: async (index, frame, replayed) => {
           replaying = replayed;
           if (index < clip.keep) await output.push(chwToImage(frame, clip.width, clip.height));
         },
       });
-      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000, ...resumedReport(result) });
+      await writeRunReport(ctx, bundle, { provider: bundle.provider, providers: bundle.providers, precision: bundle.manifest.precision, windows: result.windows, frames: clip.keep, clip: clip.note, seconds: (performance.now() - started) / 1000, ...resumedReport(result), ...(offload ? { decoding: offload.decoder.report() } : {}) });
       return { frames: await output.finish() };
     });
   },

@@ -8,6 +8,7 @@ import { adoptDemoClip, link, node, runWorkflow, workflow } from '../../testing/
 import { AssetStore } from '../../runtime/asset-store.js';
 import type { CheckpointStore } from '../../runtime/checkpoints.js';
 import type { ExecutionEvent } from '../../runtime/events.js';
+import type { DecodeOffload } from '../../runtime/decode-offload.js';
 import type { ExecutorDeps } from '../../runtime/executor.js';
 import { FileCheckpointStore } from '../../runtime/file-checkpoint-store.js';
 import { OutputCache } from '../../runtime/output-cache.js';
@@ -93,9 +94,11 @@ async function worstDifference(a: FramesValue, b: FramesValue): Promise<number> 
 const progressOf = (events: ExecutionEvent[], id: string) => events.filter((e): e is Extract<ExecutionEvent, { type: 'node:progress' }> => e.type === 'node:progress' && e.node === id);
 const previewsOf = (events: ExecutionEvent[], id: string) => events.filter((e): e is Extract<ExecutionEvent, { type: 'frame' }> => e.type === 'frame' && e.node === id && e.output === 'frames').map((e) => e.index);
 
-describe('LVCD runs resume after a crash from the last finished window (tiny bundle, CPU)', () => {
-  let uninterrupted: FramesValue;
+let uninterrupted: FramesValue | undefined;
+/** The frames of the uninterrupted run (the first describe's set-up). */
+const uninterruptedFrames = () => uninterrupted ?? expect.unreachable('the uninterrupted run has not run');
 
+describe('LVCD runs resume after a crash from the last finished window (tiny bundle, CPU)', () => {
   beforeAll(async () => {
     const deps = runtime('uninterrupted');
     const events: ExecutionEvent[] = [];
@@ -127,7 +130,7 @@ describe('LVCD runs resume after a crash from the last finished window (tiny bun
 
     const frames = await framesOf(deps, resumed, 'colorize');
     expect(frames.count).toBe(20);
-    const worst = await worstDifference(frames, uninterrupted);
+    const worst = await worstDifference(frames, uninterruptedFrames());
     console.log(`LVCD Colorize resumed at window 2: largest difference from an uninterrupted run ${worst} (8-bit steps)`);
     expect(worst).toBeLessThanOrEqual(1);
     // Frames the stopped run had previewed are not previewed again; the last one is.
@@ -147,6 +150,56 @@ describe('LVCD runs resume after a crash from the last finished window (tiny bun
     const events: ExecutionEvent[] = [];
     const resumed = await runWorkflow(lvcdWorkflow(true), deps, { onEvent: (e) => events.push(e) });
     expect(progressOf(events, 'sample').map((p) => p.text)).toEqual([expect.stringMatching(/resumed at window 2 of 2/), expect.stringMatching(/resumed at window 2 of 2/)]);
-    expect(await worstDifference(await framesOf(deps, resumed, 'decode'), uninterrupted)).toBeLessThanOrEqual(1);
+    expect(await worstDifference(await framesOf(deps, resumed, 'decode'), uninterruptedFrames())).toBeLessThanOrEqual(1);
+  }, 240_000);
+});
+
+describe('LVCD Colorize with its decoding offloaded (another worker decodes while this one samples)', () => {
+  it('keeps sampling while chunks decode elsewhere, hands every frame on in order, and reports where they went', async () => {
+    const deps = runtime('offload');
+    const events: ExecutionEvent[] = [];
+    let outstanding = 0;
+    let stepsWhileDecoding = 0;
+    const asked: { bundle: string; provider: string }[] = [];
+    // Another worker, as the colorize node sees it: the same decoder, answering later (a queue and another process).
+    const decodeOffload: DecodeOffload = {
+      ahead: 2,
+      decoder: (bundle, provider, local) => {
+        asked.push({ bundle: bundle.dir, provider });
+        let chunks = 0;
+        return {
+          decode: async (latents, frames) => {
+            outstanding++;
+            chunks++;
+            await new Promise((r) => setTimeout(r, 200));
+            try {
+              return await local.decode(latents, frames);
+            } finally {
+              outstanding--;
+            }
+          },
+          report: () => ({ chunks, elsewhere: chunks, workers: ['peer'] }),
+        };
+      },
+    };
+    const onEvent = (e: ExecutionEvent) => {
+      events.push(e);
+      if (e.type === 'node:progress' && e.node === 'colorize' && outstanding > 0) stepsWhileDecoding++;
+    };
+    const result = await runWorkflow(lvcdWorkflow(false), { ...deps, decodeOffload }, { onEvent });
+    const frames = await framesOf(deps, result, 'colorize');
+    expect(asked).toEqual([{ bundle: join(dir, 'models', 'tiny'), provider: 'cpu' }]);
+    // Window 2 sampled while window 1's first chunk was still out.
+    expect(stepsWhileDecoding).toBeGreaterThan(0);
+    // Previews follow the frames' order (they are thinned out, not reordered) up to the last frame.
+    const previews = previewsOf(events, 'colorize');
+    expect(previews).toEqual([...previews].sort((a, b) => a - b));
+    expect(previews.at(-1)).toBe(19);
+    expect(frames.count).toBe(20);
+    const report = result.artifacts.find((a) => a.node === 'colorize' && a.artifact.name === 'lvcd.json')!.artifact.meta;
+    // 25 latents (20 frames padded to two windows) in chunks of 10 led by the reference, overlapping by 3: 4 chunks.
+    expect(report?.['decoding']).toEqual({ chunks: 4, elsewhere: 4, workers: ['peer'] });
+    // The same decoder on the same latents: the frames of a run that decoded each chunk before sampling on.
+    expect(await worstDifference(frames, uninterruptedFrames())).toBe(0);
   }, 240_000);
 });
