@@ -53,6 +53,17 @@ export async function startQueueWorker(config: ServerConfig, flags: QueueWorkerF
     titleOf: (type) => registry.get(type)?.title ?? type,
     ...(flags.offloadDecode ? { onOffload: (request): Promise<DecodeAnswer> => decodes.offload(request) } : {}),
   });
+  // A worker takes runs only once its child can run them: before that, API instances see no ready worker and
+  // would refuse the very runs this one is about to take.
+  executor.start();
+  if (!(await executor.ready())) {
+    await executor.shutdown();
+    await decodes.stop(false);
+    await relay.close();
+    await publisher.quit().catch(() => undefined);
+    await app.close();
+    throw new Error('the worker process stopped while starting (its log above says why)');
+  }
   const recorder = app.get(RunRecorder);
   const worker = new QueueWorker({
     id,

@@ -98,6 +98,11 @@ export class WorkerProcess {
     });
   }
 
+  /** Resolves true once the process said it is ready to run, false if it ended first. */
+  started(): Promise<boolean> {
+    return this.whenReady;
+  }
+
   get pid(): number {
     return this.child.pid ?? -1;
   }

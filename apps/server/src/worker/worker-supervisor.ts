@@ -42,6 +42,11 @@ export class WorkerSupervisor implements RunExecutor {
     this.worker();
   }
 
+  /** Resolves once a worker process is ready to run (true), or false if the one started first died on the way. */
+  ready(): Promise<boolean> {
+    return this.worker().started();
+  }
+
   execute(job: RunJob, signal: AbortSignal, report: RunReport): Promise<RunOutcome> {
     const worker = this.worker();
     this.owners.set(job.runId, worker);
