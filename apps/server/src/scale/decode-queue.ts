@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { WorkerInfo } from '../runs/run-scheduler.js';
 import type { DecodeAnswer, DecodeChunkRequest } from '../worker/protocol.js';
 import { leaveToPreferred, type Preference } from './affinity.js';
+import { jobHolds } from './job-holds.js';
 import { REDIS_NAMES, redisClient } from './redis.js';
 import { WorkerDirectory } from './worker-directory.js';
 
@@ -70,7 +71,7 @@ export class DecodeQueue {
         await this.options.decodeHere(job.data.request);
         return { worker: this.options.id };
       },
-      { connection: consumer, concurrency: 1, lockDuration: this.options.lockMs, stalledInterval: this.options.lockMs, maxStalledCount: 2 },
+      { connection: consumer, concurrency: 1, ...jobHolds(this.options.lockMs) },
     );
     this.consumer.on('error', (e) => this.logger.warn(`decode queue: ${e.message}`));
   }

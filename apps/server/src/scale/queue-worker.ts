@@ -10,6 +10,7 @@ import { runDecodeDir } from '../worker/decode-offload.js';
 import type { QueuedRun } from './queued-run.js';
 import { REDIS_NAMES, redisClient } from './redis.js';
 import { leaveToPreferred } from './affinity.js';
+import { jobHolds } from './job-holds.js';
 import { WorkerHeartbeat } from './worker-directory.js';
 
 export interface QueueWorkerOptions {
@@ -62,10 +63,8 @@ export class QueueWorker {
     this.worker = new Worker<QueuedRun>(REDIS_NAMES.queue, (job, token) => this.process(job, token), {
       connection: this.connection,
       concurrency: options.concurrency,
-      lockDuration: options.lockMs,
-      stalledInterval: options.lockMs,
-      // A run may be handed over twice (two workers lost under it) before the queue gives up on it.
-      maxStalledCount: 2,
+      // A run may be handed over MAX_HANDOVERS times (workers lost under it) before the queue gives up on it.
+      ...jobHolds(options.lockMs),
     });
     this.worker.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
     this.worker.on('failed', (job, e) => job && this.logger.warn(`run ${job.id} left the queue: ${e.message}`));
