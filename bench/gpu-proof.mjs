@@ -196,19 +196,28 @@ function planStage(models, { provider, manifest, width, height, steps, measured 
     ['denoiser step (s, later steps)', estimate.stepSeconds, measured.steadyStepSeconds],
     [`window, ${steps} steps (s)`, estimate.windowSeconds, measured.samplingSeconds],
     [`decode, ${chunks} chunks of ${decoding.chunk} (s)`, estimate.decodeSeconds, measured.decodeSeconds],
-    ['decode chunk of 10, warm (s)', c.chunkOverheadSeconds + chunk.macs / c.decoderMacsPerSecond, measured.warmChunkSeconds],
+    ['decode chunk of 10, warm (s)', estimate.chunkSeconds, measured.warmChunkSeconds],
     [`peak ${provider === 'cuda' ? 'GPU memory, over baseline' : 'host RSS'} (GiB)`, estimate.peakBytes / GIB, measuredPeak / GIB],
   ];
   console.log(`estimatePlan (${estimate.basis}) for this run, against the measured figures:`);
   console.log(`${'figure'.padEnd(38)}${'estimate'.padStart(10)}${'measured'.padStart(10)}${'est/meas'.padStart(10)}`);
   for (const [name, e, m] of rows) console.log(`${name.padEnd(38)}${fmt(e, 3).padStart(10)}${fmt(m, 3).padStart(10)}${fmt(e / m, 2).padStart(10)}`);
-  // The constants that would have made the estimate match, each from its own figure (calibration.ts's fields).
-  const live = Math.max(step.liveValues * c.activationFactor, chunk.liveValues * c.decoderActivationFactor) === step.liveValues * c.activationFactor ? 'activationFactor' : 'decoderActivationFactor';
-  const activation = (measuredPeak - c.runtimeBytes - estimate.weightsBytes) / (4 * (live === 'activationFactor' ? step.liveValues : chunk.liveValues));
+  // The constants that would have made the estimate match, each from its own figure (calibration.ts's fields). One
+  // run cannot tell the three rates apart (MACs, attention scores, written values: passSeconds), so it says how much
+  // faster or slower all three were on each part; the breakdown shows which of them that part's time is mostly.
+  const parts = (cost) => {
+    const total = models.passSeconds(c, cost);
+    return `${fmt((100 * cost.macs) / c.macsPerSecond / total, 0)}% MACs, ${fmt((100 * cost.attentionScores) / c.attentionScoresPerSecond / total, 0)}% scores, ${fmt((100 * cost.writtenValues) / c.writtenValuesPerSecond / total, 0)}% writes`;
+  };
+  const stepWork = estimate.stepSeconds - c.stepOverheadSeconds;
+  const chunkWork = estimate.chunkSeconds - c.chunkOverheadSeconds;
+  const live = step.liveValues >= chunk.liveValues ? step.liveValues : chunk.liveValues;
+  const activation = (measuredPeak - c.runtimeBytes - estimate.weightsBytes) / (4 * live);
   console.log(`fitted to this run (refit CALIBRATION.${provider} in libs/models/src/planning/calibration.ts from these; now in brackets):`);
-  console.log(`  macsPerSecond           ${exp(step.macs / (measured.steadyStepSeconds - c.stepOverheadSeconds))}  [${exp(c.macsPerSecond)}]  (${exp(step.macs)} MACs a step, ${c.stepOverheadSeconds} s overhead kept)`);
-  console.log(`  decoderMacsPerSecond    ${exp(chunk.macs / (measured.warmChunkSeconds - c.chunkOverheadSeconds))}  [${exp(c.decoderMacsPerSecond)}]  (warm chunk of ${exp(chunk.macs)} MACs, ${c.chunkOverheadSeconds} s overhead kept)`);
-  console.log(`  ${live.padEnd(24)}${fmt(activation, 2)}  [${c[live]}]  (peak less ${fmt(c.runtimeBytes / MIB, 0)} MiB runtime and ${gib(estimate.weightsBytes)} weights, over the larger part's live values)`);
+  console.log(`  rates x ${fmt(stepWork / (measured.steadyStepSeconds - c.stepOverheadSeconds), 2)} on the denoiser step (${parts(step)} of its estimate, ${c.stepOverheadSeconds} s overhead kept)`);
+  console.log(`  rates x ${fmt(chunkWork / (measured.warmChunkSeconds - c.chunkOverheadSeconds), 2)} on the decode chunk (${parts(chunk)} of its estimate, ${c.chunkOverheadSeconds} s overhead kept)`);
+  console.log(`    [macsPerSecond ${exp(c.macsPerSecond)}, attentionScoresPerSecond ${exp(c.attentionScoresPerSecond)}, writtenValuesPerSecond ${exp(c.writtenValuesPerSecond)}]`);
+  console.log(`  activationFactor        ${fmt(activation, 2)}  [${c.activationFactor}]  (peak less ${fmt(c.runtimeBytes / MIB, 0)} MiB runtime and ${gib(estimate.weightsBytes)} weights, over the larger part's live values)`);
   console.log('  (the fixed overheads and the runtime bytes need a second size to separate from these: run again with another --size, e.g. 320x192, and solve the pair)');
 }
 

@@ -1,6 +1,8 @@
 // On-demand benchmark: measures one denoiser step and one decode chunk of a bundle on the CPU (each in its own
 // process, so its peak RSS is its own) and prints them beside what the plan estimate predicts, with the ratio.
-// The constants of libs/models/src/planning/calibration.ts are fitted to these figures (docs/performance.md).
+// The constants of libs/models/src/planning/calibration.ts are fitted to these figures together with
+// bench/real-shape-cpu.mjs's (docs/performance.md); each estimate is split into its MACs, attention scores and
+// written values (passSeconds), so a run shows which rate a misfit is in.
 // Needs built libs. Usage: node bench/plan-calibration.mjs [--bundle DIR] [--sizes 128x64,576x320] [--chunk 10]
 // Without --bundle it converts the tiny test bundle (../shared/fixtures/lvcd-tiny) for each size into a temp dir.
 import { execFileSync } from 'node:child_process';
@@ -62,7 +64,7 @@ if (values.child) {
 } else {
   const m = await models();
   console.log(`plan estimate against measured runs (CPU, free memory ${(freemem() / 2 ** 30).toFixed(1)} GB)`);
-  console.log('size      part     measured s  estimate s  ratio   measured MiB  estimate MiB  ratio');
+  console.log('size      part     measured s  estimate s  ratio   measured MiB  estimate MiB  ratio   estimate: MACs / scores / writes s');
   for (const [width, height] of sizes) {
     const temp = values.bundle ? undefined : mkdtempSync(join(tmpdir(), 'lvcd-plan-'));
     const dir = values.bundle ?? join(temp, 'bundle');
@@ -71,13 +73,19 @@ if (values.child) {
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
       const estimate = m.estimatePlan({ manifest, width, height, frames: 15, pad: true, steps: 1, decoding: { chunk, overlap: 3 }, provider: 'cpu', deviceMemoryBytes: freemem() });
       const c = m.CALIBRATION.cpu;
+      const [h, w] = [height / 8, width / 8];
+      const step = m.denoiserStepCost(manifest.config.denoiser, { frames: m.WINDOW_FRAMES, latentHeight: h, latentWidth: w });
+      // A format 2 bundle encodes the hint once per window, outside the steps this measures.
+      const apart = (cost) => (manifest.models.hint_encoder ? { macs: cost.macs - cost.hintEncoder.macs, attentionScores: cost.attentionScores, writtenValues: cost.writtenValues - cost.hintEncoder.writtenValues } : cost);
+      const costs = { step: apart(step), decode: m.decoderChunkCost(manifest.config.vaeDecoder, chunk, h, w) };
+      const split = (cost) => [cost.macs / c.macsPerSecond, cost.attentionScores / c.attentionScoresPerSecond, cost.writtenValues / c.writtenValuesPerSecond].map((s) => s.toFixed(2)).join(' / ');
       for (const kind of ['step', 'decode']) {
         const got = measure(kind, dir, width, height, chunk);
         const predictedSeconds = kind === 'step' ? estimate.stepSeconds : estimate.chunkSeconds;
         const predictedBytes = c.runtimeBytes + estimate.weightsBytes + (kind === 'step' ? estimate.denoiserPeakBytes : estimate.decoderPeakBytes);
         console.log(
           `${`${width}x${height}`.padEnd(10)}${kind.padEnd(9)}${got.seconds.toFixed(2).padStart(10)}  ${predictedSeconds.toFixed(2).padStart(10)}  ${(predictedSeconds / got.seconds).toFixed(2).padStart(5)}` +
-            `   ${(got.peakRssBytes / MIB).toFixed(0).padStart(12)}  ${(predictedBytes / MIB).toFixed(0).padStart(12)}  ${(predictedBytes / got.peakRssBytes).toFixed(2).padStart(5)}`,
+            `   ${(got.peakRssBytes / MIB).toFixed(0).padStart(12)}  ${(predictedBytes / MIB).toFixed(0).padStart(12)}  ${(predictedBytes / got.peakRssBytes).toFixed(2).padStart(5)}   ${split(costs[kind])}`,
         );
       }
     } finally {

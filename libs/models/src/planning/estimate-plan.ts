@@ -3,7 +3,7 @@ import { outputFrameCount, paddedFrameCount, windowCount } from '../pipelines/lv
 import { bundleGeometry, type BundleManifest } from '../runtime/bundle-manifest.js';
 import { latentSize } from '../pipelines/lvcd/geometry.js';
 import { CALIBRATION, type ProviderCalibration } from './calibration.js';
-import { decoderChunkCost, denoiserStepCost } from './network-cost.js';
+import { decoderChunkCost, denoiserStepCost, type PassCost } from './network-cost.js';
 
 export interface PlanRequest {
   /** The bundle's manifest: architecture and geometry, frame size its CLIP graph was built for, model sizes, precision. */
@@ -68,6 +68,17 @@ function weightsBytes(manifest: PlanRequest['manifest'], c: ProviderCalibration)
 }
 
 /**
+ * Time of a pass's work apart from its fixed overhead: its multiply-accumulates, attention scores and written
+ * values, each at the provider's rate for it (network-cost's PassCost says what each is). Summed, because a pass
+ * runs its ops one after another and each is bound by one of the three: the convolutions and linear layers by the
+ * multiply units, attention by its per-score softmax, the norms, activations and transposes by memory. No single
+ * MAC rate fits both the tiny bundle and the released model: the tiny one's MACs are a small share of its time.
+ */
+export function passSeconds(c: ProviderCalibration, cost: Pick<PassCost, 'macs' | 'attentionScores' | 'writtenValues'>): number {
+  return cost.macs / c.macsPerSecond + cost.attentionScores / c.attentionScoresPerSecond + cost.writtenValues / c.writtenValuesPerSecond;
+}
+
+/**
  * Before a run: how much memory it will hold at its peak and how long it will take, from the networks' shapes
  * (planning/network-cost) and per-provider constants measured on real runs (planning/calibration, docs/performance.md).
  * Pure arithmetic: nothing is opened or run.
@@ -88,16 +99,17 @@ export function estimatePlan(r: PlanRequest): PlanEstimate {
   // fp16-compute graphs hold their activations in fp16 (only the float32 islands' Casts are wider, and brief).
   const valueBytes = r.manifest.precision === 'fp16-compute' ? 2 : 4;
   const denoiserPeak = valueBytes * (step.liveValues * c.activationFactor + (plain ? step.attentionScoreValues : 0));
-  const decoderPeak = chunk ? valueBytes * chunk.liveValues * c.decoderActivationFactor : 0;
+  const decoderPeak = chunk ? valueBytes * chunk.liveValues * c.activationFactor : 0;
   const peakBytes = c.runtimeBytes + (r.weightsResident ? 0 : weights) + Math.max(denoiserPeak, decoderPeak);
 
   // A bundle with the hint encoder apart (format 2) encodes a window's sketches once, not at every step.
-  const hintOnce = r.manifest.models.hint_encoder ? step.hintEncoderMacs : 0;
-  const stepSeconds = c.stepOverheadSeconds + (step.macs - hintOnce) / c.macsPerSecond;
-  const windowSeconds = r.steps * stepSeconds + hintOnce / c.macsPerSecond;
+  const apart = r.manifest.models.hint_encoder !== undefined;
+  const hintSeconds = passSeconds(c, step.hintEncoder);
+  const stepSeconds = c.stepOverheadSeconds + passSeconds(c, step) - (apart ? hintSeconds : 0);
+  const windowSeconds = r.steps * stepSeconds + (apart ? hintSeconds : 0);
   // The pipeline's own chunking (reference leading each chunk, overlaps, the original's frames apart from padding).
   const chunks = r.decoding ? planDecodeChunks(outputFrameCount(windows), { ...r.decoding, first: 1 }, r.pad ? Math.min(r.frames, outputFrameCount(windows)) : outputFrameCount(windows)).length : 0;
-  const chunkSeconds = chunk ? c.chunkOverheadSeconds + chunk.macs / c.decoderMacsPerSecond : 0;
+  const chunkSeconds = chunk ? c.chunkOverheadSeconds + passSeconds(c, chunk) : 0;
   const decodeSeconds = chunks * chunkSeconds;
   const totalSeconds = windows * windowSeconds + decodeSeconds;
 

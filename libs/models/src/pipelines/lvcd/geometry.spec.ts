@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LVCD_REAL_CONFIG } from '../../networks/unet/config.js';
 import { CALIBRATION } from '../../planning/calibration.js';
 import { denoiserStepCost } from '../../planning/network-cost.js';
-import { estimatePlan } from '../../planning/estimate-plan.js';
+import { estimatePlan, passSeconds } from '../../planning/estimate-plan.js';
 import { bundleGeometry, type ArchitectureConfig, type ModelRecord } from '../../runtime/bundle-manifest.js';
 import { DEFAULT_COLORIZE, colorizeClip, sampleClipLatents, type LvcdNetworks } from './pipeline.js';
 import type { DenoiserStep } from './sampler.js';
@@ -80,9 +80,8 @@ describe('the pipeline and the planner on a manifest of another geometry', () =>
   it("plans with the manifest's latent factor and window", () => {
     const manifest = { precision: 'fp32' as const, models: { denoiser: { dataBytes: 1e9 } as ModelRecord }, config: other };
     const request = { manifest, width: 576, height: 320, frames: 15, pad: true, steps: 1, provider: 'cpu' as const, deviceMemoryBytes: 2 ** 40 };
-    const { stepOverheadSeconds, macsPerSecond } = CALIBRATION.cpu;
     const stepSeconds = (frames: number, latentHeight: number, latentWidth: number) =>
-      stepOverheadSeconds + denoiserStepCost(LVCD_REAL_CONFIG, { frames, latentHeight, latentWidth }).macs / macsPerSecond;
+      CALIBRATION.cpu.stepOverheadSeconds + passSeconds(CALIBRATION.cpu, denoiserStepCost(LVCD_REAL_CONFIG, { frames, latentHeight, latentWidth }));
     // 576x320 is 144x80 latents at factor 4, 72x40 at the released 8.
     expect(estimatePlan(request).stepSeconds).toBeCloseTo(stepSeconds(19, 80, 144), 9);
     expect(estimatePlan({ ...request, manifest: { ...manifest, config: released } }).stepSeconds).toBeCloseTo(stepSeconds(19, 40, 72), 9);
