@@ -1,5 +1,4 @@
-import { bundleContentHash, readBundleManifest, type VideoDecoder } from '@lvcd/models';
-import type { DecodeOffload, DecodeOffloadReport, ModelBundleValue, OffloadedDecoder } from '@lvcd/nodes/runtime';
+import type { DecodeOffload, DecodeOffloadReport, OffloadedBundle, OffloadedDecoder } from '@lvcd/nodes/runtime';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -36,17 +35,15 @@ export class ChildDecodeOffload {
 
   /** The offload the executor hands run `runId`'s nodes. */
   forRun(runId: string): DecodeOffload {
-    return { ahead: DECODE_AHEAD, decoder: (bundle, provider, local) => this.decoder(runId, bundle, provider, local) };
+    return { ahead: DECODE_AHEAD, decoder: (bundle) => this.decoder(runId, bundle) };
   }
 
-  private decoder(runId: string, bundle: ModelBundleValue, provider: 'cuda' | 'cpu', local: VideoDecoder): OffloadedDecoder {
+  private decoder(runId: string, { dir, contentHash, provider, local }: OffloadedBundle): OffloadedDecoder {
     const report: DecodeOffloadReport = { chunks: 0, elsewhere: 0, workers: [] };
-    // The manifest is read once per node execution: a chunk is decoded elsewhere only by this same content.
-    const contentHash = readBundleManifest(bundle.dir).then(bundleContentHash);
     return {
       decode: async (latents, frames) => {
         report.chunks++;
-        const answer = await this.offload(runId, { path: relative(this.paths.modelsDir, bundle.dir), contentHash: await contentHash }, provider, latents, frames);
+        const answer = await this.offload(runId, { path: relative(this.paths.modelsDir, dir), contentHash }, provider, latents, frames);
         if (answer.kind === 'local') return local.decode(latents, frames);
         if (answer.elsewhere) report.elsewhere++;
         if (answer.elsewhere && !report.workers.includes(answer.worker)) report.workers.push(answer.worker);

@@ -1,5 +1,5 @@
 import { defineNode } from '../../runtime/define-node.js';
-import { chwToImage, colorizeClip } from '@lvcd/models';
+import { bundleContentHash, chwToImage, colorizeClip } from '@lvcd/models';
 import { FramesOutput } from '../frames/frame-io.js';
 import { CLIP_INPUTS, DECODING_PARAMS, SAMPLING_PARAMS, clipRequest, decodingOptions, prepareClip, samplingOptions } from './clip-inputs.js';
 import { reportedProvenance, resumedReport, windowCheckpointing, withBundle, writeRunReport } from './run-with-bundle.js';
@@ -34,7 +34,7 @@ export const lvcdColorize = defineNode({
       const previews = { ...ctx, frame: (preview: FramePreview) => void (replaying || ctx.frame(preview)) };
       const output = await FramesOutput.create(previews, clip.sketches.fps, { total: clip.keep, progress: false });
       // Scale-out: finished windows decode on another worker while the next one samples here.
-      const offload = ctx.decodeOffload && { decoder: ctx.decodeOffload.decoder(models, bundle.provider, bundle.decoder), ahead: ctx.decodeOffload.ahead };
+      const offload = ctx.decodeOffload && { decoder: ctx.decodeOffload.decoder({ dir: models.dir, contentHash: bundleContentHash(bundle.manifest), provider: bundle.provider, local: bundle.decoder }), ahead: ctx.decodeOffload.ahead };
       const result = await colorizeClip({
         ...clipRequest(ctx, clip, options, bundle),
         ...windowCheckpointing(ctx),

@@ -164,8 +164,8 @@ describe('LVCD Colorize with its decoding offloaded (another worker decodes whil
     // Another worker, as the colorize node sees it: the same decoder, answering later (a queue and another process).
     const decodeOffload: DecodeOffload = {
       ahead: 2,
-      decoder: (bundle, provider, local) => {
-        asked.push({ bundle: bundle.dir, provider });
+      decoder: ({ dir: bundle, provider, local }) => {
+        asked.push({ bundle, provider });
         let chunks = 0;
         return {
           decode: async (latents, frames) => {
