@@ -1,4 +1,5 @@
-// On-demand benchmark of the LVCD pipeline on the tiny bundle (CPU): bundle open time, the time of a sampling step,
+// On-demand benchmark of the LVCD pipeline on the tiny bundle (CPU): bundle open time, the time ONNX Runtime takes to
+// open the denoiser's session and all the bundle's sessions (each in a fresh process, wall and CPU), the time of a sampling step,
 // the host overhead (total pipeline time over time inside ONNX Runtime) and the peak RSS for 39, 390 and 3,900
 // frames (the golden clip looped), each length in its own process, to show that memory does not grow with the clip.
 // With --baseline DIR (another checkout with built libs, e.g. `git worktree add /tmp/base HEAD~3` then
@@ -9,7 +10,7 @@
 // Needs built libs (npx tsc -p libs/models/tsconfig.json). Usage: node bench/lvcd.mjs [--steps N] [--baseline DIR] [--rounds N] [frames...]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -88,6 +89,34 @@ async function runOne(root, bundleDir, frames, steps) {
   return result;
 }
 
+// Opens every model of the bundle as LazySessions does (its session options, CPU, per-session pools of the CPUs
+// this process may use), denoiser first, in this fresh process; wall and CPU seconds (CPU is steadier on a loaded machine).
+async function openAll(root, bundleDir) {
+  const m = await models(root);
+  const manifest = JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8'));
+  const ids = ['denoiser', ...Object.keys(manifest.models).filter((id) => id !== 'denoiser')];
+  const seconds = {};
+  const cpuSeconds = {};
+  for (const id of ids) {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const { session } = await m.createSession(join(bundleDir, manifest.models[id].file), { provider: 'cpu', sessionOptions: { intraOpNumThreads: availableParallelism() } });
+    seconds[id] = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    cpuSeconds[id] = (used.user + used.system) / 1e6;
+    await session.release();
+  }
+  const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
+  return {
+    denoiserOpenSeconds: round(seconds.denoiser, 2), denoiserOpenCpuSeconds: round(cpuSeconds.denoiser, 2),
+    allOpenSeconds: round(sum(seconds), 2), allOpenCpuSeconds: round(sum(cpuSeconds), 2), models: ids.length,
+  };
+}
+
+function reportOpen(label, o) {
+  console.log(`${label.padEnd(26)} sessions: denoiser opens in ${o.denoiserOpenSeconds} s (${o.denoiserOpenCpuSeconds} s CPU), all ${o.models} in ${o.allOpenSeconds} s (${o.allOpenCpuSeconds} s CPU)`);
+}
+
 function report(label, r) {
   const steps = r.stepSeconds === null ? '' : `step ${r.stepSeconds} s (a window's first ${r.windowFirstStepSeconds ?? '-'} s), `;
   console.log(
@@ -99,6 +128,8 @@ function report(label, r) {
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === '--convert') {
   await convert(rest[0], rest[1]);
+} else if (mode === '--open') {
+  console.log(JSON.stringify(await openAll(rest[0], rest[1])));
 } else if (mode === '--one') {
   const [root, bundleDir, frames, steps] = rest;
   console.log(JSON.stringify(await runOne(root, bundleDir, Number(frames), Number(steps))));
@@ -124,11 +155,28 @@ if (mode === '--convert') {
       runs.push({ label: "this, baseline's bundle", root: repoRoot, bundle: runs[0].bundle });
     }
     console.log(`LVCD pipeline, tiny bundle, CPU, ${steps} steps per window, 64x128 frames${baseline ? `; baseline ${resolve(baseline)}` : ''}`);
+    const last = (out) => JSON.parse(out.trim().split('\n').pop());
+    const opens = runs.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      runs.forEach((run, i) => {
+        const o = last(child('--open', run.root, run.bundle));
+        opens[i].push(o);
+        reportOpen(run.label, o);
+      });
+    }
+    if (rounds > 1) {
+      console.log(`best of ${rounds} rounds, opening sessions:`);
+      const best = (os, key) => Math.min(...os.map((o) => o[key]));
+      runs.forEach((run, i) => {
+        const os = opens[i];
+        console.log(`  ${run.label.padEnd(26)} denoiser ${best(os, 'denoiserOpenSeconds')} s (${best(os, 'denoiserOpenCpuSeconds')} s CPU), all ${best(os, 'allOpenSeconds')} s (${best(os, 'allOpenCpuSeconds')} s CPU)`);
+      });
+    }
     for (const frames of lengths) {
       const results = runs.map(() => []);
       for (let round = 0; round < rounds; round++) {
         runs.forEach((run, i) => {
-          const r = JSON.parse(child('--one', run.root, run.bundle, String(frames), String(steps)).trim().split('\n').pop());
+          const r = last(child('--one', run.root, run.bundle, String(frames), String(steps)));
           results[i].push(r);
           report(run.label, r);
         });
