@@ -5,12 +5,13 @@
 // Needs the built studio (npm run build). Usage: node bench/health-during-run.mjs [--size 576x320] [--steps 1] [--frames 2]
 // 576x320 is the model's grid (~2.5 GB peak for the tiny bundle); a smaller size gives a shorter bench.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { demoClipZip, installTinyBundle, lvcdWorkflow } from './support/lvcd-tiny.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { size: { type: 'string', default: '576x320' }, steps: { type: 'string', default: '1' }, frames: { type: 'string', default: '2' } } });
@@ -19,10 +20,6 @@ const steps = Number(values.steps);
 const frames = Number(values.frames);
 const INTERVAL_MS = 50;
 
-const models = await import(join(repoRoot, 'libs/models/dist/index.js'));
-const testing = await import(join(repoRoot, 'libs/models/dist/testing/index.js'));
-const media = await import(join(repoRoot, 'libs/media/dist/index.js'));
-const nodes = await import(join(repoRoot, 'libs/nodes/dist/index.js'));
 const { io } = await import('socket.io-client');
 
 function freePort() {
@@ -34,34 +31,6 @@ function freePort() {
       s.close(() => ok(port));
     });
   });
-}
-
-/** Clip, first frame as reference, LVCD lineart, LVCD Colorize on the tiny bundle, Save Frames. */
-function lvcdWorkflow(clipAsset) {
-  const node = (id, type, params = {}) => ({ id, type, params, position: { x: 0, y: 0 } });
-  const link = (from, output, to, input) => ({ from: { node: from, output }, to: { node: to, input } });
-  return {
-    format: nodes.WORKFLOW_FORMAT,
-    version: nodes.WORKFLOW_VERSION,
-    meta: { name: 'health bench' },
-    nodes: [
-      node('load', 'frames/load', { frames: clipAsset, fps: 8 }),
-      node('models', 'lvcd/model-bundle', { bundle: 'tiny', provider: 'cpu' }),
-      node('reference', 'frames/get-frame', { index: 0 }),
-      node('lineart', 'lvcd/lineart'),
-      node('colorize', 'lvcd/colorize', { steps, prevAttnSteps: 1 }),
-      node('save', 'output/save-frames', { name: 'out' }),
-    ],
-    links: [
-      link('load', 'frames', 'reference', 'frames'),
-      link('models', 'models', 'lineart', 'models'),
-      link('load', 'frames', 'lineart', 'frames'),
-      link('models', 'models', 'colorize', 'models'),
-      link('reference', 'image', 'colorize', 'reference'),
-      link('lineart', 'sketches', 'colorize', 'sketches'),
-      link('colorize', 'frames', 'save', 'frames'),
-    ],
-  };
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -88,7 +57,7 @@ async function measure(mode, modelsDir, clipZip) {
     // The run's end comes by polling: a socket that dropped and reconnected missed its run:finished.
     let ended;
     const started = performance.now();
-    const run = await (await fetch(`${url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document: lvcdWorkflow(clip.id), socketId: socket.id }) })).json();
+    const run = await (await fetch(`${url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ document: lvcdWorkflow(clip.id, steps, 'health bench'), socketId: socket.id }) })).json();
     if (!run.id) throw new Error(`the run was refused: ${JSON.stringify(run)}`);
     const latencies = [];
     // A request the server drops (a keep-alive socket it closed while its loop was blocked) counts as failed;
@@ -121,17 +90,8 @@ async function measure(mode, modelsDir, clipZip) {
 
 const work = mkdtempSync(join(tmpdir(), 'lvcd-health-bench-'));
 try {
-  const fixtures = testing.lvcdTinyFixturesDir();
-  await models.convertBundle({
-    svd: join(fixtures, 'svd-tiny.safetensors'),
-    lvcd: join(fixtures, 'lvcd-tiny.ckpt'),
-    lineart: join(fixtures, 'sk-tiny.pth'),
-    outDir: join(work, 'models', 'tiny'),
-    frame: { height, width },
-    ...models.architectureFromConfigJson(JSON.parse(readFileSync(join(fixtures, 'tiny-config.json'), 'utf8'))),
-  });
-  const clip = await media.generateDemoClip(join(work, 'clip'), { frames, width, height, seed: 3, fps: 8 });
-  const zip = readFileSync(clip.zip);
+  await installTinyBundle(join(work, 'models'), { width, height });
+  const zip = await demoClipZip(join(work, 'clip'), { width, height }, frames);
   console.log(`/api/health every ${INTERVAL_MS} ms during one LVCD Colorize run: tiny bundle, CPU, ${width}x${height}, ${frames} frames (one window), ${steps} step(s)`);
   const results = [];
   for (const mode of ['worker', 'server']) results.push(await measure(mode, join(work, 'models'), zip));

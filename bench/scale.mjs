@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from './support/ports.mjs';
+import { json, startApi, startLvcd, waitForWorkers } from './support/lvcd-cli.mjs';
 import { startPostgres } from './support/postgres.mjs';
 import { startRedis } from './support/redis.mjs';
 import { ROOT } from './support/studio.mjs';
@@ -42,63 +42,6 @@ const percentile = (values, p) => {
 const ms = (v) => `${v.toFixed(1)} ms`;
 /** What the bench is doing, on stderr so the figures on stdout stay clean. */
 const step = (text) => process.stderr.write(`  .. ${text}\n`);
-
-/** A child `lvcd` process whose output is kept (the last lines are shown if it fails). */
-function startLvcd(args, env) {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/lvcd.mjs'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = [];
-  const listeners = new Set();
-  const keep = (chunk) => {
-    for (const line of chunk.toString().split('\n')) {
-      lines.push(line);
-      if (lines.length > 40) lines.shift();
-      for (const l of listeners) l(line);
-    }
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((r) => child.once('exit', r));
-  return {
-    child,
-    tail: () => lines.join('\n'),
-    /** Until a line matches, or the process exits. */
-    waitFor(pattern, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`lvcd ${args[0]}: no ${pattern} within ${timeoutMs} ms\n${lines.join('\n')}`)), timeoutMs);
-        const listener = (line) => pattern.test(line) && (clearTimeout(timer), listeners.delete(listener), resolve());
-        listeners.add(listener);
-        void exited.then(() => (clearTimeout(timer), reject(new Error(`lvcd ${args[0]} exited\n${lines.join('\n')}`))));
-      });
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-async function startApi(env) {
-  const port = await freePort();
-  const cli = startLvcd(['serve', '--port', String(port)], env);
-  const url = `http://127.0.0.1:${port}`;
-  const end = Date.now() + 120_000;
-  while (!(await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false))) {
-    if (cli.child.exitCode !== null || Date.now() > end) throw new Error(`lvcd serve did not answer on ${url}\n${cli.tail()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url, cli };
-}
-
-/** A request that fails after a minute instead of hanging the bench on a server that stopped answering. */
-async function json(url, init) {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 /** An 8x8 PNG whose first pixel encodes `n`: each run gets an image of its own, so no run is answered from the node cache. */
 async function uniqueImage(api, n) {
@@ -152,16 +95,6 @@ async function watch(api) {
       }
     },
   };
-}
-
-async function waitForWorkers(apis, count) {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const seen = await Promise.all(apis.map(async (a) => (await json(`${a.url}/api/workers`)).filter((w) => w.state === 'ready').length));
-    if (seen.every((n) => n === count)) return;
-    if (Date.now() > end) throw new Error(`API instances see ${seen.join(', ')} ready workers, not ${count}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function checkSucceeded(api, ids) {
