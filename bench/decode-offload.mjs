@@ -11,14 +11,13 @@
 // set-up's (must be <= 1).
 // Needs the built studio (npm run build), redis-server, postgresql and taskset (util-linux).
 // Usage: node bench/decode-offload.mjs [--size 256x256] [--frames 40] [--steps 2]
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { json, startApi, startLvcd, waitForWorkers } from './support/lvcd-cli.mjs';
 import { demoClipZip, installTinyBundle, lvcdWorkflow } from './support/lvcd-tiny.mjs';
-import { startPostgres } from './support/postgres.mjs';
-import { startRedis } from './support/redis.mjs';
+import { withServices } from './support/services-scratch.mjs';
 import { ROOT } from './support/studio.mjs';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '256x256' }, frames: { type: 'string', default: '40' }, steps: { type: 'string', default: '2' } } });
@@ -130,25 +129,12 @@ async function measure(setup, { api, env, dataDir, clip, warmClip }) {
 }
 
 async function bench() {
-  const root = mkdtempSync(join(tmpdir(), 'lvcd-bench-decode-offload-'));
-  const dataDir = join(root, 'data');
-  const stops = [];
-  const cleanUp = async () => {
-    for (const stop of stops.splice(0)) await stop().catch((e) => console.error(`cleanup: ${e.message}`));
-    rmSync(root, { recursive: true, force: true });
-  };
-  // Ctrl-C stops the servers too (Postgres runs detached, so it would outlive the bench).
-  const interrupted = () => void cleanUp().finally(() => process.exit(130));
-  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
-  try {
+  return withServices('lvcd-bench-decode-offload-', step, async ({ root, redis, postgres, stops }) => {
+    const dataDir = join(root, 'data');
     step(`converting the tiny bundle for ${width}x${height}`);
     mkdirSync(dataDir, { recursive: true });
     await installTinyBundle(join(dataDir, 'models'), SIZE);
-    step('starting redis-server, Postgres and lvcd serve');
-    const redis = await startRedis();
-    stops.push(() => redis.stop());
-    const postgres = await startPostgres();
-    stops.push(() => postgres.stop());
+    step('starting lvcd serve');
     const env = { ...process.env, LVCD_REDIS_URL: redis.url, LVCD_DATABASE_URL: postgres.url, LVCD_DATA_DIR: dataDir, LVCD_AUTH_TOKEN: '', LVCD_PASSWORD: '' };
     delete env.LVCD_HOST;
     delete env.LVCD_MODELS_DIR;
@@ -159,10 +145,7 @@ async function bench() {
     const results = [];
     for (const setup of SETUPS) results.push(await measure(setup, { api, env, dataDir, clip, warmClip }));
     return results;
-  } finally {
-    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
-    await cleanUp();
-  }
+  });
 }
 
 if (availableParallelism() < 2) throw new Error('the pinned set-ups need 2 cores');

@@ -8,13 +8,10 @@
 // Needs the built studio (npm run build), redis-server and postgresql (Debian packages; npm test installs them).
 // Usage: node bench/scale.mjs [--runs 12] [--wait-ms 2000] [--samples 100] [--health-size 576x320] [--no-health]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { json, startApi, startLvcd, waitForWorkers } from './support/lvcd-cli.mjs';
-import { startPostgres } from './support/postgres.mjs';
-import { startRedis } from './support/redis.mjs';
+import { withServices } from './support/services-scratch.mjs';
 import { ROOT } from './support/studio.mjs';
 
 const { values } = parseArgs({
@@ -108,21 +105,7 @@ async function checkSucceeded(api, ids) {
 }
 
 async function scaleOut() {
-  const root = mkdtempSync(join(tmpdir(), 'lvcd-bench-scale-'));
-  const stops = [];
-  const cleanUp = async () => {
-    for (const stop of stops.splice(0)) await stop().catch((e) => console.error(`cleanup: ${e.message}`));
-    rmSync(root, { recursive: true, force: true });
-  };
-  // Ctrl-C stops the servers too (Postgres runs detached, so it would outlive the bench).
-  const interrupted = () => void cleanUp().finally(() => process.exit(130));
-  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
-  try {
-    step('starting redis-server and Postgres');
-    const redis = await startRedis();
-    stops.push(() => redis.stop());
-    const postgres = await startPostgres();
-    stops.push(() => postgres.stop());
+  return withServices('lvcd-bench-scale-', step, async ({ root, redis, postgres, stops }) => {
     const env = { ...process.env, LVCD_REDIS_URL: redis.url, LVCD_DATABASE_URL: postgres.url, LVCD_DATA_DIR: join(root, 'data'), LVCD_AUTH_TOKEN: '', LVCD_PASSWORD: '', LVCD_RUNS_PER_MINUTE: '100000', LVCD_MAX_QUEUED_RUNS: '100000' };
     delete env.LVCD_HOST;
     // The first instance runs the migrations and seeds the data dir; the second finds both done.
@@ -181,10 +164,7 @@ async function scaleOut() {
       workerToBrowser.finished.push(socket.seen.finished.get(id).epoch - Date.parse(run.finishedAt));
     }
     return { throughput, submitToStart, workerToBrowser, attemptsLate };
-  } finally {
-    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
-    await cleanUp();
-  }
+  });
 }
 
 console.log(`Scale-out mode on loopback: real redis-server and Postgres, 2 API instances (lvcd serve), 1 to 3 lvcd worker processes (concurrency 1 each), one shared data dir.`);
