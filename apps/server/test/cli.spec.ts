@@ -183,7 +183,7 @@ describe('lvcd convert and lvcd models check', () => {
     expect(fits.stdout).toMatch(/LVCD Colorize \(colorize\): fits/);
     expect(fits.stdout).toMatch(/2 windows for 20 frames at 576x320, 25 steps, on the CPU/);
     expect(fits.stdout).toMatch(/peak \d+\.\d GB: weights .* denoiser step .* decode chunk of 10/);
-    expect(fits.stdout).toContain('fitted to measured tiny-bundle runs');
+    expect(fits.stdout).toContain('fitted to measured tiny-bundle and real-shape runs');
 
     const tight = await lvcdWith({ LVCD_MEMORY_LIMIT_MB: '64' }, 'plan', 'lvcd.json', '--data-dir', 'plan-data');
     expect(tight.code).toBe(1);
