@@ -214,8 +214,11 @@ function planStage(models, { provider, manifest, width, height, steps, measured 
   const live = step.liveValues >= chunk.liveValues ? step.liveValues : chunk.liveValues;
   const activation = (measuredPeak - c.runtimeBytes - estimate.weightsBytes) / (4 * live);
   console.log(`fitted to this run (refit CALIBRATION.${provider} in libs/models/src/planning/calibration.ts from these; now in brackets):`);
-  console.log(`  rates x ${fmt(stepWork / (measured.steadyStepSeconds - c.stepOverheadSeconds), 2)} on the denoiser step (${parts(step)} of its estimate, ${c.stepOverheadSeconds} s overhead kept)`);
-  console.log(`  rates x ${fmt(chunkWork / (measured.warmChunkSeconds - c.chunkOverheadSeconds), 2)} on the decode chunk (${parts(chunk)} of its estimate, ${c.chunkOverheadSeconds} s overhead kept)`);
+  // A part measured faster than its fixed overhead alone says the overhead is too high, not what the rates are.
+  const rates = (work, measuredSeconds, overhead) =>
+    measuredSeconds > overhead ? `rates x ${fmt(work / (measuredSeconds - overhead), 2)}` : `rates unreadable (measured ${fmt(measuredSeconds, 3)} s is within the ${overhead} s overhead: lower the overhead first)`;
+  console.log(`  ${rates(stepWork, measured.steadyStepSeconds, c.stepOverheadSeconds)} on the denoiser step (${parts(step)} of its estimate, ${c.stepOverheadSeconds} s overhead kept)`);
+  console.log(`  ${rates(chunkWork, measured.warmChunkSeconds, c.chunkOverheadSeconds)} on the decode chunk (${parts(chunk)} of its estimate, ${c.chunkOverheadSeconds} s overhead kept)`);
   console.log(`    [macsPerSecond ${exp(c.macsPerSecond)}, attentionScoresPerSecond ${exp(c.attentionScoresPerSecond)}, writtenValuesPerSecond ${exp(c.writtenValuesPerSecond)}]`);
   console.log(`  activationFactor        ${fmt(activation, 2)}  [${c.activationFactor}]  (peak less ${fmt(c.runtimeBytes / MIB, 0)} MiB runtime and ${gib(estimate.weightsBytes)} weights, over the larger part's live values)`);
   console.log('  (the fixed overheads and the runtime bytes need a second size to separate from these: run again with another --size, e.g. 320x192, and solve the pair)');
