@@ -1,6 +1,6 @@
 import type { DecodeOffload, DecodeOffloadReport, OffloadedBundle, OffloadedDecoder } from '@lvcd/nodes/runtime';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { readFloat32 } from './decode-for-peer.js';
 import type { DecodeAnswer, DecodeChunkRequest } from './protocol.js';
@@ -21,6 +21,8 @@ export const runDecodeDir = (decodeDir: string, runId: string) => join(decodeDir
  */
 export class ChildDecodeOffload {
   private readonly waiting = new Map<string, (answer: DecodeAnswer) => void>();
+  /** Bundle folders are real paths (the Model Bundle node resolves links), so they are named relative to the real models dir. */
+  private realModelsDir?: Promise<string>;
 
   constructor(
     private readonly paths: { dataDir: string; decodeDir: string; modelsDir: string },
@@ -43,7 +45,8 @@ export class ChildDecodeOffload {
     return {
       decode: async (latents, frames) => {
         report.chunks++;
-        const answer = await this.offload(runId, { path: relative(this.paths.modelsDir, dir), contentHash }, provider, latents, frames);
+        this.realModelsDir ??= realpath(this.paths.modelsDir);
+        const answer = await this.offload(runId, { path: relative(await this.realModelsDir, dir), contentHash }, provider, latents, frames);
         if (answer.kind === 'local') return local.decode(latents, frames);
         if (answer.elsewhere) report.elsewhere++;
         if (answer.elsewhere && !report.workers.includes(answer.worker)) report.workers.push(answer.worker);

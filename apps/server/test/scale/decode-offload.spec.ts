@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitForIdleWithBundle, waitForWorkers, type Cluster } from '../support/cluster.js';
 import { demoClipZip, installTinyBundle, lvcdWorkflow } from '../support/lvcd-tiny.js';
-import { savedFrames, worstDifference, type RunView } from '../support/saved-frames.js';
-import { api, upload, waitForRun, type TestServer } from '../support/server.js';
+import { savedFrames, worstDifference } from '../support/saved-frames.js';
+import { api, getRun, upload, waitForRun, type RunView, type TestServer } from '../support/server.js';
 
 /** Four windows of the tiny bundle: window 1's chunks can decode elsewhere while windows 2-4 sample. */
 const SIZE = { width: 128, height: 128 };
@@ -29,9 +29,7 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-async function run(id: string): Promise<RunView> {
-  return (await api(api0, 'GET', `/api/runs/${id}`)).body as RunView;
-}
+const run = (id: string): Promise<RunView> => getRun(api0, id);
 
 async function colorize(): Promise<{ id: string; view: RunView; decoding: { chunks: number; elsewhere: number; workers: string[] } }> {
   const id = (await api(api0, 'POST', '/api/runs', { document: lvcdWorkflow(clip, STEPS) })).body.id as string;

@@ -4,8 +4,8 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitForIdleWithBundle, waitForWorkers, type Cluster } from '../support/cluster.js';
 import { demoClipZip, installTinyBundle, lvcdWorkflow } from '../support/lvcd-tiny.js';
-import { savedFrames, worstDifference, type RunView } from '../support/saved-frames.js';
-import { api, connect, nextEvent, upload, waitForRun, type TestServer } from '../support/server.js';
+import { savedFrames, worstDifference } from '../support/saved-frames.js';
+import { api, connect, getRun, nextEvent, upload, waitForRun, type RunView, type TestServer } from '../support/server.js';
 
 /** Four windows of the tiny bundle, slow enough on CPU that a worker can be killed between two of them. */
 const SIZE = { width: 128, height: 128 };
@@ -31,9 +31,7 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-async function run(id: string): Promise<RunView> {
-  return (await api(api0, 'GET', `/api/runs/${id}`)).body as RunView;
-}
+const run = (id: string): Promise<RunView> => getRun(api0, id);
 
 describe('model affinity', () => {
   it('sends an LVCD run to the worker that has its bundle open, not to the one idle longest', async () => {

@@ -2,19 +2,13 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitForWorker, type Cluster, type ClusterWorker } from '../support/cluster.js';
 import { chain, delayed, png } from '../support/fixtures.js';
-import { api, connect, nextEvent, upload, waitForRun, type TestServer } from '../support/server.js';
+import { api, connect, getRun, nextEvent, upload, waitForRun, type RunView, type TestServer } from '../support/server.js';
 
 /**
  * Scale-out mode when every worker that takes a run dies under it: the queue hands the run over twice
  * (the workers' `maxStalledCount`), and fails it when the third worker is lost too. One API instance, real
  * Redis and Postgres, `lvcd worker` processes started one at a time and SIGKILLed, as crashes would.
  */
-interface RunView {
-  status: string;
-  error?: { node: string; message: string };
-  nodes: Record<string, { status: string }>;
-  attempts?: { worker: string; host: string; handedOver?: string }[];
-}
 
 /** Holds are short so each lost worker's run moves on within seconds. */
 const LOCK_MS = 2000;
@@ -40,9 +34,7 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-async function run(id: string): Promise<RunView> {
-  return (await api(api0, 'GET', `/api/runs/${id}`)).body as RunView;
-}
+const run = (id: string): Promise<RunView> => getRun(api0, id);
 
 /** Until the run's record lists `count` attempts, the last by `worker`: that worker has started it. */
 async function waitForAttempt(id: string, count: number, worker: ClusterWorker): Promise<void> {

@@ -1,15 +1,7 @@
 import { decodeRgb, openFrameZip } from '@lvcd/media';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TestServer } from './server.js';
-
-/** A run as GET /api/runs/:id shows it, as far as the scale-out specs look. */
-export interface RunView {
-  status: string;
-  error?: { message: string };
-  attempts?: { worker: string; handedOver?: string }[];
-  artifacts: { id: string; name: string; node: string; meta?: Record<string, unknown> }[];
-}
+import type { RunView, TestServer } from './server.js';
 
 /** The frames the run's Save Frames node (id `save`) zipped, downloaded into `dir` and decoded. */
 export async function savedFrames(server: TestServer, view: RunView, dir: string): Promise<Uint8Array[]> {

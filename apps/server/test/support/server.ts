@@ -95,3 +95,17 @@ export async function waitForRun(server: TestServer, runId: string, timeoutMs = 
   }
   throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
 }
+
+/** A run as GET /api/runs/:id shows it, as far as the specs look. */
+export interface RunView {
+  status: string;
+  error?: { node: string; message: string };
+  nodes: Record<string, { status: string }>;
+  attempts?: { worker: string; host: string; handedOver?: string }[];
+  artifacts: { id: string; name: string; node: string; meta?: Record<string, unknown> }[];
+}
+
+/** GET /api/runs/:id. */
+export async function getRun(server: TestServer, id: string): Promise<RunView> {
+  return (await api(server, 'GET', `/api/runs/${id}`)).body as RunView;
+}
