@@ -1,8 +1,10 @@
 // On-demand benchmark: where opening the denoiser's ONNX Runtime session goes (tiny bundle, CPU). Converts the
 // ControlNet alone, the UNet alone and both (the bundle's denoiser), then opens each in a fresh process with ORT's
 // verbose log and splits the open by the log's phase lines: reading the model, graph optimisation, the session state
-// (value names), the allocation planner, the weights and kernels. Each graph at optimisation level 'disabled' and 'all', --rounds N times
-// alternating, best of each (CPU seconds are steadier than wall on a shared machine).
+// (value names), the allocation planner, the weights and kernels. Each graph at optimisation level 'disabled' and 'all',
+// in two forms: as written (opened from its path, inputs declared with their shapes) and as the studio opens it
+// (createSession: the inputs' shapes moved out by splitInputShapes, opened from memory). --rounds N times alternating,
+// best of each (CPU seconds are steadier than wall on a shared machine).
 // Needs built libs (npx tsc -p libs/models/tsconfig.json). Usage: node bench/denoiser-open.mjs [--rounds N]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,12 +26,18 @@ const PHASES = [
   ['end', 'Session successfully initialized.'],
 ];
 
+const FORMS = ['as written', 'inputs undeclared'];
+
 // In the child: opens one model and prints ORT's log (stderr) and the open's CPU seconds (stdout).
-async function openOnce(file, level) {
+async function openOnce(file, level, form) {
   const ort = await import(join(repoRoot, 'node_modules/onnxruntime-node/dist/index.js'));
+  const { splitInputShapes } = await models();
   ort.env.logLevel = 'verbose';
+  const options = { logSeverityLevel: 0, logVerbosityLevel: 1, graphOptimizationLevel: level, executionProviders: ['cpu'] };
   const cpu = process.cpuUsage();
-  const session = await ort.InferenceSession.create(file, { logSeverityLevel: 0, logVerbosityLevel: 1, graphOptimizationLevel: level, executionProviders: ['cpu'] });
+  const session = form === FORMS[0]
+    ? await ort.InferenceSession.create(file, options)
+    : await ort.InferenceSession.create(splitInputShapes(readFileSync(file)).model, { ...options, extra: { session: { model_external_initializers_file_folder_path: dirname(file) } } });
   const used = process.cpuUsage(cpu);
   console.log(JSON.stringify({ cpuSeconds: (used.user + used.system) / 1e6 }));
   await session.release();
@@ -59,7 +67,7 @@ async function convertParts(dir) {
 }
 
 if (process.argv[2] === '--open') {
-  await openOnce(process.argv[3], process.argv[4]);
+  await openOnce(process.argv[3], process.argv[4], process.argv[5]);
 } else {
   const at = process.argv.indexOf('--rounds');
   const rounds = at >= 0 ? Number(process.argv[at + 1]) : 2;
@@ -67,10 +75,10 @@ if (process.argv[2] === '--open') {
   try {
     const parts = await convertParts(dir);
     console.log(`opening the tiny denoiser's graphs, CPU, ${rounds} rounds alternating, best of each (phases from ORT's verbose log, wall seconds)`);
-    const runs = parts.flatMap((p) => ['disabled', 'all'].map((level) => ({ ...p, level, results: [] })));
+    const runs = parts.flatMap((p) => FORMS.flatMap((form) => ['disabled', 'all'].map((level) => ({ ...p, form, level, results: [] }))));
     for (let round = 0; round < rounds; round++) {
       for (const run of runs) {
-        const child = spawnSync(process.execPath, [here, '--open', run.file, run.level], { encoding: 'utf8', maxBuffer: 1 << 28 });
+        const child = spawnSync(process.execPath, [here, '--open', run.file, run.level, run.form], { encoding: 'utf8', maxBuffer: 1 << 28 });
         if (child.status !== 0) throw new Error(`opening ${run.file} failed: ${child.stderr.slice(-2000)}`);
         run.results.push({ ...JSON.parse(child.stdout.trim().split('\n').pop()), ...phases(child.stderr) });
       }
@@ -78,7 +86,11 @@ if (process.argv[2] === '--open') {
     const best = (rs, key) => Math.min(...rs.map((r) => r[key]));
     for (const run of runs) {
       const split = PHASES.slice(0, -1).map(([name]) => `${name} ${best(run.results, name).toFixed(2)}`).join(', ');
-      console.log(`${run.part.padEnd(10)} ${String(run.nodes).padStart(5)} nodes, ${run.level.padEnd(8)} open ${best(run.results, 'cpuSeconds').toFixed(2)} s CPU; ${split}`);
+      console.log(`${run.part.padEnd(10)} ${String(run.nodes).padStart(5)} nodes, ${run.form.padEnd(17)} ${run.level.padEnd(8)} open ${best(run.results, 'cpuSeconds').toFixed(2)} s CPU; ${split}`);
+    }
+    for (const run of runs.filter((r) => r.form === FORMS[1])) {
+      const before = runs.find((r) => r.part === run.part && r.level === run.level && r.form === FORMS[0]);
+      console.log(`${run.part.padEnd(10)} ${run.level.padEnd(8)} ${FORMS[1]} / ${FORMS[0]}: ${(best(run.results, 'cpuSeconds') / best(before.results, 'cpuSeconds')).toFixed(2)}x the open's CPU seconds`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
