@@ -1,5 +1,6 @@
 // On-demand benchmark of the LVCD pipeline on the tiny bundle (CPU): bundle open time, the time ONNX Runtime takes to
-// open the denoiser's session and all the bundle's sessions (each in a fresh process, wall and CPU), the time of a sampling step,
+// open the denoiser's session and all the bundle's sessions (each in a fresh process, wall and CPU; this checkout also
+// through its optimised-graph cache, a first opening and a reopening), the time of a sampling step,
 // the host overhead (total pipeline time over time inside ONNX Runtime) and the peak RSS for 39, 390 and 3,900
 // frames (the golden clip looped), each length in its own process, to show that memory does not grow with the clip.
 // With --baseline DIR (another checkout with built libs, e.g. `git worktree add /tmp/base HEAD~3` then
@@ -91,7 +92,8 @@ async function runOne(root, bundleDir, frames, steps) {
 
 // Opens every model of the bundle as LazySessions does (its session options, CPU, per-session pools of the CPUs
 // this process may use), denoiser first, in this fresh process; wall and CPU seconds (CPU is steadier on a loaded machine).
-async function openAll(root, bundleDir) {
+// With cacheDir, through an optimised-graph cache there (this checkout only).
+async function openAll(root, bundleDir, cacheDir) {
   const m = await models(root);
   const manifest = JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8'));
   const ids = ['denoiser', ...Object.keys(manifest.models).filter((id) => id !== 'denoiser')];
@@ -100,7 +102,8 @@ async function openAll(root, bundleDir) {
   for (const id of ids) {
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const { session } = await m.createSession(join(bundleDir, manifest.models[id].file), { provider: 'cpu', sessionOptions: { intraOpNumThreads: availableParallelism() } });
+    const graphCache = cacheDir ? new m.OptimisedGraphCache(cacheDir) : undefined;
+    const { session } = await m.createSession(join(bundleDir, manifest.models[id].file), { provider: 'cpu', sessionOptions: { intraOpNumThreads: availableParallelism() }, graphCache });
     seconds[id] = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     cpuSeconds[id] = (used.user + used.system) / 1e6;
@@ -129,7 +132,7 @@ const [mode, ...rest] = process.argv.slice(2);
 if (mode === '--convert') {
   await convert(rest[0], rest[1]);
 } else if (mode === '--open') {
-  console.log(JSON.stringify(await openAll(rest[0], rest[1])));
+  console.log(JSON.stringify(await openAll(rest[0], rest[1], rest[2])));
 } else if (mode === '--one') {
   const [root, bundleDir, frames, steps] = rest;
   console.log(JSON.stringify(await runOne(root, bundleDir, Number(frames), Number(steps))));
@@ -156,10 +159,20 @@ if (mode === '--convert') {
     }
     console.log(`LVCD pipeline, tiny bundle, CPU, ${steps} steps per window, 64x128 frames${baseline ? `; baseline ${resolve(baseline)}` : ''}`);
     const last = (out) => JSON.parse(out.trim().split('\n').pop());
-    const opens = runs.map(() => []);
+    // This checkout through the optimised-graph cache: a first opening (into an empty cache, writing it) and a
+    // second (reading what an opening before the rounds wrote).
+    const thisBundle = runs.find((r) => r.label === 'this checkout').bundle;
+    const reread = join(dir, 'graphs-reread');
+    child('--open', repoRoot, thisBundle, reread);
+    const openRuns = [
+      ...runs.map((run) => ({ ...run, cache: () => [] })),
+      { label: 'this, cache first opening', root: repoRoot, bundle: thisBundle, cache: (round) => [join(dir, `graphs-first-${round}`)] },
+      { label: 'this, cache reopening', root: repoRoot, bundle: thisBundle, cache: () => [reread] },
+    ];
+    const opens = openRuns.map(() => []);
     for (let round = 0; round < rounds; round++) {
-      runs.forEach((run, i) => {
-        const o = last(child('--open', run.root, run.bundle));
+      openRuns.forEach((run, i) => {
+        const o = last(child('--open', run.root, run.bundle, ...run.cache(round)));
         opens[i].push(o);
         reportOpen(run.label, o);
       });
@@ -167,7 +180,7 @@ if (mode === '--convert') {
     if (rounds > 1) {
       console.log(`best of ${rounds} rounds, opening sessions:`);
       const best = (os, key) => Math.min(...os.map((o) => o[key]));
-      runs.forEach((run, i) => {
+      openRuns.forEach((run, i) => {
         const os = opens[i];
         console.log(`  ${run.label.padEnd(26)} denoiser ${best(os, 'denoiserOpenSeconds')} s (${best(os, 'denoiserOpenCpuSeconds')} s CPU), all ${best(os, 'allOpenSeconds')} s (${best(os, 'allOpenCpuSeconds')} s CPU)`);
       });

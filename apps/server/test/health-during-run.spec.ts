@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,7 @@ describe('the API while an LVCD run works', () => {
     expect(disconnects).toBe(0);
     expect(socket.connected).toBe(true);
     expect(frames).toBeGreaterThan(0);
+    // The worker opened the models on the CPU with the optimised-graph cache on (the default): the next opening reads them.
+    expect(await readdir(join(server.dataDir, 'graphs'))).toEqual(expect.arrayContaining([expect.stringMatching(/^denoiser\.onnx-[0-9a-f]{12}-[0-9a-f]{24}$/)]));
   }, 900_000);
 });

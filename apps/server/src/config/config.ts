@@ -18,6 +18,8 @@ export interface ServerConfig {
   cacheLimitBytes: number;
   /** How long an opened model bundle nobody uses keeps its memory (sessions, weights) before it is closed. */
   bundleIdleMs: number;
+  /** Whether the CPU keeps ONNX Runtime's optimised graphs in the data dir, so a model's next opening skips optimising it. */
+  graphCache: boolean;
   /** Video artefacts split into PNG frames for the compare view, least recently used pruned first. */
   compareCacheLimitBytes: number;
   /** Frame sequences the compare view keeps open (zip handles, split state), least recently used closed first. */
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     cancelGraceMs: integer('LVCD_CANCEL_GRACE_MS', env.LVCD_CANCEL_GRACE_MS, 10_000, 0, 3_600_000),
     cacheLimitBytes: integer('LVCD_CACHE_LIMIT_MB', env.LVCD_CACHE_LIMIT_MB, 2048, 0, 1024 * 1024) * MB,
     bundleIdleMs: integer('LVCD_BUNDLE_IDLE_SECONDS', env.LVCD_BUNDLE_IDLE_SECONDS, 300, 0, 86_400) * 1000,
+    graphCache: onOff('LVCD_GRAPH_CACHE', env.LVCD_GRAPH_CACHE, true),
     compareCacheLimitBytes: integer('LVCD_COMPARE_CACHE_MB', env.LVCD_COMPARE_CACHE_MB, 2048, 0, 1024 * 1024) * MB,
     compareOpenSequences: integer('LVCD_COMPARE_OPEN_SEQUENCES', env.LVCD_COMPARE_OPEN_SEQUENCES, 32, 1, 4096),
     jsonBodyLimitBytes: integer('LVCD_JSON_LIMIT_MB', env.LVCD_JSON_LIMIT_MB, 2, 1, 1024) * MB,
@@ -106,6 +109,12 @@ function withoutPassword(raw: string): string {
   // Also for text that does not parse as a URL: all from "user:" to the last "@" counts as the password
   // (hiding too much is harmless, showing part of a password with an unescaped "@" in it is not).
   return raw.replace(/^([^:/?#]+:\/\/[^:@/?#]*:).*@/, '$1***@');
+}
+
+function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`${name} must be "on" or "off" (unset means ${fallback ? 'on' : 'off'}), not "${raw}"`);
 }
 
 function runsIn(raw: string | undefined): ServerConfig['runsIn'] {

@@ -15,5 +15,7 @@ export function dataPaths(dataDir: string) {
     relay: join(dataDir, 'relay'),
     /** Scale-out mode: decode chunks crossing between workers (latents in, frames out), by run; removed when the run ends. */
     decode: join(dataDir, 'decode'),
+    /** ONNX Runtime's optimised graphs of the models opened on the CPU (LVCD_GRAPH_CACHE), one entry per model file. */
+    graphs: join(dataDir, 'graphs'),
   };
 }

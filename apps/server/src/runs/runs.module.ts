@@ -3,7 +3,7 @@ import { ArtifactsModule } from '../artifacts/artifacts.module.js';
 import { CONFIG } from '../config/config.module.js';
 import type { ServerConfig } from '../config/config.js';
 import { RUNTIME } from '../runtime/runtime.module.js';
-import type { Runtime } from '../runtime/runtime.js';
+import { runtimeSettings, type Runtime } from '../runtime/runtime.js';
 import { RunQuota } from '../security/run-quota.js';
 import { createQueueScheduler } from '../scale/create-queue-scheduler.js';
 import { workerEntry } from '../worker/entry.js';
@@ -24,7 +24,7 @@ function executorFor(config: ServerConfig, runtime: Runtime): RunExecutor {
   if (config.runsIn === 'server') return new InServerExecutor(runtime);
   return new WorkerSupervisor({
     entry: workerEntry(),
-    settings: { dataDir: config.dataDir, modelsDir: config.modelsDir, cacheLimitBytes: config.cacheLimitBytes, bundleIdleMs: config.bundleIdleMs },
+    settings: runtimeSettings(config),
     concurrency: config.concurrency,
     cancelGraceMs: config.cancelGraceMs,
     titleOf: (type) => runtime.registry.get(type)?.title ?? type,

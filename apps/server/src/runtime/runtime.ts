@@ -1,7 +1,8 @@
-import { setBundleIdleTimeout } from '@lvcd/models';
+import { setBundleGraphCache, setBundleIdleTimeout } from '@lvcd/models';
 import { createBuiltinRegistry } from '@lvcd/nodes/catalogue';
 import { AssetStore, FileCheckpointStore, OutputCache, type ExecutorDeps } from '@lvcd/nodes/runtime';
 import { mkdir } from 'node:fs/promises';
+import type { ServerConfig } from '../config/config.js';
 import { dataPaths } from '../config/data-paths.js';
 
 /** Cache entries used this recently survive a prune (another process may be about to read them). */
@@ -13,6 +14,13 @@ export interface RuntimeSettings {
   cacheLimitBytes: number;
   /** How long an opened model bundle nobody uses keeps its memory before it is closed. */
   bundleIdleMs: number;
+  /** Whether models opened on the CPU keep ORT's optimised graphs in the data dir's `graphs` folder. */
+  graphCache: boolean;
+}
+
+/** The runtime settings of a server config: the same for the server, its worker processes and queue workers. */
+export function runtimeSettings(config: ServerConfig): RuntimeSettings {
+  return { dataDir: config.dataDir, modelsDir: config.modelsDir, cacheLimitBytes: config.cacheLimitBytes, bundleIdleMs: config.bundleIdleMs, graphCache: config.graphCache };
 }
 
 /** What runs a workflow, built the same way for the server and the headless CLI. */
@@ -24,6 +32,7 @@ export interface Runtime extends ExecutorDeps {
 export async function createRuntime(settings: RuntimeSettings): Promise<Runtime> {
   setBundleIdleTimeout(settings.bundleIdleMs);
   const paths = dataPaths(settings.dataDir);
+  setBundleGraphCache(settings.graphCache ? paths.graphs : undefined);
   const assets = new AssetStore(paths.assets);
   await assets.init();
   await mkdir(paths.cache, { recursive: true });

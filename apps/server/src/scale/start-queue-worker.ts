@@ -6,6 +6,7 @@ import type { ServerConfig } from '../config/config.js';
 import { dataPaths } from '../config/data-paths.js';
 import { RunEventsBus } from '../runs/run-events.js';
 import { RunRecorder } from '../runs/run-recorder.service.js';
+import { runtimeSettings } from '../runtime/runtime.js';
 import { createBuiltinRegistry } from '@lvcd/nodes/catalogue';
 import { workerEntry } from '../worker/entry.js';
 import type { DecodeAnswer } from '../worker/protocol.js';
@@ -39,13 +40,7 @@ export async function startQueueWorker(config: ServerConfig, flags: QueueWorkerF
   const decodes: DecodeQueue = new DecodeQueue({ id, redisUrl, lockMs: config.queueLockMs, decodeHere: (request): Promise<void> => executor.decode(request) });
   const executor: WorkerSupervisor = new WorkerSupervisor({
     entry: workerEntry(),
-    settings: {
-      dataDir: config.dataDir,
-      modelsDir: config.modelsDir,
-      cacheLimitBytes: config.cacheLimitBytes,
-      bundleIdleMs: config.bundleIdleMs,
-      ...(flags.offloadDecode ? { offloadDecode: true } : {}),
-    },
+    settings: { ...runtimeSettings(config), ...(flags.offloadDecode ? { offloadDecode: true } : {}) },
     concurrency: flags.concurrency,
     cancelGraceMs: config.cancelGraceMs,
     idPrefix: id,

@@ -6,6 +6,7 @@ import { detectProvider } from './provider.js';
 import { runFloat } from './tensors.js';
 import { onnxDenoiserNetwork, type DenoiserNetworkStep } from './denoiser-session.js';
 import { LazySessions } from './lazy-sessions.js';
+import type { OptimisedGraphCache } from './optimised-graphs.js';
 import { DENOISER_IO } from '../networks/denoiser/denoiser-graph.js';
 import { HINT_ENCODER_IO } from '../networks/controlnet/hint-encoder.js';
 import type { LvcdNetworks } from '../pipelines/lvcd/pipeline.js';
@@ -51,9 +52,10 @@ export interface LvcdBundle extends LvcdNetworks {
 
 /**
  * Opens a converted bundle on a provider ('auto' takes CUDA when it loads, else the CPU); `manifest` when the caller
- * read it already. Only the manifest is read here: each model's session opens on its first use.
+ * read it already; `graphCache` where the CPU keeps optimised graphs between openings. Only the manifest is read
+ * here: each model's session opens on its first use.
  */
-export async function openLvcdBundle(dir: string, provider: ProviderChoice = 'auto', manifest?: BundleManifest): Promise<LvcdBundle> {
+export async function openLvcdBundle(dir: string, provider: ProviderChoice = 'auto', manifest?: BundleManifest, graphCache?: OptimisedGraphCache): Promise<LvcdBundle> {
   manifest ??= await readBundleManifest(dir);
   const missing = REQUIRED.filter((id) => !manifest.models[id]);
   // A denoiser that takes the encoded hint (format 2) needs the hint encoder; a format 1 one encodes the sketches itself.
@@ -64,7 +66,7 @@ export async function openLvcdBundle(dir: string, provider: ProviderChoice = 'au
   if (provider === 'cuda' && expected !== 'cuda') throw new ModelBundleError(`the model bundle in ${dir} was asked to run on CUDA, and ONNX Runtime's CUDA provider does not load here`);
   const refusal = precisionRefusal(manifest.precision, expected);
   if (refusal) throw new ModelBundleError(`the model bundle in ${dir} cannot run on the CPU: ${refusal}`);
-  return bundleNetworks(manifest, new LazySessions(dir, manifest, provider), expected, encodesHintApart);
+  return bundleNetworks(manifest, new LazySessions(dir, manifest, provider, graphCache), expected, encodesHintApart);
 }
 
 function bundleNetworks(manifest: BundleManifest, sessions: LazySessions, expected: 'cuda' | 'cpu', encodesHintApart: boolean): LvcdBundle {

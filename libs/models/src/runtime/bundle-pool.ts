@@ -1,6 +1,7 @@
 import type { ProviderChoice } from './session.js';
 import { bundleContentHash } from './bundle-manifest.js';
 import { openLvcdBundle, readBundleManifest, type LvcdBundle } from './bundle-networks.js';
+import { OptimisedGraphCache } from './optimised-graphs.js';
 
 interface Entry {
   contentHash: string;
@@ -20,6 +21,14 @@ let idleMs = 5 * 60_000;
 export function setBundleIdleTimeout(ms: number): void {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`bundle idle timeout must be >= 0 ms, got ${ms}`);
   idleMs = ms;
+}
+
+/** Where bundles opened from now on keep ORT's optimised graphs on the CPU (OptimisedGraphCache); none by default. */
+let graphCache: OptimisedGraphCache | undefined;
+
+/** Sets the folder of the optimised-graph cache for bundles opened from now on, or turns it off (undefined). */
+export function setBundleGraphCache(dir: string | undefined): void {
+  graphCache = dir === undefined ? undefined : new OptimisedGraphCache(dir);
 }
 
 /**
@@ -62,7 +71,7 @@ export async function acquireBundle(dir: string, provider: ProviderChoice): Prom
   for (const [other, entry] of open) if (other !== key && entry.users === 0) close(other, entry);
   let entry = open.get(key);
   if (!entry) {
-    const created: Entry = { contentHash, opening: openLvcdBundle(dir, provider, manifest), users: 0 };
+    const created: Entry = { contentHash, opening: openLvcdBundle(dir, provider, manifest, graphCache), users: 0 };
     open.set(key, created);
     created.opening.then((b) => (created.bundle = b), () => open.get(key) === created && open.delete(key));
     entry = created;

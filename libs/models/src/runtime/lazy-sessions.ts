@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ort } from './ort.js';
 import type { BundleManifest, ModelId } from './bundle-manifest.js';
 import { createSession, type ProviderChoice } from './session.js';
+import type { OptimisedGraphCache } from './optimised-graphs.js';
 
 /**
  * Threads of each session's intra-op pool. onnxruntime-node creates its environment without global thread pools
@@ -26,6 +27,7 @@ export class LazySessions {
     private readonly dir: string,
     private readonly manifest: BundleManifest,
     private readonly provider: ProviderChoice,
+    private readonly graphCache?: OptimisedGraphCache,
   ) {}
 
   /** The session of a model, opened now if it is not yet. */
@@ -60,7 +62,7 @@ export class LazySessions {
     if (!record) throw new Error(`the model bundle in ${this.dir} has no ${id} model`);
     let created;
     try {
-      created = await createSession(join(this.dir, record.file), { provider: this.provider, sessionOptions: { intraOpNumThreads: INTRA_OP_THREADS } });
+      created = await createSession(join(this.dir, record.file), { provider: this.provider, sessionOptions: { intraOpNumThreads: INTRA_OP_THREADS }, graphCache: this.graphCache });
     } catch (e) {
       throw new Error(`cannot open ${id} (${record.file}) of the model bundle in ${this.dir}: ${(e as Error).message}`, { cause: e });
     }
