@@ -72,13 +72,7 @@ function rewriteMessage(bytes: Uint8Array, edit: FieldVisitor<Uint8Array | undef
       parts.push(bytes.subarray(start, reader.pos));
     }
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }
 
 function lengthDelimited(field: number, payload: Uint8Array): Uint8Array {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,19 +87,29 @@ describe('OptimisedGraphCache', () => {
     }
   });
 
-  it("follows a model whose content changes: a new entry with the new weights' outputs, and the old entry removed", async () => {
+  it("follows a model whose content changes: a new entry with the new weights' outputs, the old entry and dead writers' leftovers removed", async () => {
     const cacheDir = path.join(dir, 'cache-c');
     const cache = new OptimisedGraphCache(cacheDir);
     const before = await outputOf(cache);
     const [old] = await entries(cacheDir);
+    // What writers of this model left: one killed two hours ago, one that may still be writing.
+    const prefix = old!.slice(0, -24);
+    const dead = `${prefix}${'0'.repeat(24)}.writing-1-1`;
+    const live = `${prefix}${'1'.repeat(24)}.writing-2-2`;
+    await mkdir(path.join(cacheDir, dead));
+    await mkdir(path.join(cacheDir, live));
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(path.join(cacheDir, dead), twoHoursAgo, twoHoursAgo);
     await writeModel(2);
     try {
       const plain = await outputOf(undefined);
       expect(plain).not.toEqual(before);
       expect(await outputOf(cache)).toEqual(plain);
       const now = await entries(cacheDir);
-      expect(now).toHaveLength(1);
-      expect(now[0]).not.toEqual(old);
+      expect(now).toHaveLength(2);
+      expect(now).toContain(live);
+      expect(now).not.toContain(old);
+      expect(now).not.toContain(dead);
     } finally {
       await writeModel(1);
     }

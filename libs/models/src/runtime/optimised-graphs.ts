@@ -1,24 +1,27 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ort } from './ort.js';
+import { mergeSessionConfig } from './session-config.js';
 
 /** File names inside one cache entry. */
 const ENTRY_MODEL = 'model.onnx';
 const ENTRY_DATA = 'model.onnx.data';
 /** Weights smaller than this stay inline in the cached graph (ORT's default keeps all inline: too big for protobuf). */
 const EXTERNAL_MIN_BYTES = 1024;
+/** A staging folder this old was left by a writer that died: a live one writes a model in well under this. */
+const STALE_STAGING_MS = 60 * 60_000;
 
 /**
  * ONNX Runtime's optimised graphs, kept on disk so that a model's second opening skips graph optimisation (about
  * 0.9 s of the tiny denoiser's open, more with the real weights, whose layouts ORT rewrites). CPU only: ORT lays out
  * convolutions for this CPU's vector width (NCHWc blocks), so an entry is keyed by the model's bytes, its weight
- * files' sizes and times, the ONNX Runtime version and the CPU model, and nothing else may read it.
+ * files' sizes and times, the ONNX Runtime version and the CPU model, and no other kind of machine reads it.
  *
  * An entry holds a copy of nearly every weight, in those layouts: the cache takes about as much disk as the models
- * it holds. A model keeps one entry: writing one for new content removes the entries of that model file's older
- * contents. Any failure to read or write an entry falls back to opening the model itself.
+ * it holds. A model keeps one entry per kind of machine: writing one for new content removes the entries of that
+ * model file's older contents. Any failure to read or write an entry falls back to opening the model itself.
  */
 export class OptimisedGraphCache {
   constructor(readonly dir: string) {}
@@ -57,15 +60,14 @@ export class OptimisedGraphCache {
 
   private async entryFor(modelPath: string, model: Uint8Array, options: ort.InferenceSession.SessionOptions) {
     const path = resolve(modelPath);
+    // What the optimised graph depends on besides the model: machines of other kinds (a data dir shared by a cluster)
+    // keep entries of their own instead of replacing each other's.
+    const machine = JSON.stringify([ort.env.versions.common, process.arch, cpus()[0]?.model ?? 'unknown cpu', options.graphOptimizationLevel ?? 'all']);
     const weights = await stat(`${path}.data`).then((s) => `${s.size}:${s.mtimeMs}`, () => 'none');
-    const key = createHash('sha256')
-      .update(model)
-      .update(JSON.stringify([weights, ort.env.versions.common, process.arch, cpus()[0]?.model ?? 'unknown cpu', options.graphOptimizationLevel ?? 'all']))
-      .digest('hex')
-      .slice(0, 24);
-    // One entry per model file: its name says which file, its key which content.
-    const siblingsPrefix = `${basename(path).replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(path).digest('hex').slice(0, 12)}-`;
-    return { entry: join(this.dir, `${siblingsPrefix}${key}`), siblingsPrefix };
+    const content = createHash('sha256').update(model).update(weights).digest('hex').slice(0, 24);
+    // One entry per model file and kind of machine: its name says which, its key which content.
+    const siblingsPrefix = `${basename(path).replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(path).update(machine).digest('hex').slice(0, 12)}-`;
+    return { entry: join(this.dir, `${siblingsPrefix}${content}`), siblingsPrefix };
   }
 
   private async tryOpenEntry(entry: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession | undefined> {
@@ -82,24 +84,18 @@ export class OptimisedGraphCache {
     }
   }
 
-  /** Moves a written entry into place (another process may have won the race: keep theirs) and removes older contents' entries. */
+  /**
+   * Moves a written entry into place (another process may have won the race: keep theirs), and removes this model
+   * file's entries for older contents and what writers killed mid-way left (staging folders older than an hour).
+   */
   private async publish(staging: string, entry: string, siblingsPrefix: string): Promise<void> {
     try {
       await rename(staging, entry);
     } catch {
       return;
     }
-    const names = await readdir(dirname(entry)).catch(() => [] as string[]);
-    await Promise.all(
-      names
-        .filter((n) => n.startsWith(siblingsPrefix) && join(this.dir, n) !== entry && !n.includes('.writing-'))
-        .map((n) => rm(join(this.dir, n), { recursive: true, force: true })),
-    );
+    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.startsWith(siblingsPrefix) && join(this.dir, n) !== entry);
+    const stale = async (name: string) => !name.includes('.writing-') || (await stat(join(this.dir, name)).then((s) => Date.now() - s.mtimeMs > STALE_STAGING_MS, () => false));
+    for (const name of names) if (await stale(name)) await rm(join(this.dir, name), { recursive: true, force: true });
   }
-}
-
-/** Session options' `extra` with more `session.*` config entries. */
-export function mergeSessionConfig(options: ort.InferenceSession.SessionOptions, session: Record<string, string>): Record<string, unknown> {
-  const extra = options.extra ?? {};
-  return { ...extra, session: { ...(extra['session'] as object | undefined), ...session } };
 }

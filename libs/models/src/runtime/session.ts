@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { splitInputShapes, type DeclaredInput } from '../onnx/input-shapes.js';
 import { ort } from './ort.js';
-import { mergeSessionConfig, type OptimisedGraphCache } from './optimised-graphs.js';
+import type { OptimisedGraphCache } from './optimised-graphs.js';
+import { mergeSessionConfig } from './session-config.js';
 
 export type ProviderChoice = 'auto' | 'cuda' | 'cpu';
 
