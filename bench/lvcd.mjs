@@ -1,6 +1,6 @@
 // On-demand benchmark of the LVCD pipeline on the tiny bundle (CPU): bundle open time, the time ONNX Runtime takes to
-// open the denoiser's session and all the bundle's sessions (each in a fresh process, wall and CPU; this checkout also
-// through its optimised-graph cache, a first opening and a reopening), the time of a sampling step,
+// open the denoiser's session and all the bundle's sessions (each in a fresh process, wall and CPU; each checkout that
+// has an optimised-graph cache also through it, a first opening and a reopening), the time of a sampling step,
 // the host overhead (total pipeline time over time inside ONNX Runtime) and the peak RSS for 39, 390 and 3,900
 // frames (the golden clip looped), each length in its own process, to show that memory does not grow with the clip.
 // With --baseline DIR (another checkout with built libs, e.g. `git worktree add /tmp/base HEAD~3` then
@@ -92,7 +92,7 @@ async function runOne(root, bundleDir, frames, steps) {
 
 // Opens every model of the bundle as LazySessions does (its session options, CPU, per-session pools of the CPUs
 // this process may use), denoiser first, in this fresh process; wall and CPU seconds (CPU is steadier on a loaded machine).
-// With cacheDir, through an optimised-graph cache there (this checkout only).
+// With cacheDir, through an optimised-graph cache there (a checkout that has one).
 async function openAll(root, bundleDir, cacheDir) {
   const m = await models(root);
   const manifest = JSON.parse(readFileSync(join(bundleDir, 'manifest.json'), 'utf8'));
@@ -117,7 +117,7 @@ async function openAll(root, bundleDir, cacheDir) {
 }
 
 function reportOpen(label, o) {
-  console.log(`${label.padEnd(26)} sessions: denoiser opens in ${o.denoiserOpenSeconds} s (${o.denoiserOpenCpuSeconds} s CPU), all ${o.models} in ${o.allOpenSeconds} s (${o.allOpenCpuSeconds} s CPU)`);
+  console.log(`${label.padEnd(30)} sessions: denoiser opens in ${o.denoiserOpenSeconds} s (${o.denoiserOpenCpuSeconds} s CPU), all ${o.models} in ${o.allOpenSeconds} s (${o.allOpenCpuSeconds} s CPU)`);
 }
 
 function report(label, r) {
@@ -159,16 +159,21 @@ if (mode === '--convert') {
     }
     console.log(`LVCD pipeline, tiny bundle, CPU, ${steps} steps per window, 64x128 frames${baseline ? `; baseline ${resolve(baseline)}` : ''}`);
     const last = (out) => JSON.parse(out.trim().split('\n').pop());
-    // This checkout through the optimised-graph cache: a first opening (into an empty cache, writing it) and a
-    // second (reading what an opening before the rounds wrote).
-    const thisBundle = runs.find((r) => r.label === 'this checkout').bundle;
-    const reread = join(dir, 'graphs-reread');
-    child('--open', repoRoot, thisBundle, reread);
-    const openRuns = [
-      ...runs.map((run) => ({ ...run, cache: () => [] })),
-      { label: 'this, cache first opening', root: repoRoot, bundle: thisBundle, cache: (round) => [join(dir, `graphs-first-${round}`)] },
-      { label: 'this, cache reopening', root: repoRoot, bundle: thisBundle, cache: () => [reread] },
-    ];
+    // Each checkout that has an optimised-graph cache, through it: a first opening (into an empty cache, writing it)
+    // and a reopening (reading what an opening before the rounds wrote).
+    const checkouts = runs.filter((r) => r.label !== "this, baseline's bundle");
+    const cached = [];
+    for (const run of checkouts) {
+      if (!('OptimisedGraphCache' in (await models(run.root)))) continue;
+      const name = run.label === 'this checkout' ? 'this' : run.label;
+      const reread = join(dir, `graphs-reread-${name}`);
+      child('--open', run.root, run.bundle, reread);
+      cached.push(
+        { label: `${name}, cache first opening`, root: run.root, bundle: run.bundle, cache: (round) => [join(dir, `graphs-first-${name}-${round}`)] },
+        { label: `${name}, cache reopening`, root: run.root, bundle: run.bundle, cache: () => [reread] },
+      );
+    }
+    const openRuns = [...runs.map((run) => ({ ...run, cache: () => [] })), ...cached];
     const opens = openRuns.map(() => []);
     for (let round = 0; round < rounds; round++) {
       openRuns.forEach((run, i) => {
@@ -182,7 +187,7 @@ if (mode === '--convert') {
       const best = (os, key) => Math.min(...os.map((o) => o[key]));
       openRuns.forEach((run, i) => {
         const os = opens[i];
-        console.log(`  ${run.label.padEnd(26)} denoiser ${best(os, 'denoiserOpenSeconds')} s (${best(os, 'denoiserOpenCpuSeconds')} s CPU), all ${best(os, 'allOpenSeconds')} s (${best(os, 'allOpenCpuSeconds')} s CPU)`);
+        console.log(`  ${run.label.padEnd(30)} denoiser ${best(os, 'denoiserOpenSeconds')} s (${best(os, 'denoiserOpenCpuSeconds')} s CPU), all ${best(os, 'allOpenSeconds')} s (${best(os, 'allOpenCpuSeconds')} s CPU)`);
       });
     }
     for (const frames of lengths) {

@@ -1,4 +1,4 @@
-// ONNX model writing (hand-encoded protobuf, external data), the GraphBuilder layer, and moving a model's input shapes out for opening.
+// ONNX model writing (hand-encoded protobuf, external data), the GraphBuilder layer, and the rewrites made to models before opening them (input shapes moved out, integer constants declared as inputs).
 export * from './proto.js';
 export * from './shape.js';
 export * from './graph-core.js';
@@ -6,3 +6,5 @@ export * from './op-builder.js';
 export * from './graph-builder.js';
 export * from './model-writer.js';
 export * from './input-shapes.js';
+export * from './integer-constants.js';
+export { OnnxModelFormatError } from './model-edit.js';

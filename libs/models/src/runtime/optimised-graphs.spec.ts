@@ -1,17 +1,18 @@
-import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SafetensorsFile, SafetensorsWeightSource, encodeSafetensors } from '../formats/index.js';
-import { GraphBuilder, writeOnnxModel } from '../onnx/index.js';
+import { GraphBuilder, splitInputShapes, writeOnnxModel } from '../onnx/index.js';
 import { FeedError, OptimisedGraphCache, createSession, declaredInputs, runFloat } from './index.js';
 
 let dir: string;
 let modelDir: string;
 let modelPath: string;
 
-// Two 16-channel convolutions with SiLU between them: a graph ORT's CPU optimiser rewrites (fused activation,
-// blocked layouts), with its weights in the external data file. `seed` changes the weights.
+// Two 16-channel convolutions with a GroupNorm's statistics (reshape to 4 groups, InstanceNormalization, reshape back)
+// and SiLU between them: a graph ORT's CPU optimiser rewrites (fused activation, blocked layouts), with an int64
+// reshape target, and its weights in the external data file. `seed` changes the weights.
 async function writeModel(seed: number): Promise<void> {
   const values = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k + seed) * 0.2);
   const file = path.join(dir, `w${seed}.safetensors`);
@@ -24,7 +25,7 @@ async function writeModel(seed: number): Promise<void> {
   try {
     const b = new GraphBuilder({ name: 'two_convs', weights });
     const x = b.input('x', [1, 3, 'height', 'width']);
-    b.output(b.conv2d(b.silu(b.conv2d(x, 'a', { pad: 1 })), 'b', { pad: 1 }), 'y');
+    b.output(b.conv2d(b.silu(b.normalizeGroups(b.conv2d(x, 'a', { pad: 1 }), 4, 1e-5)), 'b', { pad: 1 }), 'y');
     modelPath = (await writeOnnxModel(b.finish(), { dir: modelDir, fileName: 'two_convs.onnx', weights })).modelPath;
   } finally {
     await weights.close();
@@ -67,6 +68,11 @@ describe('OptimisedGraphCache', () => {
     expect(entry).toMatch(/^two_convs\.onnx-[0-9a-f]{12}-[0-9a-f]{24}$/);
     expect((await readdir(path.join(cacheDir, entry!))).sort()).toEqual(['model.onnx', 'model.onnx.data']);
     const written = await stat(path.join(cacheDir, entry!, 'model.onnx'));
+    // Its integer constants (the reshape target) are declared as inputs with no shape, for the planner's sake.
+    const entryInputs = splitInputShapes(await readFile(path.join(cacheDir, entry!, 'model.onnx'))).inputs;
+    expect(entryInputs[0]).toMatchObject({ name: 'x', type: 'float32' });
+    expect(entryInputs.length).toBeGreaterThan(1);
+    expect(entryInputs.slice(1).every((input) => input.type === 'int64' && input.shape.length === 0)).toBe(true);
 
     expect(await outputOf(cache)).toEqual(plain);
     // Read, not written again: the same file.
