@@ -1,5 +1,5 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SafetensorsFile, SafetensorsWeightSource, encodeSafetensors } from '../formats/index.js';
@@ -34,8 +34,8 @@ async function writeModel(seed: number): Promise<void> {
 
 const x = { data: Float32Array.from({ length: 3 * 8 * 12 }, (_, i) => Math.cos(i * 0.11)), dims: [1, 3, 8, 12] };
 
-async function outputOf(cache: OptimisedGraphCache | undefined): Promise<number[]> {
-  const { session } = await createSession(modelPath, { provider: 'cpu', graphCache: cache });
+async function outputOf(cache: OptimisedGraphCache | undefined, file = modelPath): Promise<number[]> {
+  const { session } = await createSession(file, { provider: 'cpu', graphCache: cache });
   try {
     return Array.from((await runFloat(session, { x }))['y']!.data);
   } finally {
@@ -66,7 +66,7 @@ describe('OptimisedGraphCache', () => {
     const [entry, ...more] = await entries(cacheDir);
     expect(more).toEqual([]);
     expect(entry).toMatch(/^two_convs\.onnx-[0-9a-f]{12}-[0-9a-f]{24}$/);
-    expect((await readdir(path.join(cacheDir, entry!))).sort()).toEqual(['model.onnx', 'model.onnx.data']);
+    expect((await readdir(path.join(cacheDir, entry!))).sort()).toEqual(['model.onnx', 'model.onnx.data', 'source.json']);
     const written = await stat(path.join(cacheDir, entry!, 'model.onnx'));
     // Its integer constants (the reshape target) are declared as inputs with no shape, for the planner's sake.
     const entryInputs = splitInputShapes(await readFile(path.join(cacheDir, entry!, 'model.onnx'))).inputs;
@@ -119,6 +119,36 @@ describe('OptimisedGraphCache', () => {
     } finally {
       await writeModel(1);
     }
+  });
+
+  it("removes this host's entries of model files that are gone when it writes one, and keeps the rest", async () => {
+    const cacheDir = path.join(dir, 'cache-e');
+    const cache = new OptimisedGraphCache(cacheDir);
+    // Two other bundles' copies of the model, each opened through the cache; then one bundle is deleted.
+    const copyTo = async (name: string) => {
+      const folder = path.join(dir, name);
+      await mkdir(folder);
+      await copyFile(modelPath, path.join(folder, 'two_convs.onnx'));
+      await copyFile(`${modelPath}.data`, path.join(folder, 'two_convs.onnx.data'));
+      const before = new Set(await entries(cacheDir));
+      await outputOf(cache, path.join(folder, 'two_convs.onnx'));
+      return { folder, entry: (await entries(cacheDir)).find((e) => !before.has(e))! };
+    };
+    const deleted = await copyTo('deleted-bundle');
+    const kept = await copyTo('kept-bundle');
+    const source = JSON.parse(await readFile(path.join(cacheDir, deleted.entry, 'source.json'), 'utf8')) as Record<string, string>;
+    expect(source).toMatchObject({ model: path.join(deleted.folder, 'two_convs.onnx'), host: hostname() });
+    // Another host's entry of a model this host does not have: its models dir may be elsewhere.
+    const otherHost = `two_convs.onnx-${'0'.repeat(12)}-${'2'.repeat(24)}`;
+    await mkdir(path.join(cacheDir, otherHost));
+    await writeFile(path.join(cacheDir, otherHost, 'source.json'), JSON.stringify({ ...source, host: 'another-host' }));
+    await rm(deleted.folder, { recursive: true });
+
+    await outputOf(cache);
+    const now = await entries(cacheDir);
+    expect(now).toHaveLength(3);
+    expect(now).toEqual(expect.arrayContaining([kept.entry, otherHost]));
+    expect(now).not.toContain(deleted.entry);
   });
 
   it('opens the model itself when the cache cannot be written, or an entry is damaged', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { declareIntegerConstantsAsInputs } from '../onnx/integer-constants.js';
 import { ort } from './ort.js';
@@ -9,15 +9,26 @@ import { mergeSessionConfig } from './session-config.js';
 /** File names inside one cache entry. */
 const ENTRY_MODEL = 'model.onnx';
 const ENTRY_DATA = 'model.onnx.data';
+/** Which model file an entry is of, and which machine wrote it (EntrySource): how entries of deleted models are found. */
+const ENTRY_SOURCE = 'source.json';
 /** Weights smaller than this stay inline in the cached graph (ORT's default keeps all inline: too big for protobuf). */
 const EXTERNAL_MIN_BYTES = 1024;
 /**
- * What an entry holds besides ORT's graph: 2 since its integer constants are declared as inputs. Part of the content
+ * What an entry holds besides ORT's graph: 2 since its integer constants are declared as inputs and it names its
+ * source (ENTRY_SOURCE). Part of the content
  * key, so that an entry of an older format is replaced (as a changed model's is) rather than read.
  */
 const ENTRY_FORMAT = '2';
 /** A staging folder this old was left by a writer that died: a live one writes a model in well under this. */
 const STALE_STAGING_MS = 60 * 60_000;
+
+interface EntrySource {
+  /** The model file's absolute path. */
+  readonly model: string;
+  /** The kind of machine the entry is for (ORT version, arch, CPU model, optimisation level). */
+  readonly machine: string;
+  readonly host: string;
+}
 
 /**
  * ONNX Runtime's optimised graphs, kept on disk so that a model's second opening skips graph optimisation (about
@@ -29,7 +40,8 @@ const STALE_STAGING_MS = 60 * 60_000;
  *
  * An entry holds a copy of nearly every weight, in those layouts: the cache takes about as much disk as the models
  * it holds. A model keeps one entry per kind of machine: writing one for new content removes the entries of that
- * model file's older contents. Any failure to read or write an entry falls back to opening the model itself.
+ * model file's older contents, and the entries this host wrote for model files that are gone. Any failure to read or
+ * write an entry falls back to opening the model itself.
  */
 export class OptimisedGraphCache {
   constructor(readonly dir: string) {}
@@ -39,7 +51,7 @@ export class OptimisedGraphCache {
    * there is one, else optimising it and writing the entry.
    */
   async open(modelPath: string, model: Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
-    const { entry, siblingsPrefix } = await this.entryFor(modelPath, model, options);
+    const { entry, siblingsPrefix, source } = await this.entryFor(modelPath, model, options);
     const cached = await this.tryOpenEntry(entry, options);
     if (cached) return cached;
     const staging = `${entry}.writing-${process.pid}-${Date.now()}`;
@@ -60,7 +72,7 @@ export class OptimisedGraphCache {
         return await ort.InferenceSession.create(model, options);
       }
       // The entry is only an optimisation: an unreadable write keeps the opened session and leaves no entry.
-      if (await this.prepareForReading(staging).then(() => true, () => false)) await this.publish(staging, entry, siblingsPrefix);
+      if (await this.prepareForReading(staging, source).then(() => true, () => false)) await this.publish(staging, entry, siblingsPrefix, source);
       return session;
     } finally {
       await rm(staging, { recursive: true, force: true });
@@ -76,13 +88,18 @@ export class OptimisedGraphCache {
     const content = createHash('sha256').update(model).update(weights).update(ENTRY_FORMAT).digest('hex').slice(0, 24);
     // One entry per model file and kind of machine: its name says which, its key which content.
     const siblingsPrefix = `${basename(path).replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(path).update(machine).digest('hex').slice(0, 12)}-`;
-    return { entry: join(this.dir, `${siblingsPrefix}${content}`), siblingsPrefix };
+    const source: EntrySource = { model: path, machine, host: hostname() };
+    return { entry: join(this.dir, `${siblingsPrefix}${content}`), siblingsPrefix, source };
   }
 
-  /** Rewrites a written entry's graph for the planner's sake (declareIntegerConstantsAsInputs: opens over 2x faster). */
-  private async prepareForReading(staging: string): Promise<void> {
+  /**
+   * Rewrites a written entry's graph for the planner's sake (declareIntegerConstantsAsInputs: opens over 2x faster),
+   * and names its source.
+   */
+  private async prepareForReading(staging: string, source: EntrySource): Promise<void> {
     const file = join(staging, ENTRY_MODEL);
     await writeFile(file, declareIntegerConstantsAsInputs(await readFile(file)));
+    await writeFile(join(staging, ENTRY_SOURCE), JSON.stringify(source));
   }
 
   private async tryOpenEntry(entry: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession | undefined> {
@@ -101,17 +118,28 @@ export class OptimisedGraphCache {
   }
 
   /**
-   * Moves a written entry into place (another process may have won the race: keep theirs), and removes this model
-   * file's entries for older contents and what writers killed mid-way left (staging folders older than an hour).
+   * Moves a written entry into place (another process may have won the race: keep theirs), then removes what no
+   * opening will read: this model file's entries for older contents, what writers killed mid-way left (staging folders
+   * older than an hour), and the entries this host wrote, for this kind of machine, of model files that are gone (a
+   * deleted bundle's). Entries from other hosts of a shared data dir are theirs to judge: their models dir may differ.
    */
-  private async publish(staging: string, entry: string, siblingsPrefix: string): Promise<void> {
+  private async publish(staging: string, entry: string, siblingsPrefix: string, source: EntrySource): Promise<void> {
     try {
       await rename(staging, entry);
     } catch {
       return;
     }
-    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.startsWith(siblingsPrefix) && join(this.dir, n) !== entry);
-    const stale = async (name: string) => !name.includes('.writing-') || (await stat(join(this.dir, name)).then((s) => Date.now() - s.mtimeMs > STALE_STAGING_MS, () => false));
-    for (const name of names) if (await stale(name)) await rm(join(this.dir, name), { recursive: true, force: true });
+    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => join(this.dir, n) !== entry);
+    const age = (name: string) => stat(join(this.dir, name)).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const orphan = async (name: string) => {
+      const of = await readFile(join(this.dir, name, ENTRY_SOURCE), 'utf8').then((text) => JSON.parse(text) as Partial<EntrySource>).catch(() => undefined);
+      if (of?.host !== source.host || of.machine !== source.machine || typeof of.model !== 'string') return false;
+      return !(await stat(of.model).then(() => true, () => false));
+    };
+    for (const name of names) {
+      const staged = name.includes('.writing-');
+      const remove = name.startsWith(siblingsPrefix) ? !staged || (await age(name)) > STALE_STAGING_MS : !staged && (await orphan(name));
+      if (remove) await rm(join(this.dir, name), { recursive: true, force: true });
+    }
   }
 }
