@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(import.meta.url);
@@ -72,12 +72,10 @@ async function convertParts(dir) {
 // with its int64 initializers declared as inputs (format 2), beside the model (their weights in one data file).
 async function writeOptimised(file) {
   const ort = await import(join(repoRoot, 'node_modules/onnxruntime-node/dist/index.js'));
-  const { splitInputShapes, declareIntegerConstantsAsInputs } = await models();
+  const { splitInputShapes, declareIntegerConstantsAsInputs, writingOptimisedGraph } = await models();
   const optimised = file.replace(/\.onnx$/, '.optimised.onnx');
-  const session = await ort.InferenceSession.create(splitInputShapes(readFileSync(file)).model, {
-    executionProviders: ['cpu'], graphOptimizationLevel: 'all', optimizedModelFilePath: optimised,
-    extra: { session: { model_external_initializers_file_folder_path: dirname(file), optimized_model_external_initializers_file_name: `${basename(optimised)}.data`, optimized_model_external_initializers_min_size_in_bytes: '1024' } },
-  });
+  const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', extra: { session: { model_external_initializers_file_folder_path: dirname(file) } } };
+  const session = await ort.InferenceSession.create(splitInputShapes(readFileSync(file)).model, writingOptimisedGraph(options, optimised));
   await session.release();
   const int64Inputs = file.replace(/\.onnx$/, '.optimised-int64-inputs.onnx');
   writeFileSync(int64Inputs, declareIntegerConstantsAsInputs(readFileSync(optimised)));

@@ -1,26 +1,19 @@
-import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { WireType } from '@bufbuild/protobuf/wire';
 import { ONNX_FIELDS, forEachField, lengthDelimited, rewriteGraph, stringField } from './model-edit.js';
-import { OnnxDataType } from './proto.js';
+import { OnnxDataType, encodeValueInfo } from './proto.js';
 
-const { graphInitializer, graphInput, tensorDataType, tensorName, valueInfoName, valueInfoType, typeTensor, tensorTypeElemType } = ONNX_FIELDS;
+const { graphInitializer, graphInput, tensorDataType, tensorName, valueInfoName } = ONNX_FIELDS;
 
-/** A graph input declared by element type only: int64, no shape. */
-function shapelessInt64Input(name: string): Uint8Array {
-  const tensorType = new BinaryWriter().tag(tensorTypeElemType, WireType.Varint).int32(OnnxDataType.INT64).finish();
-  const valueInfo = new BinaryWriter()
-    .tag(valueInfoName, WireType.LengthDelimited).string(name)
-    .tag(valueInfoType, WireType.LengthDelimited).bytes(lengthDelimited(typeTensor, tensorType))
-    .finish();
-  return lengthDelimited(graphInput, valueInfo);
-}
-
-function isInt64(tensor: Uint8Array): boolean {
+/** An initializer's (TensorProto's) name when its elements are int64. */
+function int64Name(tensor: Uint8Array): string | undefined {
+  let name = '';
   let int64 = false;
   forEachField(tensor, (field, wireType, reader) => {
-    if (field !== tensorDataType || wireType !== WireType.Varint) return undefined;
-    return (int64 = reader.int32() === OnnxDataType.INT64);
+    if (field === tensorDataType && wireType === WireType.Varint) return (int64 = reader.int32() === OnnxDataType.INT64);
+    if (field === tensorName && wireType === WireType.LengthDelimited) return (name = reader.string());
+    return undefined;
   });
-  return int64;
+  return int64 && name ? name : undefined;
 }
 
 /**
@@ -38,15 +31,17 @@ function isInt64(tensor: Uint8Array): boolean {
 export function declareIntegerConstantsAsInputs(model: Uint8Array): Uint8Array {
   return rewriteGraph(model, (graph) => {
     const declared = new Set<string>();
-    const constants: string[] = [];
+    const constants: (string | undefined)[] = [];
     forEachField(graph, (field, wireType, reader) => {
-      if (wireType !== WireType.LengthDelimited) return undefined;
-      if (field === graphInput) return declared.add(stringField(reader.bytes(), valueInfoName));
-      if (field !== graphInitializer) return undefined;
-      const tensor = reader.bytes();
-      return isInt64(tensor) ? constants.push(stringField(tensor, tensorName)) : true;
+      if (wireType !== WireType.LengthDelimited || (field !== graphInput && field !== graphInitializer)) return undefined;
+      const message = reader.bytes();
+      if (field === graphInput) declared.add(stringField(message, valueInfoName));
+      else constants.push(int64Name(message));
+      return message;
     });
-    const added = constants.filter((name) => name && !declared.has(name));
-    return added.length === 0 ? graph : Buffer.concat([graph, ...added.map(shapelessInt64Input)]);
+    const added = constants.filter((name): name is string => name !== undefined && !declared.has(name));
+    if (added.length === 0) return graph;
+    // Declared by element type only: no shape, so no rank either.
+    return Buffer.concat([graph, ...added.map((name) => lengthDelimited(graphInput, encodeValueInfo({ name, elemType: OnnxDataType.INT64 })))]);
   });
 }

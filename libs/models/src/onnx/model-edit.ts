@@ -94,7 +94,6 @@ export function rewriteGraph(model: Uint8Array, edit: (graph: Uint8Array) => Uin
       return lengthDelimited(ONNX_FIELDS.modelGraph, edit(reader.bytes()));
     });
   } catch (e) {
-    if (e instanceof OnnxModelFormatError) throw e;
     throw new OnnxModelFormatError(`not an ONNX model: its protobuf does not parse (${(e as Error).message})`, { cause: e });
   }
   if (graphs !== 1) throw new OnnxModelFormatError(`not an ONNX model: it has ${graphs} graphs, expected 1`);

@@ -121,18 +121,32 @@ function writeNode(w: BinaryWriter, n: NodeSpec): void {
   if (n.domain) w.tag(7, LEN).string(n.domain);
 }
 
-function writeValueInfo(w: BinaryWriter, v: ValueInfoSpec): void {
+/** A value's declaration; without `dims` it has no shape at all (any rank), which is not the scalar shape `[]`. */
+type ValueInfoDeclaration = Omit<ValueInfoSpec, 'dims'> & { readonly dims?: readonly Dim[] };
+
+function writeValueInfo(w: BinaryWriter, v: ValueInfoDeclaration): void {
   w.tag(1, LEN).string(v.name);
   // TypeProto { tensor_type = 1: { elem_type = 1; shape = 2: { dim = 1: { dim_value = 1 | dim_param = 2 } } } }
-  w.tag(2, LEN).fork().tag(1, LEN).fork().tag(1, VARINT).int32(v.elemType).tag(2, LEN).fork();
-  for (const d of v.dims) {
-    w.tag(1, LEN).fork();
-    if (typeof d === 'number') w.tag(1, VARINT).int64(d);
-    else w.tag(2, LEN).string(d);
+  w.tag(2, LEN).fork().tag(1, LEN).fork().tag(1, VARINT).int32(v.elemType);
+  if (v.dims) {
+    w.tag(2, LEN).fork();
+    for (const d of v.dims) {
+      w.tag(1, LEN).fork();
+      if (typeof d === 'number') w.tag(1, VARINT).int64(d);
+      else w.tag(2, LEN).string(d);
+      w.join();
+    }
     w.join();
   }
-  w.join().join().join();
+  w.join().join();
   if (v.docString) w.tag(3, LEN).string(v.docString);
+}
+
+/** Serialises a ValueInfoProto (a graph input's or output's declaration). */
+export function encodeValueInfo(v: ValueInfoDeclaration): Uint8Array {
+  const w = new BinaryWriter();
+  writeValueInfo(w, v);
+  return w.finish();
 }
 
 function writeGraph(w: BinaryWriter, g: GraphSpec): void {

@@ -8,7 +8,6 @@ import { mergeSessionConfig } from './session-config.js';
 
 /** File names inside one cache entry. */
 const ENTRY_MODEL = 'model.onnx';
-const ENTRY_DATA = 'model.onnx.data';
 /** Which model file an entry is of, and which machine wrote it (EntrySource): how entries of deleted models are found. */
 const ENTRY_SOURCE = 'source.json';
 /** Weights smaller than this stay inline in the cached graph (ORT's default keeps all inline: too big for protobuf). */
@@ -21,6 +20,21 @@ const EXTERNAL_MIN_BYTES = 1024;
 const ENTRY_FORMAT = '2';
 /** A staging folder this old was left by a writer that died: a live one writes a model in well under this. */
 const STALE_STAGING_MS = 60 * 60_000;
+
+/**
+ * Session options that make ORT write the optimised graph it opens to `file`, its weights in `<file>.data` beside it
+ * (what a cache entry holds before prepareForReading).
+ */
+export function writingOptimisedGraph(options: ort.InferenceSession.SessionOptions, file: string): ort.InferenceSession.SessionOptions {
+  return {
+    ...options,
+    optimizedModelFilePath: file,
+    extra: mergeSessionConfig(options, {
+      optimized_model_external_initializers_file_name: `${basename(file)}.data`,
+      optimized_model_external_initializers_min_size_in_bytes: String(EXTERNAL_MIN_BYTES),
+    }),
+  };
+}
 
 interface EntrySource {
   /** The model file's absolute path. */
@@ -59,14 +73,7 @@ export class OptimisedGraphCache {
     try {
       let session: ort.InferenceSession;
       try {
-        session = await ort.InferenceSession.create(model, {
-          ...options,
-          optimizedModelFilePath: join(staging, ENTRY_MODEL),
-          extra: mergeSessionConfig(options, {
-            optimized_model_external_initializers_file_name: ENTRY_DATA,
-            optimized_model_external_initializers_min_size_in_bytes: String(EXTERNAL_MIN_BYTES),
-          }),
-        });
+        session = await ort.InferenceSession.create(model, writingOptimisedGraph(options, join(staging, ENTRY_MODEL)));
       } catch {
         // Writing the entry may be what failed (a full disk): open without it. A model that cannot open fails again, with its own error.
         return await ort.InferenceSession.create(model, options);
